@@ -1,0 +1,117 @@
+"""Recording and verifying the audit chain. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liptako.audit.models import AuditEntry, AuditHead
+from liptako.audit.rules import GENESIS_HASH, digest, entry_hash
+
+HASHED_FIELDS = (
+    "seq", "at", "actor_id", "actor_name", "actor_state", "action", "target_type",
+    "target_id", "before_digest", "after_digest", "detail",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: a user, or the system itself (id None)."""
+
+    id: int | None
+    name: str
+    state: str | None
+
+
+SYSTEM = Actor(id=None, name="system", state=None)
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in HASHED_FIELDS}
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: str | int | None,
+    now: dt.datetime,
+    before: Any = None,
+    after: Any = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain (locks the chain's head until the caller commits)."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=now,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        actor_state=actor.state,
+        action=action,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        before_digest=None if before is None else digest(before),
+        after_digest=None if after is None else digest(after),
+        detail=detail,
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(head.hash, _fields(entry))
+    session.add(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of walking the chain."""
+
+    entries: int
+    intact: bool
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
+    """Walk every entry in order and recompute the chain."""
+    prev, expected_seq, count = GENESIS_HASH, 1, 0
+    stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+    result = session.scalars(stmt)
+    try:
+        for entry in result:
+            problem = _check_entry(entry, prev, expected_seq)
+            if problem:
+                return ChainReport(count, False, entry.seq, problem)
+            prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
+    finally:
+        result.close()
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != count or head.hash != prev):
+        return ChainReport(
+            count, False, count + 1,
+            f"the chain ends at entry {count} but its head records entry {head.seq}: "
+            "entries were removed from the end",
+        )
+    return ChainReport(count, True)
+
+
+def _check_entry(entry: AuditEntry, prev: str, expected_seq: int) -> str | None:
+    if entry.seq != expected_seq:
+        return f"expected entry {expected_seq} next, found {entry.seq}: entries missing"
+    if entry.prev_hash != prev:
+        return "its previous-hash does not match the entry before it: removed or reordered"
+    if entry_hash(prev, _fields(entry)) != entry.hash:
+        return "its content does not match its hash: the entry was altered"
+    return None

@@ -1,0 +1,69 @@
+"""User use cases. Each flushes and audits; the caller commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liptako.audit import service as audit
+from liptako.auth.models import User
+from liptako.auth.passwords import hash_password, verify_password
+from liptako.auth.rules import check_password, check_roles, check_state
+from liptako.core.errors import Conflict, RuleViolation
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    state: str,
+    roles: list[str],
+    actor: audit.Actor,
+    now: dt.datetime,
+    full_name: str | None = None,
+) -> User:
+    """Create a user bound to one state (or SEC) with its roles."""
+    try:
+        state_code, role_list = check_state(state), check_roles(roles)
+        check_password(password)
+    except ValueError as exc:
+        raise RuleViolation(str(exc)) from exc
+    if not username or len(username) > 64:
+        raise RuleViolation(f"username: expected 1 to 64 characters, got {username!r}")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"username: {username!r} is already taken")
+    user = User(
+        username=username, password_hash=hash_password(password), state=state_code,
+        roles=role_list, full_name=full_name, created_at=now, is_active=True, locale="en",
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="user.create", target_type="user", target_id=user.id,
+        now=now, after={"username": username, "state": state_code, "roles": role_list},
+    )
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with these credentials, else None."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active:
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def count_admins(session: Session) -> int:
+    users = session.scalars(select(User).where(User.is_active.is_(True))).all()
+    return sum(1 for u in users if "admin" in u.roles)
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0

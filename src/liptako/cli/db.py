@@ -1,0 +1,27 @@
+"""`liptako db`: schema migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from liptako.cli.common import settings_of
+from liptako.core import migrate
+
+app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context, revision: str = typer.Argument("head")) -> None:
+    """Migrate the database named by LIPTAKO_DATABASE_URL to REVISION (default head)."""
+    settings = settings_of(ctx)
+    migrate.upgrade(settings, revision)
+    rev, _head = migrate.current(settings)
+    typer.echo(f"database at revision {rev}")
+
+
+@app.command("current")
+def current(ctx: typer.Context) -> None:
+    """Print the database's revision and the newest one this code knows."""
+    rev, head = migrate.current(settings_of(ctx))
+    state = "up to date" if rev == head else "needs `liptako db upgrade`"
+    typer.echo(f"current: {rev or 'none'}\nhead:    {head}\n{state}")

@@ -1,0 +1,51 @@
+"""The `liptako` command."""
+
+from __future__ import annotations
+
+import typer
+from pydantic import ValidationError
+
+from liptako.cli import audit, db, setup, users
+from liptako.cli.common import fail, settings_of
+from liptako.core.config import SettingsError, get_settings
+
+app = typer.Typer(
+    help="liptako: collective-security information system for the Liptako-Gourma Charter.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
+app.command("init")(setup.init)
+
+
+@app.callback()
+def root(ctx: typer.Context) -> None:
+    """Read the settings (LIPTAKO_* environment variables) once per command."""
+    try:
+        ctx.obj = get_settings()
+    except (ValidationError, SettingsError) as exc:
+        fail(f"settings: {exc}")
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Worker processes."),
+) -> None:
+    """Serve the web app and the API."""
+    import uvicorn
+
+    settings = settings_of(ctx)
+    typer.echo(f"liptako on http://{host}:{port} ({settings.env}, {workers} worker(s))")
+    uvicorn.run(
+        "liptako.web.asgi:app_factory", factory=True, host=host, port=port,
+        workers=workers, log_level="info", proxy_headers=False,
+    )
+
+
+def main() -> None:
+    app()

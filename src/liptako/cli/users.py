@@ -1,0 +1,49 @@
+"""`liptako users`: accounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from liptako.audit.service import SYSTEM
+from liptako.auth import service as auth
+from liptako.cli.common import fail, settings_of, unit_of_work
+from liptako.core.clock import utcnow
+from liptako.core.errors import DomainError
+
+app = typer.Typer(help="User accounts: create and list.", no_args_is_help=True)
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    username: str = typer.Option(..., help="Login name."),
+    state: str = typer.Option(..., help="Member state ISO3 (BFA, MLI, NER) or SEC."),
+    role: list[str] = typer.Option(..., help="Role; repeat for several."),
+    password_file: Path = typer.Option(..., help="File whose first line is the password."),
+    full_name: str | None = typer.Option(None, help="Display name."),
+) -> None:
+    """Create a user; the password is read from a file, never from the command line."""
+    try:
+        password = password_file.read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError) as exc:
+        fail(f"--password-file {password_file}: expected a readable file with a password ({exc})")
+    try:
+        with unit_of_work(settings_of(ctx)) as session:
+            user = auth.create_user(
+                session, username=username, password=password, state=state, roles=role,
+                actor=SYSTEM, now=utcnow(), full_name=full_name,
+            )
+            typer.echo(f"created user {user.username} ({user.state}: {', '.join(user.roles)})")
+    except DomainError as exc:
+        fail(exc.detail)
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """List users with their state and roles."""
+    with unit_of_work(settings_of(ctx)) as session:
+        for user in auth.list_users(session):
+            status = "" if user.is_active else " (inactive)"
+            typer.echo(f"{user.username:<24} {user.state:<4} {','.join(user.roles)}{status}")

@@ -1,0 +1,68 @@
+"""One settings object for the whole application, read only when asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-dev-only"  # noqa: S105 - the sentinel that prod refuses
+DEFAULT_DATABASE_URL = "sqlite:///./var/liptako.db"
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used to start the system."""
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as ``LIPTAKO_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="LIPTAKO_", extra="ignore", frozen=True)
+
+    env: Literal["dev", "prod", "test"] = "dev"
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = DEFAULT_SECRET
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_hours: int = Field(default=12, ge=1, le=7 * 24)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    sql_echo: bool = False
+
+    @model_validator(mode="after")
+    def _secret_is_set_outside_dev(self) -> Settings:
+        if self.env == "prod" and (not self.secret_key or self.secret_key == DEFAULT_SECRET):
+            raise SettingsError(
+                "LIPTAKO_SECRET_KEY: expected a secret of your own in prod, "
+                "got the development default; set LIPTAKO_SECRET_KEY"
+            )
+        if self.env == "prod" and len(self.secret_key) < 32:
+            raise SettingsError(
+                f"LIPTAKO_SECRET_KEY: expected at least 32 characters in prod, "
+                f"got {len(self.secret_key)}"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env == "prod"
+
+    def sqlite_path(self) -> Path | None:
+        """The database file for a file-backed SQLite URL, else None."""
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split("///", 1)[-1]
+        if not path or path == ":memory:":
+            return None
+        return Path(path)
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read settings from the environment now (never at import time)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,56 @@
+"""Alembic, driven from code so the CLI and the tests migrate the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from liptako.core.config import Settings
+from liptako.core.db import make_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+
+def alembic_config(settings: Settings) -> Config:
+    """An Alembic config pointing at the project's revisions and the settings' database."""
+    if not (MIGRATIONS_DIR / "env.py").exists():
+        raise FileNotFoundError(f"migrations: expected {MIGRATIONS_DIR}/env.py in the checkout")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    cfg.set_main_option(
+        "file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
+    )
+    return cfg
+
+
+def upgrade(settings: Settings, revision: str = "head", *, engine: Engine | None = None) -> None:
+    """Migrate the database to ``revision`` (head by default)."""
+    cfg = alembic_config(settings)
+    own = engine is None
+    eng = engine if engine is not None else make_engine(settings.database_url)
+    try:
+        with eng.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, revision)
+    finally:
+        if own:
+            eng.dispose()
+
+
+def current(settings: Settings) -> tuple[str | None, str | None]:
+    """The database's revision and the newest revision the code knows."""
+    cfg = alembic_config(settings)
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as connection:
+            rev = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    return rev, head

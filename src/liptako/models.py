@@ -1,0 +1,7 @@
+"""Every table of every domain, for Alembic and the test fixtures."""
+
+from liptako.audit import models as audit_models
+from liptako.auth import models as auth_models
+from liptako.core.db import Base
+
+__all__ = ["Base", "audit_models", "auth_models"]

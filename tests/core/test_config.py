@@ -1,0 +1,37 @@
+import pytest
+from pydantic import ValidationError
+
+from liptako.core.config import DEFAULT_SECRET, Settings, get_settings
+
+
+def test_environment_is_read_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIPTAKO_DATABASE_URL", "sqlite:///./elsewhere.db")
+    assert get_settings().database_url == "sqlite:///./elsewhere.db"
+    monkeypatch.setenv("LIPTAKO_DATABASE_URL", "postgresql+psycopg://x@h/db")
+    assert get_settings().database_url == "postgresql+psycopg://x@h/db"
+    assert not get_settings().is_sqlite
+
+
+def test_default_database_is_local_sqlite_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LIPTAKO_DATABASE_URL", raising=False)
+    settings = get_settings()
+    assert settings.is_sqlite
+    assert str(settings.sqlite_path()) == "var/liptako.db"
+
+
+def test_prod_refuses_the_default_secret() -> None:
+    with pytest.raises(ValidationError, match="LIPTAKO_SECRET_KEY"):
+        Settings(env="prod", secret_key=DEFAULT_SECRET)
+    with pytest.raises(ValidationError, match="at least 32"):
+        Settings(env="prod", secret_key="short")
+    assert Settings(env="prod", secret_key="x" * 40).env == "prod"
+    assert Settings(env="dev").secret_key == DEFAULT_SECRET
+
+
+def test_importing_the_app_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    import liptako.web.app
+
+    monkeypatch.setenv("LIPTAKO_ENV", "prod")  # would fail if read at import
+    importlib.reload(liptako.web.app)
