@@ -3,5 +3,6 @@
 from liptako.audit import models as audit_models
 from liptako.auth import models as auth_models
 from liptako.core.db import Base
+from liptako.incidents import models as incident_models
 
-__all__ = ["Base", "audit_models", "auth_models"]
+__all__ = ["Base", "audit_models", "auth_models", "incident_models"]

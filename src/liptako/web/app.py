@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from liptako import __version__
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
-from liptako.web.api import health
+from liptako.web.api import auth, health
 from liptako.web.errors import install_error_handlers
+from liptako.web.middleware import BodyLimit, SecurityHeaders
 
 API_PREFIX = "/api/v1"
 
@@ -31,7 +32,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="Collective-security information system: incidents, the Charter's "
         "obligations, mutual assistance, early warning and intelligence sharing.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -39,5 +40,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
     app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(auth.router, prefix=API_PREFIX)
+    app.include_router(auth.users_router, prefix=API_PREFIX)
     return app

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from liptako.auth.login import TooManyAttempts
 from liptako.core.errors import (
     Conflict,
     DomainError,
@@ -16,6 +17,7 @@ from liptako.core.errors import (
 )
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    TooManyAttempts: 429,
     NotFound: 404,
     Conflict: 409,
     RuleViolation: 422,

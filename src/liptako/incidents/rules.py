@@ -1,0 +1,48 @@
+"""Pure rules of the incident registry: the common event typology and TLP labels."""
+
+from __future__ import annotations
+
+from typing import Final
+
+EVENT_TYPES: Final = (
+    "battle",
+    "explosion_remote_violence",
+    "violence_against_civilians",
+    "protest",
+    "riot",
+    "strategic_development",
+)
+
+ACLED_EVENT_TYPES: Final = {
+    "battles": "battle",
+    "explosions/remote violence": "explosion_remote_violence",
+    "remote violence": "explosion_remote_violence",
+    "violence against civilians": "violence_against_civilians",
+    "protests": "protest",
+    "riots": "riot",
+    "riots/protests": "riot",
+    "strategic developments": "strategic_development",
+}
+
+# UCDP GED type_of_violence: 1 state-based, 2 non-state, 3 one-sided violence
+UCDP_TYPES_OF_VIOLENCE: Final = {
+    "1": ("battle", "state_based"),
+    "2": ("battle", "non_state"),
+    "3": ("violence_against_civilians", "one_sided"),
+}
+
+TLP_LEVELS: Final = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+SOURCES: Final = ("acled", "ucdp", "national")
+
+
+def acled_event_type(raw: str) -> str | None:
+    """The common type of an ACLED ``event_type``, or None when it is not one of ACLED's."""
+    return ACLED_EVENT_TYPES.get(raw.strip().lower())
+
+
+def targets_civilians(event_type: str, target_actors: list[str]) -> bool:
+    """Violence against civilians, or any violent event whose other side is civilians."""
+    if event_type == "violence_against_civilians":
+        return True
+    violent = event_type in ("battle", "explosion_remote_violence")
+    return violent and any(a.lower().startswith("civilians") for a in target_actors)

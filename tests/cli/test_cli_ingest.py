@@ -1,0 +1,164 @@
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from typer.testing import CliRunner
+
+from helpers.data import ACLED_DYADIC, TEST_DATA, acled_rows, to_csv
+from liptako.cli.main import app
+from liptako.core.db import make_engine
+from liptako.incidents.models import Incident, IncidentActor
+from liptako.ingest import service
+
+runner = CliRunner()
+
+
+def _run(url: str, *args: str) -> object:
+    return runner.invoke(app, list(args), env={"LIPTAKO_DATABASE_URL": url})
+
+
+def _stats(url: str) -> dict[str, object]:
+    result = _run(url, "events", "stats", "--format", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return json.loads(result.output)  # type: ignore[attr-defined,no-any-return]
+
+
+def _sample(tmp_path: Path, n: int, bad: dict[int, dict[str, str]] | None = None) -> Path:
+    header, rows = acled_rows(ACLED_DYADIC, n)
+    for i, change in (bad or {}).items():
+        rows[i] = {**rows[i], **change}
+    path = tmp_path / "sample.csv"
+    path.write_text(to_csv(header, rows), encoding="utf-8")
+    return path
+
+
+def test_ingest_prints_a_summary_and_stats_count(fresh_database_url: str,
+                                                 tmp_path: Path) -> None:
+    path = _sample(tmp_path, 200)
+    result = _run(fresh_database_url, "ingest", "acled", str(path))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "read 200, inserted 200, updated 0, unchanged 0, rejected 0" in result.output  # type: ignore[attr-defined]
+    again = _run(fresh_database_url, "ingest", "acled", str(path))
+    assert "read 200, inserted 0, updated 0, unchanged 200, rejected 0" in again.output  # type: ignore[attr-defined]
+    stats = _stats(fresh_database_url)
+    _header, rows = acled_rows(ACLED_DYADIC, 200)
+    assert stats["events"] == 200
+    assert stats["fatalities"] == sum(int(r["fatalities"]) for r in rows)
+    assert sum(stats["by_country"].values()) == 200  # type: ignore[attr-defined]
+    assert stats["with_admin1"] == 200 and stats["deleted"] == 0
+
+
+def test_bad_rows_are_reported_and_good_rows_load(fresh_database_url: str,
+                                                  tmp_path: Path) -> None:
+    path = _sample(tmp_path, 50, {3: {"latitude": "123"}, 10: {"event_date": "2019-13-01"}})
+    errors = tmp_path / "errors.csv"
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--errors", str(errors))
+    assert result.exit_code == 0
+    assert "inserted 48" in result.output and "rejected 2" in result.output  # type: ignore[attr-defined]
+    with errors.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["line"], r["field"]) for r in rows] == [("5", "latitude"), ("12", "event_date")]
+    assert "between -90 and 90" in rows[0]["reason"]
+
+
+def test_strict_loads_nothing_when_a_row_is_bad(fresh_database_url: str,
+                                                tmp_path: Path) -> None:
+    path = _sample(tmp_path, 50, {40: {"fatalities": "several"}})
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--strict")
+    assert result.exit_code == 1
+    assert "fatalities" in result.output  # type: ignore[attr-defined]
+    assert _stats(fresh_database_url)["events"] == 0
+
+
+def test_a_file_of_another_kind_exits_2(fresh_database_url: str) -> None:
+    result = _run(fresh_database_url, "ingest", "acled", str(TEST_DATA / "ucdp_ged_sample.csv"))
+    assert result.exit_code == 2
+    assert "expected ACLED columns" in result.output  # type: ignore[attr-defined]
+
+
+def test_ucdp_ingest(fresh_database_url: str) -> None:
+    result = _run(fresh_database_url, "ingest", "ucdp", str(TEST_DATA / "ucdp_ged_sample.csv"))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "inserted 5" in result.output  # type: ignore[attr-defined]
+    stats = _stats(fresh_database_url)
+    assert stats["by_source"] == {"ucdp": 5}
+    assert stats["fatalities"] == 14 + 120 + 15 + 10 + 5
+
+
+def test_deletions_file(fresh_database_url: str, tmp_path: Path) -> None:
+    path = _sample(tmp_path, 20)
+    _header, rows = acled_rows(ACLED_DYADIC, 20)
+    deletions = tmp_path / "deletions.csv"
+    deletions.write_text("event_id_cnty,deleted_timestamp\n"
+                         f"{rows[0]['event_id_cnty']},1600000000\n"
+                         f"{rows[1]['event_id_cnty']},1600000000\n")
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--deletions",
+                  str(deletions))
+    assert "marked deleted 2" in result.output  # type: ignore[attr-defined]
+    stats = _stats(fresh_database_url)
+    assert (stats["events"], stats["deleted"]) == (18, 2)
+
+
+def test_a_failure_mid_import_keeps_earlier_batches_whole(
+        fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _sample(tmp_path, 100)
+    real = service.load_batch
+    calls = {"n": 0}
+
+    def failing(session, records, **kw):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        out = real(session, records, **kw)
+        if calls["n"] == 3:
+            raise RuntimeError("disk on fire")
+        return out
+
+    monkeypatch.setattr(service, "load_batch", failing)
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--batch-size", "25")
+    assert result.exit_code != 0
+    _assert_whole(fresh_database_url, expected=50)
+
+
+def _assert_whole(url: str, expected: int | None = None) -> int:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        count = conn.scalar(select(func.count()).select_from(Incident))
+        orphans = conn.scalar(select(func.count()).select_from(Incident).where(
+            ~Incident.id.in_(select(IncidentActor.incident_id))))
+        audits = conn.scalar(text("SELECT count(*) FROM audit_entry"))
+    engine.dispose()
+    assert orphans == 0
+    if expected is not None:
+        assert count == expected
+    assert audits == (count or 0) // 25
+    return count or 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="POSIX signals")
+def test_a_killed_import_leaves_only_whole_batches(fresh_database_url: str,
+                                                   tmp_path: Path) -> None:
+    liptako = Path(sys.executable).with_name("liptako")
+    env = {**os.environ, "LIPTAKO_DATABASE_URL": fresh_database_url}
+    proc = subprocess.Popen([str(liptako), "ingest", "acled", str(ACLED_DYADIC),
+                             "--batch-size", "25"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    engine = make_engine(fresh_database_url)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if (conn.scalar(select(func.count()).select_from(Incident)) or 0) >= 100:
+                    break
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    count = _assert_whole(fresh_database_url)
+    assert count % 25 == 0 and 100 <= count < 5754

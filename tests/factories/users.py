@@ -1,0 +1,46 @@
+"""The named cast of seeded users and states every web test can rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from sqlalchemy.orm import Session
+
+from liptako.auth.models import User
+from liptako.auth.passwords import hash_password
+
+PASSWORD = "correct horse battery staple"
+NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+
+# name: (state, roles)
+CAST: dict[str, tuple[str, list[str]]] = {
+    "admin": ("SEC", ["admin"]),
+    "sec": ("SEC", ["secretariat"]),
+    "awa_mli_analyst": ("MLI", ["analyst"]),
+    "amadou_mli_liaison": ("MLI", ["liaison"]),
+    "ibrahim_bfa_liaison": ("BFA", ["liaison"]),
+    "bfa_analyst": ("BFA", ["analyst"]),
+    "moussa_ner_liaison": ("NER", ["liaison"]),
+    "ner_analyst": ("NER", ["analyst"]),
+    "mli_observer": ("MLI", ["observer"]),
+}
+
+
+@functools.cache
+def _hash() -> str:
+    return hash_password(PASSWORD)
+
+
+def seed_cast(session: Session) -> dict[str, User]:
+    """Insert the cast (idempotent within one transaction) and return it by name."""
+    users = {}
+    for name, (state, roles) in CAST.items():
+        existing = session.query(User).filter_by(username=name).one_or_none()
+        user = existing or User(username=name, password_hash=_hash(), state=state, roles=roles,
+                                full_name=name.replace("_", " ").title(), locale="en",
+                                is_active=True, created_at=NOW)
+        session.add(user)
+        users[name] = user
+    session.flush()
+    return users

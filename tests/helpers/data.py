@@ -1,0 +1,29 @@
+"""Paths to the real data and small CSV helpers shared by the tests."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_DATA = REPO.parent / "shared" / "data"
+ACLED_DYADIC = SHARED_DATA / "acled_sahel.csv"
+ACLED_MONADIC = SHARED_DATA / "acled_mali_monadic.csv"
+TEST_DATA = REPO / "tests" / "ingest" / "data"
+
+
+def acled_rows(path: Path, n: int | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the first ``n`` rows of a CSV file."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [r for _i, r in zip(range(n or 10**9), reader, strict=False)]
+        return list(reader.fieldnames or []), rows
+
+
+def to_csv(header: list[str], rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

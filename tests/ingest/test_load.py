@@ -1,0 +1,121 @@
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liptako.audit import service as audit
+from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
+from liptako.ingest.acled import read_acled
+from liptako.ingest.records import EventRecord
+from liptako.ingest.service import ImportCounts, apply_deletions, load_batch
+
+NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+def _records(path: Path, limit: int | None = None) -> list[EventRecord]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        out = [p for p in read_acled(handle, today=TODAY) if isinstance(p, EventRecord)]
+    return out[:limit] if limit else out
+
+
+def _load(session: Session, records: list[EventRecord], size: int = 2000) -> ImportCounts:
+    total = ImportCounts()
+    for start in range(0, len(records), size):
+        total.add(load_batch(session, records[start:start + size], actor=audit.SYSTEM, now=NOW))
+    return total
+
+
+def test_reimport_changes_nothing(session: Session, acled_dyadic: Path) -> None:
+    records = _records(acled_dyadic, 300)
+    first = _load(session, records)
+    assert (first.inserted, first.updated, first.unchanged) == (300, 0, 0)
+    second = _load(session, records)
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 300)
+    assert session.scalar(select(func.count()).select_from(Incident)) == 300
+
+
+def test_newer_vintage_updates_in_place_and_keeps_the_old(session: Session,
+                                                         acled_dyadic: Path) -> None:
+    record = _records(acled_dyadic, 1)[0]
+    _load(session, [record])
+    newer = dataclasses.replace(record, fatalities=(record.fatalities or 0) + 5,
+                                source_version=str(int(record.source_version or 0) + 100))
+    counts = _load(session, [newer])
+    assert counts.updated == 1
+    incident = session.scalars(select(Incident).where(Incident.source_id == record.source_id)
+                               ).one()
+    assert incident.version == 2 and incident.fatalities == newer.fatalities
+    old = session.scalars(select(IncidentVersion).where(IncidentVersion.incident_id ==
+                                                        incident.id)).one()
+    assert old.version == 1 and old.snapshot["fatalities"] == record.fatalities
+    assert old.snapshot["source_version"] == record.source_version
+    older = dataclasses.replace(record, fatalities=999)
+    assert _load(session, [older]).stale == 1
+    session.refresh(incident)
+    assert incident.fatalities == newer.fatalities
+
+
+def test_monadic_after_dyadic_adds_only_new_events(session: Session, acled_dyadic: Path,
+                                                  acled_monadic: Path) -> None:
+    dyadic = [r for r in _records(acled_dyadic) if r.iso3 == "MLI"]
+    _load(session, dyadic)
+    monadic = _records(acled_monadic)
+    counts = _load(session, monadic)
+    new_ids = {r.source_id for r in monadic} - {r.source_id for r in dyadic}
+    assert counts.inserted == len(new_ids) == 5
+    assert counts.inserted + counts.updated + counts.unchanged == 1743
+    total = session.scalar(select(func.count()).select_from(Incident)
+                           .where(Incident.source == "acled"))
+    assert total == len(dyadic) + 5
+
+
+def test_points_are_placed_and_border_cases_flagged(session: Session,
+                                                   acled_dyadic: Path) -> None:
+    counts = _load(session, _records(acled_dyadic))
+    assert counts.outside_country > 0
+    assert counts.outside_country / counts.read < 0.02
+    live = select(Incident).where(Incident.source == "acled")
+    placed = session.scalar(select(func.count()).select_from(Incident).where(
+        Incident.source == "acled", Incident.admin1_code.is_not(None)))
+    assert placed == counts.read
+    djibo = session.scalars(live.where(Incident.src_location == "Djibo")).first()
+    assert djibo is not None
+    assert (djibo.iso3, djibo.admin2_name, djibo.admin1_name) == ("BFA", "Soum", "Sahel")
+    assert djibo.in_liptako_gourma is True
+    flagged = session.scalars(live.where(Incident.outside_country_km.is_not(None))).all()
+    assert all(i.admin_method == "nearest" for i in flagged)
+    assert all(i.admin1_code.startswith(i.iso3) for i in flagged)  # type: ignore[union-attr]
+
+
+def test_actors_are_normalised(session: Session, acled_dyadic: Path) -> None:
+    _load(session, _records(acled_dyadic, 500))
+    rows = session.execute(select(IncidentActor.raw, IncidentActor.actor_id,
+                                  IncidentActor.attribution)).all()
+    mapped = [r for r in rows if r.actor_id]
+    assert len(mapped) / len(rows) > 0.9
+    compound = [r for r in rows if " and/or " in r.raw]
+    if compound:
+        assert all(r.attribution == "uncertain" for r in compound)
+
+
+def test_deletions_mark_without_erasing(session: Session, acled_dyadic: Path) -> None:
+    records = _records(acled_dyadic, 10)
+    _load(session, records)
+    marked = apply_deletions(session, "acled", [records[0].source_id, "MLI999999"],
+                             actor=audit.SYSTEM, now=NOW, reason="test")
+    assert marked == 1
+    incident = session.scalars(select(Incident).where(
+        Incident.source_id == records[0].source_id)).one()
+    assert incident.deleted_at is not None and incident.description
+    assert apply_deletions(session, "acled", [records[0].source_id], actor=audit.SYSTEM,
+                           now=NOW, reason="again") == 0
+
+
+def test_each_batch_is_audited(session: Session, acled_dyadic: Path) -> None:
+    before = audit.verify_chain(session).entries
+    _load(session, _records(acled_dyadic, 30), size=10)
+    report = audit.verify_chain(session)
+    assert report.intact and report.entries == before + 3

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from factories.users import PASSWORD, seed_cast
+from liptako.auth.models import User
+from liptako.core.config import Settings
+from liptako.web.app import create_app
+from liptako.web.deps import get_session
+
+
+@pytest.fixture
+def app(settings: Settings, session: Session) -> FastAPI:
+    """The app on the test's own rolled-back transaction."""
+    application = create_app(settings)
+
+    def test_session() -> Iterator[Session]:
+        yield session
+        session.flush()
+
+    application.dependency_overrides[get_session] = test_session
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def cast(session: Session) -> dict[str, User]:
+    return seed_cast(session)
+
+
+class Tokens:
+    """Bearer headers for the cast, fetched once per test through the real login route."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.cache: dict[str, dict[str, str]] = {}
+
+    def __call__(self, name: str) -> dict[str, str]:
+        if name not in self.cache:
+            response = self.client.post("/api/v1/auth/token",
+                                        data={"username": name, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            self.cache[name] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        return self.cache[name]
+
+
+@pytest.fixture
+def auth(client: TestClient, cast: dict[str, User]) -> Tokens:
+    return Tokens(client)
