@@ -2,7 +2,8 @@
 
 from liptako.audit import models as audit_models
 from liptako.auth import models as auth_models
+from liptako.core import reference as reference_models
 from liptako.core.db import Base
 from liptako.incidents import models as incident_models
 
-__all__ = ["Base", "audit_models", "auth_models", "incident_models"]
+__all__ = ["Base", "audit_models", "auth_models", "incident_models", "reference_models"]

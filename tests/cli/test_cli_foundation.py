@@ -35,8 +35,13 @@ def test_init_creates_one_admin_once(fresh_database_url: str) -> None:
     first = _run(fresh_database_url, "init")
     assert first.exit_code == 0, first.output  # type: ignore[attr-defined]
     assert "password:" in first.output  # type: ignore[attr-defined]
+    assert "ACLED sample 2613 events" in first.output  # type: ignore[attr-defined]
+    assert "gazetteer" in first.output  # type: ignore[attr-defined]
     second = _run(fresh_database_url, "init")
     assert "password:" not in second.output  # type: ignore[attr-defined]
+    assert "nothing new to load" in second.output  # type: ignore[attr-defined]
+    stats = _run(fresh_database_url, "events", "stats", "--format", "json")
+    assert '"events": 2613' in stats.output  # type: ignore[attr-defined]
     listed = _run(fresh_database_url, "users", "list")
     assert listed.output.count("admin") >= 1  # type: ignore[attr-defined]
     assert len(listed.output.strip().splitlines()) == 1  # type: ignore[attr-defined]

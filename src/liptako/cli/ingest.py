@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, 
 from liptako.audit.service import SYSTEM
 from liptako.cli.common import fail, settings_of
 from liptako.core.clock import utcnow
+from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory, transaction
 from liptako.ingest import service
 from liptako.ingest.acled import HeaderInvalid, Parsed, read_acled
@@ -102,16 +103,22 @@ def _run(ctx: typer.Context, source: str, file: Path, reader: Reader, errors: Pa
 
 def _load(ctx: typer.Context, source: str, file: Path, reader: Reader,
           batch_size: int) -> tuple[service.ImportCounts, list[RowError]]:
-    settings = settings_of(ctx)
+    parsed = _parsed(file, reader, f"{source} {file.name}")
+    return load_parsed(settings_of(ctx), parsed, batch_size=batch_size)
+
+
+def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
+                batch_size: int) -> tuple[service.ImportCounts, list[RowError]]:
+    """Store parsed records in batches, one committed transaction per batch."""
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     counts, bad, batch = service.ImportCounts(), [], []
     try:
-        for parsed in _parsed(file, reader, f"{source} {file.name}"):
-            if isinstance(parsed, RowError):
-                bad.append(parsed)
+        for item in parsed:
+            if isinstance(item, RowError):
+                bad.append(item)
                 continue
-            batch.append(parsed)
+            batch.append(item)
             if len(batch) >= batch_size:
                 counts.add(_commit_batch(factory, batch))
                 batch = []

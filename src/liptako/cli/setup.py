@@ -2,37 +2,85 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
+import time
+from importlib.resources import files
+
 import typer
 
-from liptako.audit.service import SYSTEM
+from liptako.audit import service as audit
 from liptako.auth import service as auth
 from liptako.auth.passwords import random_password
 from liptako.cli.common import settings_of, unit_of_work
-from liptako.core import migrate
+from liptako.cli.ingest import load_parsed
+from liptako.core import migrate, reference
 from liptako.core.clock import utcnow
+from liptako.core.config import Settings
+from liptako.ingest.acled import read_acled
+
+ACLED_SAMPLE = "acled_sample_2018_2019.csv.gz"
 
 
 def init(
     ctx: typer.Context,
     admin_username: str = typer.Option("admin", help="Name of the first administrator."),
+    sample: bool = typer.Option(True, help="Load the attributed ACLED sample (demo data)."),
 ) -> None:
     """Prepare a database for use; safe to run again (nothing is loaded twice)."""
     settings = settings_of(ctx)
+    started = time.monotonic()
     migrate.upgrade(settings)
+    loaded = _reference(settings)
+    if sample:
+        loaded += _acled_sample(settings)
+    _first_admin(settings, admin_username)
+    done = ", ".join(loaded) if loaded else "nothing new to load"
+    typer.echo(f"init: database ready ({done}); {time.monotonic() - started:.1f}s")
+
+
+def _reference(settings: Settings) -> list[str]:
+    loaded = []
     with unit_of_work(settings) as session:
-        if auth.count_admins(session) == 0:
-            password = random_password()
-            auth.create_user(
-                session, username=admin_username, password=password, state="SEC",
-                roles=["admin", "secretariat"], actor=SYSTEM, now=utcnow(),
-                full_name="First administrator",
-            )
-            typer.echo("")
-            typer.echo("A first administrator was created. Log in at http://127.0.0.1:8000 with")
-            typer.echo(f"  username: {admin_username}")
-            typer.echo(f"  password: {password}")
-            typer.echo("This password is shown only once: keep it now.")
-            typer.echo("")
-        else:
+        for name in reference.DATASETS:
+            result = reference.load_reference(session, name, now=utcnow())
+            if result.loaded:
+                audit.record(session, actor=audit.SYSTEM, action="reference.load",
+                             target_type="reference_dataset", target_id=name, now=utcnow(),
+                             detail={"rows": result.rows})
+                loaded.append(f"{name} {result.rows}")
+    return loaded
+
+
+def _acled_sample(settings: Settings) -> list[str]:
+    blob = files("liptako.ingest").joinpath("data", ACLED_SAMPLE).read_bytes()
+    with unit_of_work(settings) as session:
+        if reference.is_loaded(session, "acled_sample"):
+            return []
+    text = io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(blob)), encoding="utf-8",
+                            newline="")
+    counts, bad = load_parsed(settings, read_acled(text, today=utcnow().date()),
+                              batch_size=2000)
+    with unit_of_work(settings) as session:
+        reference.mark_loaded(session, "acled_sample", digest=hashlib.sha256(blob).hexdigest(),
+                              rows=counts.inserted, now=utcnow())
+    return [f"ACLED sample {counts.inserted} events ({len(bad)} rejected)"]
+
+
+def _first_admin(settings: Settings, username: str) -> None:
+    with unit_of_work(settings) as session:
+        if auth.count_admins(session) > 0:
             typer.echo("An administrator already exists: log in with the password given then "
                        "(or create another with `liptako users create`).")
+            return
+        password = random_password()
+        auth.create_user(session, username=username, password=password, state="SEC",
+                         roles=["admin", "secretariat"], actor=audit.SYSTEM, now=utcnow(),
+                         full_name="First administrator")
+    typer.echo("")
+    typer.echo("A first administrator was created. Log in at http://127.0.0.1:8000 with")
+    typer.echo(f"  username: {username}")
+    typer.echo(f"  password: {password}")
+    typer.echo("This password is shown only once: keep it now.")
+    typer.echo("")
