@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from liptako.core.geo import AdminUnit, admin_index, in_named_area, prio_grid_gids
+from liptako.core.adminlevels import levels_of
+from liptako.core.geo import admin_index, in_named_area, prio_grid_gids
 from liptako.ingest.records import EventRecord
 
 
@@ -25,28 +25,12 @@ class Placement:
     in_liptako_gourma: bool
 
 
-def region_code(unit: AdminUnit) -> str:
-    """A stable code for a Burkina Faso region, built from its name (no official code ships)."""
-    folded = unicodedata.normalize("NFKD", unit.region or "").encode("ascii", "ignore").decode()
-    return f"{unit.iso3}-R-{folded.upper().replace(' ', '-')}"
-
-
-def unit_levels(unit: AdminUnit) -> tuple[str, str, str | None, str | None]:
-    """Natural Earth gives Mali's and Niger's regions but Burkina Faso's 45 provinces (ADM2);
-    for Burkina the province is admin-2 and its region, from the same file, admin-1."""
-    if unit.iso3 == "BFA" and unit.region:
-        return region_code(unit), unit.region, unit.code, unit.name
-    return unit.code, unit.name, None, None
+unit_levels = levels_of
 
 
 @dataclass(frozen=True)
 class PointPlacement:
-    """Placement of many points as arrays: the columnar form of :class:`Placement`.
-
-    ``unit`` indexes ``admin_index().units`` (-1: unplaced); ``outside_km`` is 0 inside the
-    stated country, the distance to it when placed across the border, NaN when the row names
-    no known country (then the point alone decides).
-    """
+    """Column-wise placement of many points (the vectorised core of :func:`place`)."""
 
     unit: NDArray[np.int64]
     outside_km: NDArray[np.float64]
@@ -55,17 +39,18 @@ class PointPlacement:
 
 
 def place_points(lats: ArrayLike, lons: ArrayLike, iso3s: ArrayLike) -> PointPlacement:
-    """Vectorised placement of points in the country each names ("" for none)."""
-    lat = np.asarray(lats, dtype=float)
-    lon = np.asarray(lons, dtype=float)
+    """Units in each row's stated country (nearest within tolerance), PRIO-GRID, zone flag.
+
+    ``outside_km`` is 0 inside the stated country, the distance to it outside, and NaN for a
+    row naming no known country, which is then placed by its point alone.
+    """
     index = admin_index()
-    units, km = index.assign_in_country(lat, lon, iso3s)
-    # a row naming no known country is placed by its point alone
+    unit, km = index.assign_in_country(lats, lons, iso3s)
     unknown = np.isnan(km)
     if unknown.any():
-        units[unknown] = index.assign(lat[unknown], lon[unknown])
-    return PointPlacement(units, km, prio_grid_gids(lat, lon),
-                          in_named_area("liptako_gourma", lat, lon))
+        unit[unknown] = index.assign(np.asarray(lats)[unknown], np.asarray(lons)[unknown])
+    return PointPlacement(unit, km, prio_grid_gids(lats, lons),
+                          in_named_area("liptako_gourma", lats, lons))
 
 
 def place(records: list[EventRecord]) -> list[Placement]:
@@ -85,8 +70,7 @@ def place(records: list[EventRecord]) -> list[Placement]:
         unit_i = int(units[i])
         method = None if unit_i < 0 else ("nearest" if distance > 0 else "point")
         outside = None if math.isnan(distance) or distance == 0 else round(distance, 3)
-        a1, a1_name, a2, a2_name = (unit_levels(index.units[unit_i]) if unit_i >= 0
-                                    else (None, None, None, None))
+        a1, a1_name, a2, a2_name = levels_of(index.units[unit_i] if unit_i >= 0 else None)
         out.append(Placement(a1, a1_name, a2, a2_name, admin_method=method,
                              outside_country_km=outside, priogrid_gid=int(gids[i]),
                              in_liptako_gourma=bool(liptako[i])))
