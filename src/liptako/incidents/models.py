@@ -58,6 +58,8 @@ class Incident(Base):
     description: Mapped[str | None] = mapped_column(Text)
     sources: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # what a national report states about who acted and what was attacked (charter facts)
+    reported: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     tlp: Mapped[str] = mapped_column(String(12), default="CLEAR")
     originator: Mapped[str] = mapped_column(String(8))

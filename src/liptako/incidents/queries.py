@@ -1,17 +1,24 @@
-"""Read side of the registry."""
+"""Read side of the registry: every reader goes through the releasability predicate."""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, extract, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from liptako.incidents.models import Incident
+from liptako.auth.releasability import Viewer, visible_clause
+from liptako.core.errors import NotFound, RuleViolation
+from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
+from liptako.incidents.schemas import IncidentFilter
+
+MAX_PAGE = 5000
 
 
 def registry_stats(session: Session) -> dict[str, Any]:
-    """Counts over live (not deleted) events, plus the number of deleted ones."""
+    """Counts over live (not deleted) events, plus the number of deleted ones (CLI, admin)."""
     live = Incident.deleted_at.is_(None)
     events, fatalities, with_admin1 = session.execute(
         select(func.count(), func.coalesce(func.sum(Incident.fatalities), 0),
@@ -33,4 +40,98 @@ def registry_stats(session: Session) -> dict[str, Any]:
         "by_source": {k: int(v) for k, v in by_source.items()},
         "with_admin1": int(with_admin1), "outside_country": int(outside or 0),
         "deleted": int(deleted or 0),
+    }
+
+
+def filtered(viewer: Viewer, flt: IncidentFilter) -> Select[Incident]:
+    """The incidents a viewer may see that match a filter (no order, no limit)."""
+    stmt = select(Incident).where(visible_clause(viewer, Incident))
+    if not flt.include_deleted:
+        stmt = stmt.where(Incident.deleted_at.is_(None))
+    if flt.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = flt.bbox
+        stmt = stmt.where(Incident.lon.between(min_lon, max_lon),
+                          Incident.lat.between(min_lat, max_lat))
+    if flt.date_from is not None:
+        stmt = stmt.where(Incident.occurred_on >= flt.date_from)
+    if flt.date_to is not None:
+        stmt = stmt.where(Incident.occurred_on <= flt.date_to)
+    for column, values in ((Incident.iso3, flt.country), (Incident.event_type, flt.event_type),
+                           (Incident.source, flt.source), (Incident.tlp, flt.tlp)):
+        if values:
+            stmt = stmt.where(column.in_(values))
+    if flt.actor:
+        stmt = stmt.where(exists().where(
+            IncidentActor.incident_id == Incident.id,
+            or_(IncidentActor.actor_id == flt.actor,
+                IncidentActor.actor_id.like(f"{flt.actor}.%"))))
+    return stmt
+
+
+def encode_cursor(incident: Incident) -> str:
+    raw = f"{incident.occurred_on.isoformat()}|{incident.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.date, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        day, ident = raw.split("|")
+        return dt.date.fromisoformat(day), int(ident)
+    except (ValueError, UnicodeDecodeError):
+        raise RuleViolation("cursor: expected the `next` value of a previous page") from None
+
+
+def list_incidents(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
+                   cursor: str | None = None) -> tuple[list[Incident], str | None]:
+    """One page, newest first, with the cursor of the next page when there is one."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise RuleViolation(f"limit: expected 1 to {MAX_PAGE}, got {limit}")
+    stmt = filtered(viewer, flt)
+    if cursor:
+        day, ident = decode_cursor(cursor)
+        stmt = stmt.where(or_(Incident.occurred_on < day,
+                              and_(Incident.occurred_on == day, Incident.id < ident)))
+    stmt = stmt.order_by(Incident.occurred_on.desc(), Incident.id.desc()).limit(limit + 1)
+    rows = list(session.scalars(stmt.options(selectinload(Incident.actors))))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1]) if more and rows else None)
+
+
+def get_incident(session: Session, viewer: Viewer, incident_id: int) -> Incident:
+    """The incident if the viewer may see it; otherwise exactly as if it did not exist."""
+    incident = session.scalar(
+        select(Incident).where(Incident.id == incident_id, visible_clause(viewer, Incident))
+        .options(selectinload(Incident.actors)))
+    if incident is None:
+        raise NotFound(f"incident {incident_id}: not found")
+    return incident
+
+
+def versions_of(session: Session, incident_id: int) -> list[IncidentVersion]:
+    return list(session.scalars(select(IncidentVersion).where(
+        IncidentVersion.incident_id == incident_id).order_by(IncidentVersion.version)))
+
+
+def incident_stats(session: Session, viewer: Viewer, flt: IncidentFilter) -> dict[str, Any]:
+    """Counts and fatalities by month and by admin-1 area for what the viewer may see."""
+    base = filtered(viewer, flt).subquery()
+    total = session.execute(select(func.count(), func.coalesce(func.sum(base.c.fatalities), 0))
+                            ).one()
+    year, month = extract("year", base.c.occurred_on), extract("month", base.c.occurred_on)
+    by_month: list[Any] = list(session.execute(
+        select(year, month, func.count(), func.coalesce(func.sum(base.c.fatalities), 0))
+        .group_by(year, month).order_by(year, month)))
+    by_area: list[Any] = list(session.execute(
+        select(base.c.admin1_code, base.c.admin1_name, base.c.iso3, func.count(),
+               func.coalesce(func.sum(base.c.fatalities), 0))
+        .group_by(base.c.admin1_code, base.c.admin1_name, base.c.iso3)
+        .order_by(func.count().desc())))
+    return {
+        "events": int(total[0]), "fatalities": int(total[1]),
+        "by_month": [{"month": f"{int(y):04d}-{int(m):02d}", "events": int(n),
+                      "fatalities": int(f)} for y, m, n, f in by_month],
+        "by_area": [{"admin1_code": c, "admin1_name": name, "iso3": iso, "events": int(n),
+                     "fatalities": int(f)} for c, name, iso, n, f in by_area],
     }

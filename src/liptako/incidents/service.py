@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from sqlalchemy import inspect
+from sqlalchemy.orm import Session
 
-from liptako.incidents.models import Incident
+from liptako.audit import service as audit
+from liptako.audit.rules import digest
+from liptako.auth.releasability import audience_text
+from liptako.core.adminlevels import levels_of
+from liptako.core.errors import RuleViolation
+from liptako.core.geo import admin_index, in_named_area, prio_grid_gid
+from liptako.incidents.models import Incident, IncidentActor
+from liptako.incidents.schemas import IncidentIn
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:
@@ -22,3 +31,58 @@ def snapshot(incident: Incident) -> dict[str, Any]:
                        "attribution": a.attribution, "period": a.period}
                       for a in incident.actors]
     return data
+
+
+ActorLink = tuple[str, str, str | None]  # canonical id, attribution, period
+
+
+def create_incident(session: Session, payload: IncidentIn, *, actor: audit.Actor,
+                    state: str, now: dt.datetime,
+                    perpetrator_links: list[ActorLink] | None = None) -> Incident:
+    """Record a national report: placed on our map, marked, audited.
+
+    ``perpetrator_links`` are the canonical actors the caller resolved the perpetrator's name
+    to (the intelligence domain does that; this one only stores them).
+    """
+    index = admin_index()
+    lat, lon = payload.location.lat, payload.location.lon
+    unit = index.unit_at(lat, lon)
+    levels = levels_of(unit)
+    try:
+        audience = audience_text(payload.audience)
+    except ValueError as exc:
+        raise RuleViolation(str(exc)) from exc
+    incident = Incident(
+        source="national", source_id=f"{state}-{uuid.uuid4().hex[:12]}", source_version="1",
+        version=1, occurred_on=payload.occurred_on, lat=lat, lon=lon, geo_precision=1,
+        iso3=unit.iso3 if unit else None, admin1_code=levels.admin1_code,
+        admin1_name=levels.admin1_name, admin2_code=levels.admin2_code,
+        admin2_name=levels.admin2_name, admin_method="point" if unit else None,
+        priogrid_gid=prio_grid_gid(lat, lon),
+        in_liptako_gourma=bool(in_named_area("liptako_gourma", [lat], [lon])[0]),
+        src_location=payload.place_name, event_type=payload.event_type,
+        fatalities=payload.fatalities, civilian_targeting=_targets_civilians(payload),
+        description=payload.description, reported=payload.reported_facts() or None,
+        tlp=payload.tlp, originator=state, audience=audience, created_by=actor.id,
+        created_at=now, updated_at=now, content_hash="",
+    )
+    incident.content_hash = digest(payload.model_dump(mode="json"))
+    session.add(incident)
+    session.flush()
+    perpetrator = payload.perpetrator.actor if payload.perpetrator else None
+    if perpetrator:
+        links: list[ActorLink | None] = list(perpetrator_links or []) or [None]
+        for link in links:
+            actor_id, attribution, period = link if link else (None, None, None)
+            session.add(IncidentActor(incident_id=incident.id, role="actor1",
+                                      raw=perpetrator[:300], actor_id=actor_id,
+                                      attribution=attribution, period=period))
+    session.flush()
+    audit.record(session, actor=actor, action="incident.create", target_type="incident",
+                 target_id=incident.id, now=now, after=snapshot(incident))
+    return incident
+
+
+def _targets_civilians(payload: IncidentIn) -> bool:
+    return payload.event_type == "violence_against_civilians" or (
+        payload.target is not None and payload.target.kind == "civilians")

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from liptako import __version__
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
-from liptako.web.api import auth, health
+from liptako.web.api import auth, health, incidents
 from liptako.web.errors import install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
 
@@ -45,4 +45,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(auth.users_router, prefix=API_PREFIX)
+    app.include_router(incidents.router, prefix=API_PREFIX)
+    app.include_router(incidents.stats_router, prefix=API_PREFIX)
     return app

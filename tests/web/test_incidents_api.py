@@ -1,0 +1,86 @@
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factories.incidents import report, seed_markings
+from liptako.audit.models import AuditEntry
+from liptako.auth.models import User
+from liptako.auth.releasability import Viewer, may_see
+
+
+def test_contract_example_is_stored_and_returned(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    created = client.post("/api/v1/incidents", json=report(), headers=auth("bfa_analyst"))
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["id"] > 0 and body["originator"] == "BFA" and body["tlp"] == "AMBER"
+    assert body["iso3"] == "BFA" and body["admin2_name"] == "Soum"
+    assert body["admin1_name"] == "Sahel" and body["in_liptako_gourma"] is True
+    assert body["audience"] == ["BFA", "NER"]
+    assert [a["actor_id"] for a in body["actors"]] == ["jnim"]
+    again = client.get(f"/api/v1/incidents/{body['id']}", headers=auth("ner_analyst"))
+    assert again.status_code == 200 and again.json()["description"] == body["description"]
+
+
+def test_invalid_body_names_each_bad_field(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    bad = report(occurred_on="2024-02-30", fatalities=-1, tlp="PURPLE",
+                 location={"lat": 95, "lon": 0}, event_type="picnic")
+    response = client.post("/api/v1/incidents", json=bad, headers=auth("bfa_analyst"))
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"occurred_on", "fatalities", "tlp", "location.lat", "event_type"} <= fields
+
+
+def test_observers_and_admins_cannot_report(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    for name in ("mli_observer", "admin"):
+        assert client.post("/api/v1/incidents", json=report(),
+                           headers=auth(name)).status_code == 403
+
+
+def test_lists_and_stats_show_exactly_what_each_user_may_see(
+        client: TestClient, auth, session: Session, cast: dict[str, User]) -> None:  # type: ignore[no-untyped-def]
+    seeded = seed_markings(session)
+    ids = {i.id for i in seeded}
+    for name, user in cast.items():
+        viewer = Viewer(user.id, user.state, tuple(user.roles))
+        expected = {i.id for i in seeded if may_see(viewer, i.tlp, i.originator, i.audience)}
+        got = client.get("/api/v1/incidents?limit=5000", headers=auth(name)).json()
+        listed = {f["id"] for f in got["features"]} & ids
+        assert listed == expected, name
+        stats = client.get("/api/v1/stats?from=2024-01-01&to=2024-03-01",
+                           headers=auth(name)).json()
+        assert stats["events"] == len(expected), name
+        for hidden in ids - expected:
+            response = client.get(f"/api/v1/incidents/{hidden}", headers=auth(name))
+            assert response.status_code == 404
+            assert response.json()["detail"] == f"incident {hidden}: not found"
+
+
+def test_filters_and_cursor_pagination(client: TestClient, auth, session: Session) -> None:  # type: ignore[no-untyped-def]
+    seed_markings(session)
+    headers = auth("sec")
+    pages, cursor, seen = 0, None, []
+    while True:
+        url = "/api/v1/incidents?limit=7&source=national&from=2024-01-01&to=2024-02-14"
+        page = client.get(url + (f"&cursor={cursor}" if cursor else ""), headers=headers).json()
+        seen += [f["id"] for f in page["features"]]
+        pages += 1
+        cursor = page.get("next")
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) and pages == -(-len(seen) // 7)
+    niger = client.get("/api/v1/incidents?country=NER&limit=5000", headers=headers).json()
+    assert niger["features"] and all(f["properties"]["iso3"] == "NER"
+                                     for f in niger["features"])
+    box = client.get("/api/v1/incidents?bbox=-2,13,0,15&limit=5000", headers=headers).json()
+    assert all(-2 <= f["geometry"]["coordinates"][0] <= 0 for f in box["features"])
+    assert client.get("/api/v1/incidents?bbox=1,2,3", headers=headers).status_code == 422
+    assert client.get("/api/v1/incidents?cursor=zz", headers=headers).status_code == 422
+
+
+def test_sensitive_reads_are_audited(client: TestClient, auth, session: Session) -> None:  # type: ignore[no-untyped-def]
+    created = client.post("/api/v1/incidents", json=report(tlp="RED", audience=["NER"]),
+                          headers=auth("bfa_analyst")).json()
+    client.get(f"/api/v1/incidents/{created['id']}", headers=auth("moussa_ner_liaison"))
+    reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "incident.read")).all()
+    assert [(r.actor_name, r.target_id) for r in reads] == [
+        ("moussa_ner_liaison", str(created["id"]))]
