@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test lint typecheck serve bench clean help
+.PHONY: demo test lint typecheck serve bench clean help i18n
 
 help:
 	@echo "make demo   - install, prepare ./var/liptako.db with the shipped data, serve on http://$(HOST):$(PORT)"
@@ -44,6 +44,12 @@ test: lint typecheck
 
 bench: $(VENV)/.installed-bench
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+i18n: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+		--project liptako -o src/liptako/web/translations/messages.pot .
+	$(BIN)/pybabel update -i src/liptako/web/translations/messages.pot \
+		-d src/liptako/web/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -38,7 +38,7 @@ def seed_cast(session: Session) -> dict[str, User]:
     for name, (state, roles) in CAST.items():
         existing = session.query(User).filter_by(username=name).one_or_none()
         user = existing or User(username=name, password_hash=_hash(), state=state, roles=roles,
-                                full_name=name.replace("_", " ").title(), locale="en",
+                                full_name=name.replace("_", " ").title(), locale="fr",
                                 is_active=True, created_at=NOW)
         session.add(user)
         users[name] = user

@@ -16,10 +16,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from factories.incidents import report, seed_markings
-from factories.users import CAST
+from factories.users import CAST, PASSWORD
 from liptako.auth.models import User
 from liptako.auth.releasability import Viewer, may_see
+from liptako.web.pages.common import LOGIN_CSRF_COOKIE
 from liptako.web.routes import route_table
+from liptako.web.security import SESSION_COOKIE, read_session_cookie
 
 CALLERS = ["anon", *CAST]
 REPORTERS = {"awa_mli_analyst", "amadou_mli_liaison", "ibrahim_bfa_liaison", "bfa_analyst",
@@ -29,6 +31,7 @@ REPORTERS = {"awa_mli_analyst", "amadou_mli_liaison", "ibrahim_bfa_liaison", "bf
 @dataclass
 class Row:
     ok: int
+    page: bool = False
     allowed: set[str] | None = None  # None: every authenticated caller
     anon: int = 401
     denied: int = 403
@@ -65,7 +68,26 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/incidents"): Row(201, allowed=REPORTERS, body=lambda c: report()),
     ("GET", "/api/v1/incidents/{incident_id}"): Row(200, hidden_check=True),
     ("GET", "/api/v1/stats"): Row(200),
+    ("GET", "/api/v1/geo/admin-units"): Row(200),
+    ("GET", "/api/v1/geo/areas/{name}"): Row(200, extra={"name": "liptako_gourma"}),
+    ("GET", "/api/v1/geo/places"): Row(200, extra={"query": "q=Djibo"}),
+    ("GET", "/static/{path}"): Row(200, anon=200, extra={"path": "app/app.css"}),
+    # pages: signed in through the login form, they answer with pages and redirects
+    ("GET", "/login"): Row(200, anon=200, page=True),
+    ("POST", "/login"): Row(400, anon=400, page=True,
+                            form=lambda c: {"username": c, "password": "x", "csrf_token": "x"}),
+    ("POST", "/logout"): Row(303, anon=303, page=True, form=lambda c: {}),
+    ("POST", "/language"): Row(303, anon=303, page=True, form=lambda c: {"locale": "en"}),
+    ("GET", "/"): Row(200, anon=303, page=True),
+    ("GET", "/incidents/new"): Row(200, anon=303, page=True, allowed=REPORTERS),
+    ("POST", "/incidents/new"): Row(303, anon=303, page=True, allowed=REPORTERS,
+                                    form=lambda c: PAGE_REPORT),
+    ("GET", "/incidents/{incident_id}"): Row(200, anon=303, page=True, hidden_check=True),
 }
+
+PAGE_REPORT = {"occurred_on": "2024-05-11", "lat": "14.1", "lon": "-1.63",
+               "description": "Armed men attacked an army post.", "event_type": "battle",
+               "fatalities": "2", "tlp": "AMBER"}
 
 
 def _api_routes(app: FastAPI) -> set[tuple[str, str]]:
@@ -89,31 +111,53 @@ def _pick(seeded: list[Any], user: User | None, visible: bool) -> int | None:
     return None
 
 
+def _page_login(client: TestClient, caller: str) -> str:
+    """Sign in through the login form; returns the session's CSRF token."""
+    client.get("/login")
+    form = {"username": caller, "password": PASSWORD, "next": "/",
+            "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    data = read_session_cookie(client.app.state.settings,  # type: ignore[attr-defined]
+                               client.cookies.get(SESSION_COOKIE) or "")
+    assert data is not None
+    return str(data["csrf"])
+
+
+def _check(client: TestClient, caller: str, row: Row, method: str, path: str,
+           params: dict[str, Any], headers: dict[str, str], csrf: str | None) -> list[str]:
+    url = path.format(**params) + (f"?{params['query']}" if "query" in params else "")
+    kwargs: dict[str, Any] = {"headers": headers, "follow_redirects": False}
+    if row.body:
+        kwargs["json"] = row.body(caller)
+    if row.form:
+        kwargs["data"] = {**row.form(caller), **({"csrf_token": csrf} if csrf else {})}
+    status = client.request(method, url, **kwargs).status_code
+    if status != row.expected(caller):
+        return [f"{method} {url}: expected {row.expected(caller)}, got {status}"]
+    return []
+
+
 @pytest.mark.parametrize("caller", CALLERS)
 def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type: ignore[no-untyped-def]
                 cast: dict[str, User]) -> None:
     seeded = seed_markings(session)
     headers = {} if caller == "anon" else auth(caller)
     user = cast.get(caller)
-    failures = []
-    for (method, path), row in sorted(MATRIX.items()):
+    failures: list[str] = []
+    rows = sorted(MATRIX.items(), key=lambda item: (item[1].page, item[0][1] == "/logout"))
+    csrf = None
+    for (method, path), row in rows:
+        if row.page and csrf is None and caller != "anon":
+            csrf, headers = _page_login(client, caller), {}
         params = dict(row.extra)
         if "{incident_id}" in path:
             params["incident_id"] = _pick(seeded, user, visible=True)
-        url = path.format(**params)
-        kwargs: dict[str, Any] = {"headers": headers}
-        if row.body:
-            kwargs["json"] = row.body(caller)
-        if row.form:
-            kwargs["data"] = row.form(caller)
-        status = client.request(method, url, **kwargs).status_code
-        if status != row.expected(caller):
-            failures.append(f"{method} {url}: expected {row.expected(caller)}, got {status}")
+        failures += _check(client, caller, row, method, path, params, headers, csrf)
         hidden = _pick(seeded, user, visible=False) if row.hidden_check and user else None
         if hidden is not None:
             url = path.format(**{**params, "incident_id": hidden})
             got = client.request(method, url, headers=headers)
-            if got.status_code != 404 or str(hidden) not in got.text or "tlp" in got.text:
+            if got.status_code != 404 or "tlp" in got.text.lower():
                 failures.append(f"{method} {url} (hidden): expected a bare 404, got "
                                 f"{got.status_code} {got.text[:80]}")
     assert not failures, "\n".join(failures)

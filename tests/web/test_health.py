@@ -33,12 +33,12 @@ def test_domain_errors_map_to_status_and_json(settings: Settings) -> None:
     errors = {"nf": NotFound("incident 7"), "cf": Conflict("already voted"),
               "rv": RuleViolation("fatalities: expected >= 0"), "pd": PermissionDenied("no")}
 
-    @app.get("/boom/{kind}")
+    @app.get("/api/v1/boom/{kind}")
     def boom(kind: str) -> None:
         raise errors[kind]
 
     with TestClient(app) as client:
-        got = {k: client.get(f"/boom/{k}") for k in errors}
+        got = {k: client.get(f"/api/v1/boom/{k}") for k in errors}
     assert {k: r.status_code for k, r in got.items()} == {"nf": 404, "cf": 409, "rv": 422,
                                                          "pd": 403}
     assert got["cf"].json() == {"code": "conflict", "detail": "already voted"}

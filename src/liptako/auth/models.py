@@ -21,7 +21,7 @@ class User(Base):
     state: Mapped[str] = mapped_column(String(3))
     roles: Mapped[list[str]] = mapped_column(JSON)
     full_name: Mapped[str | None] = mapped_column(String(200))
-    locale: Mapped[str] = mapped_column(String(5), default="en")
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime]
 

@@ -37,7 +37,7 @@ def create_user(
         raise Conflict(f"username: {username!r} is already taken")
     user = User(
         username=username, password_hash=hash_password(password), state=state_code,
-        roles=role_list, full_name=full_name, created_at=now, is_active=True, locale="en",
+        roles=role_list, full_name=full_name, created_at=now, is_active=True, locale="fr",
     )
     session.add(user)
     session.flush()

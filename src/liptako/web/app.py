@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from liptako import __version__
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
-from liptako.web.api import auth, health, incidents
+from liptako.core.errors import DomainError
+from liptako.web.api import auth, geo, health, incidents
 from liptako.web.errors import install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
+from liptako.web.pages import auth as auth_pages
+from liptako.web.pages import errors as page_errors
+from liptako.web.pages import incidents as incident_pages
+from liptako.web.pages import map as map_page
 
 API_PREFIX = "/api/v1"
+
+
+def _install_pages(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, page_errors.domain_error)
+    static = str(files("liptako.web").joinpath("static"))
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    for router in (auth_pages.router, map_page.router, incident_pages.router):
+        app.include_router(router)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -47,4 +62,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(auth.users_router, prefix=API_PREFIX)
     app.include_router(incidents.router, prefix=API_PREFIX)
     app.include_router(incidents.stats_router, prefix=API_PREFIX)
+    app.include_router(geo.router, prefix=API_PREFIX)
+    _install_pages(app)
     return app

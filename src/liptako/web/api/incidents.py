@@ -128,15 +128,20 @@ def list_incidents(principal: CurrentPrincipal, session: SessionDep, flt: Filter
     return body
 
 
-@router.get("/{incident_id}", response_model=IncidentOut)
-def get_incident(incident_id: int, principal: CurrentPrincipal,
-                 session: SessionDep) -> IncidentOut:
-    """One incident with its actors, earlier versions and charter determinations."""
+def read_incident(session: Session, principal: Principal, incident_id: int) -> Incident:
+    """An incident the caller may see; reading a restricted one leaves an audit entry."""
     incident = queries.get_incident(session, principal.viewer, incident_id)
     if incident.tlp in SENSITIVE:
         audit.record(session, actor=principal.actor, action="incident.read",
                      target_type="incident", target_id=incident.id, now=utcnow())
-    return incident_out(session, incident)
+    return incident
+
+
+@router.get("/{incident_id}", response_model=IncidentOut)
+def get_incident(incident_id: int, principal: CurrentPrincipal,
+                 session: SessionDep) -> IncidentOut:
+    """One incident with its actors, earlier versions and charter determinations."""
+    return incident_out(session, read_incident(session, principal, incident_id))
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)

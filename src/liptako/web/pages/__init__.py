@@ -1,1 +1,1 @@
-
+"""Server-rendered pages (French and English)."""

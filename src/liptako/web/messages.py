@@ -1,0 +1,31 @@
+"""Messages chosen at run time, listed here so that the extractor finds them (`make i18n`)."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it now."""
+    return message
+
+
+DYNAMIC = (
+    # event types
+    N_("Battle"), N_("Explosion / remote violence"), N_("Violence against civilians"),
+    N_("Protest"), N_("Riot"), N_("Strategic development"),
+    # report form field messages
+    N_("Enter the date of the incident, not in the future."),
+    N_("Choose the place on the map or from the list, or enter its coordinates."),
+    N_("Describe what happened (up to 5,000 characters)."),
+    N_("Choose the type of event."),
+    N_("Enter a whole number of fatalities, 0 or more."),
+    N_("Check the perpetrator."), N_("Check the target."), N_("Choose a TLP marking."),
+    N_("Choose only states of the Alliance or the secretariat."), N_("Check this field."),
+    # login
+    N_("Too many failed attempts. Try again later."), N_("Wrong user name or password."),
+    # error pages
+    N_("Not found"), N_("Not allowed"), N_("Conflict"), N_("Invalid request"), N_("Error"),
+    N_("This record does not exist or is not releasable to you."),
+    N_("Your role does not allow this."),
+    # charter statuses and attribution
+    N_("engaged"), N_("not_engaged"), N_("undetermined"), N_("certain"), N_("uncertain"),
+)

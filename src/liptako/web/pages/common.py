@@ -1,0 +1,96 @@
+"""What every page shares: templates, the locale, the signed-in user, CSRF on forms."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from liptako.core.config import Settings
+from liptako.core.errors import DomainError, PermissionDenied
+from liptako.web.deps import SessionDep, SettingsDep
+from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
+from liptako.web.security import Principal, principal_or_none
+
+LANG_COOKIE = "liptako_lang"
+LOGIN_CSRF_COOKIE = "liptako_login_csrf"
+
+
+class LoginRequired(DomainError):
+    """A page needs a signed-in user; the handler redirects to the login page."""
+
+    code = "login_required"
+
+
+def _templates() -> Jinja2Templates:
+    folder = str(files("liptako.web").joinpath("templates"))
+    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(),
+                      trim_blocks=True, lstrip_blocks=True)
+    return Jinja2Templates(env=env)
+
+
+TEMPLATES = _templates()
+
+
+def request_locale(request: Request, principal: Principal | None) -> str:
+    chosen = request.query_params.get("lang")
+    return pick_locale(chosen, principal.user.locale if principal else None,
+                       request.cookies.get(LANG_COOKIE),
+                       accept_language=request.headers.get("accept-language"))
+
+
+@dataclass
+class Page:
+    """The context of one page request."""
+
+    request: Request
+    principal: Principal | None
+    settings: Settings
+    locale: str
+
+    @property
+    def fmt(self) -> Formatter:
+        return Formatter(self.locale)
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        fmt = self.fmt
+        base = {"_": fmt.gettext, "fmt": fmt, "locale": self.locale, "locales": LOCALES,
+                "language_names": LANGUAGE_NAMES, "principal": self.principal,
+                "user": self.principal.user if self.principal else None,
+                "csrf": self.principal.csrf if self.principal else None,
+                "path": self.request.url.path}
+        response = TEMPLATES.TemplateResponse(self.request, template, {**base, **context},
+                                              status_code=status_code)
+        response.headers["cache-control"] = "no-store"
+        return response
+
+    def require(self, *roles: str) -> Principal:
+        if self.principal is None:
+            raise LoginRequired(self.request.url.path)
+        if roles and not self.principal.has_role(*roles):
+            raise PermissionDenied(f"role: expected one of {', '.join(roles)}")
+        return self.principal
+
+    def check_csrf(self, sent: str | None) -> None:
+        expected = self.principal.csrf if self.principal else None
+        if not expected or not sent or not secrets.compare_digest(sent, expected):
+            raise PermissionDenied("csrf: the form is stale; reload the page and try again")
+
+
+def page_context(request: Request, session: SessionDep, settings: SettingsDep) -> Page:
+    try:
+        principal = principal_or_none(request, session, settings)
+    except DomainError:
+        principal = None
+    if principal is not None and principal.via != "cookie":
+        principal = None  # pages take the session cookie only
+    return Page(request, principal, settings, request_locale(request, principal))
+
+
+PageDep = Annotated[Page, Depends(page_context)]

@@ -1,0 +1,122 @@
+"""One incident's page, and the analysts' report form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from liptako.core.clock import utcnow
+from liptako.incidents import service as incidents
+from liptako.incidents.rules import TLP_LEVELS
+from liptako.incidents.schemas import IncidentIn
+from liptako.intel.normalise import normalise
+from liptako.web.api.incidents import incident_out, read_incident
+from liptako.web.deps import SessionDep
+from liptako.web.pages.common import Page, PageDep
+from liptako.web.pages.map import event_type_names
+
+router = APIRouter(include_in_schema=False)
+REPORTERS = ("analyst", "liaison", "secretariat")
+
+# what to tell a person about each field, whatever the validator said (in their language)
+FIELD_MESSAGES = {
+    "occurred_on": "Enter the date of the incident, not in the future.",
+    "location": "Choose the place on the map or from the list, or enter its coordinates.",
+    "description": "Describe what happened (up to 5,000 characters).",
+    "event_type": "Choose the type of event.",
+    "fatalities": "Enter a whole number of fatalities, 0 or more.",
+    "perpetrator": "Check the perpetrator.",
+    "target": "Check the target.",
+    "tlp": "Choose a TLP marking.",
+    "audience": "Choose only states of the Alliance or the secretariat.",
+}
+
+
+@router.get("/incidents/new")
+def report_form(page: PageDep) -> Response:
+    page.require(*REPORTERS)
+    return _render_form(page, values={"tlp": "AMBER", "occurred_on": utcnow().date().isoformat()},
+                        errors={})
+
+
+@router.post("/incidents/new")
+async def submit_report(page: PageDep, request: Request, session: SessionDep) -> Response:
+    principal = page.require(*REPORTERS)
+    form = await request.form()
+    page.check_csrf(str(form.get("csrf_token", "")))
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    values["audience"] = ",".join(str(v) for v in form.getlist("audience"))
+    try:
+        payload = IncidentIn.model_validate(_payload(values, form.getlist("audience")))
+    except ValidationError as exc:
+        errors = {str(e["loc"][0]): page.fmt.gettext(FIELD_MESSAGES.get(str(e["loc"][0]),
+                                                                        "Check this field."))
+                  for e in exc.errors()}
+        return _render_form(page, values=values, errors=errors, status_code=422)
+    links: list[incidents.ActorLink] = []
+    if payload.perpetrator and payload.perpetrator.actor:
+        links = [(m.actor_id, m.attribution, m.period)
+                 for m in normalise(payload.perpetrator.actor, on=payload.occurred_on,
+                                    source="national")]
+    incident = incidents.create_incident(session, payload, actor=principal.actor,
+                                         state=principal.user.state, now=utcnow(),
+                                         perpetrator_links=links)
+    return RedirectResponse(f"/incidents/{incident.id}?created=1", status_code=303)
+
+
+def _number(text: str | None) -> float | int | str | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
+def _payload(values: dict[str, str], audience: list[Any]) -> dict[str, Any]:
+    """The API body built from the form: empty fields mean unknown."""
+    perpetrator = {k: values.get(f"perpetrator_{k}") or None
+                   for k in ("kind", "group_type", "actor", "state")}
+    target = {k: values.get(f"target_{k}") or None for k in ("kind", "party")}
+    body: dict[str, Any] = {
+        "occurred_on": values.get("occurred_on") or None,
+        "location": {"lat": _number(values.get("lat")), "lon": _number(values.get("lon"))},
+        "description": values.get("description", "").strip(),
+        "event_type": values.get("event_type") or None,
+        "fatalities": _number(values.get("fatalities")),
+        "place_name": values.get("place_name") or None,
+        "tlp": values.get("tlp") or None,
+        "audience": [str(a) for a in audience],
+    }
+    if any(perpetrator.values()):
+        body["perpetrator"] = {k: v for k, v in perpetrator.items() if v}
+    if any(target.values()):
+        body["target"] = {k: v for k, v in target.items() if v}
+    return body
+
+
+def _render_form(page: Page, *, values: dict[str, str], errors: dict[str, str],
+                 status_code: int = 200) -> Response:
+    _ = page.fmt.gettext
+    return page.render(
+        "report.html", status_code=status_code, values=values, errors=errors,
+        event_types=[(c, _(n)) for c, n in event_type_names(_)], tlps=TLP_LEVELS,
+        states=[("BFA", _("Burkina Faso")), ("MLI", _("Mali")), ("NER", _("Niger")),
+                ("SEC", _("Secretariat"))],
+        today=dt.date.today().isoformat())
+
+
+@router.get("/incidents/{incident_id}")
+def incident_page(incident_id: int, page: PageDep, session: SessionDep) -> Response:
+    principal = page.require()
+    incident = read_incident(session, principal, incident_id)
+    record = incident_out(session, incident)
+    _ = page.fmt.gettext
+    return page.render("incident.html", incident=record,
+                       type_names=dict((c, _(n)) for c, n in event_type_names(_)),
+                       created=page.request.query_params.get("created") == "1")

@@ -1,0 +1,200 @@
+/* The common operational picture: one filter drives the map, the chart and the table. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var labels = config.labels;
+  var form = document.getElementById("filters");
+  var months = monthRange(config.months.min, config.months.max);
+  var state = { request: 0, units: null, counts: {} };
+
+  function monthRange(min, max) {
+    var out = [], y = +min.slice(0, 4), m = +min.slice(5, 7);
+    var endY = +max.slice(0, 4), endM = +max.slice(5, 7);
+    while (y < endY || (y === endY && m <= endM)) {
+      out.push(y + "-" + (m < 10 ? "0" : "") + m);
+      m += 1; if (m > 12) { m = 1; y += 1; }
+    }
+    return out.length ? out : [min];
+  }
+
+  function lastDay(month) {
+    var y = +month.slice(0, 4), m = +month.slice(5, 7);
+    return month + "-" + String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0");
+  }
+
+  var monthFormat = new Intl.DateTimeFormat(config.locale, { year: "numeric", month: "short", timeZone: "UTC" });
+  var numberFormat = new Intl.NumberFormat(config.locale);
+  function monthLabel(month) { return monthFormat.format(new Date(month + "-01T00:00:00Z")); }
+
+  /* period slider */
+  var fromInput = document.getElementById("from-month");
+  var toInput = document.getElementById("to-month");
+  [fromInput, toInput].forEach(function (input) { input.max = months.length - 1; });
+  fromInput.value = Math.max(0, months.indexOf(config.months.start));
+  toInput.value = months.length - 1;
+  function syncLabels() {
+    if (+fromInput.value > +toInput.value) { toInput.value = fromInput.value; }
+    document.getElementById("from-label").textContent = monthLabel(months[+fromInput.value]);
+    document.getElementById("to-label").textContent = monthLabel(months[+toInput.value]);
+    fromInput.setAttribute("aria-valuetext", monthLabel(months[+fromInput.value]));
+    toInput.setAttribute("aria-valuetext", monthLabel(months[+toInput.value]));
+  }
+  syncLabels();
+
+  function query() {
+    var params = new URLSearchParams();
+    params.set("from", months[+fromInput.value] + "-01");
+    params.set("to", lastDay(months[+toInput.value]));
+    ["country", "event_type"].forEach(function (name) {
+      form.querySelectorAll("input[name=" + name + "]:checked").forEach(function (box) {
+        params.append(name, box.value);
+      });
+    });
+    ["actor", "source", "tlp"].forEach(function (name) {
+      var value = form.elements[name].value;
+      if (value) { params.set(name, value); }
+    });
+    return params;
+  }
+
+  /* map: boundaries from our own files, no tile server */
+  var map = L.map("map", { preferCanvas: true, zoomSnap: 0.5, minZoom: 4, maxZoom: 13, attributionControl: true });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(labels.attribution);
+  map.fitBounds([[9.3, -12.3], [24.5, 16.0]]);
+  var areaLayer = L.geoJSON(null, { style: areaStyle, onEachFeature: bindArea }).addTo(map);
+  var zoneLayer = L.geoJSON(null, { style: { color: "#7a1f1f", weight: 3, fill: false, dashArray: "6 4" }, interactive: false }).addTo(map);
+  var clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 }).addTo(map);
+  L.control.layers(null, (function () { var o = {}; o[labels.incidents] = clusters; o[labels.zone] = zoneLayer; o[labels.areas] = areaLayer; return o; })(), { collapsed: false }).addTo(map);
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () { var div = L.DomUtil.create("div", "legend"); div.id = "legend"; return div; };
+  legend.addTo(map);
+
+  function shade(value, max) {
+    if (!value) { return "#f4f1ea"; }
+    var steps = ["#fde0c5", "#facba6", "#f8b58b", "#f59e72", "#f2855d", "#ef6a4c", "#eb4a40"];
+    var i = Math.min(steps.length - 1, Math.floor(Math.sqrt(value / max) * steps.length));
+    return steps[i];
+  }
+  function areaStyle(feature) {
+    var counts = state.counts[feature.properties.code] || {};
+    var measure = form.elements.measure.value;
+    return { color: "#5b5b5b", weight: 1, fillOpacity: 0.7, fillColor: shade(counts[measure] || 0, state.max || 1) };
+  }
+  function bindArea(feature, layer) {
+    layer.on("mouseover", function () {
+      var c = state.counts[feature.properties.code] || { events: 0, fatalities: 0 };
+      layer.bindTooltip(feature.properties.label + ": " + numberFormat.format(c.events) + " " + labels.events + ", " + numberFormat.format(c.fatalities) + " " + labels.fatalities).openTooltip();
+    });
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+      if (response.status === 401) { window.location = "/login?next=/"; }
+      if (!response.ok) { throw new Error(url + ": " + response.status); }
+      return response.json();
+    });
+  }
+
+  Promise.all([getJSON(config.api + "/geo/admin-units?lang=" + config.locale), getJSON(config.api + "/geo/areas/liptako_gourma")]).then(function (layers) {
+    areaLayer.addData(layers[0]);
+    zoneLayer.addData(layers[1]);
+    areaLayer.bringToBack();
+    document.getElementById("map").dataset.areas = String(areaLayer.getLayers().length);
+    refresh();
+  });
+
+  /* chart */
+  var chart = null;
+  function drawChart(byMonth) {
+    var host = document.getElementById("chart");
+    var xs = [], events = [], deaths = [];
+    byMonth.forEach(function (row) {
+      xs.push(Date.UTC(+row.month.slice(0, 4), +row.month.slice(5, 7) - 1, 1) / 1000);
+      events.push(row.events); deaths.push(row.fatalities);
+    });
+    var options = {
+      width: host.clientWidth || 600, height: 180, tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
+      series: [{}, { label: labels.events, stroke: "#1f4e79", width: 2 }, { label: labels.fatalities, stroke: "#b22222", width: 1, scale: "f" }],
+      axes: [{}, { label: labels.events }, { side: 1, scale: "f", label: labels.fatalities, grid: { show: false } }],
+    };
+    if (chart) { chart.destroy(); }
+    chart = new uPlot(options, [xs, events, deaths], host);
+  }
+
+  /* table */
+  function drawTable(features) {
+    var body = document.querySelector("#incident-table tbody");
+    body.textContent = "";
+    features.slice(0, 50).forEach(function (f) {
+      var p = f.properties, tr = document.createElement("tr");
+      var link = document.createElement("a");
+      link.href = "/incidents/" + f.id;
+      link.textContent = new Intl.DateTimeFormat(config.locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(p.occurred_on + "T00:00:00Z"));
+      var cells = [link, [p.admin2_name, p.admin1_name, p.iso3].filter(Boolean).join(", "), labels.types[p.event_type] || p.event_type, numberFormat.format(p.fatalities || 0), p.source.toUpperCase()];
+      cells.forEach(function (value) {
+        var td = document.createElement("td");
+        if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+  }
+
+  function drawMarkers(features) {
+    clusters.clearLayers();
+    var markers = features.filter(function (f) { return f.geometry; }).map(function (f) {
+      var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
+        radius: 6, weight: 1, color: "#222", fillOpacity: 0.9, fillColor: config.colors[f.properties.event_type] || "#666",
+      });
+      marker.bindTooltip(f.properties.occurred_on + " · " + (labels.types[f.properties.event_type] || ""));
+      marker.on("click", function () { window.location = "/incidents/" + f.id; });
+      return marker;
+    });
+    clusters.addLayers(markers);
+  }
+
+  function loadIncidents(params, token) {
+    var features = [];
+    function page(cursor) {
+      var p = new URLSearchParams(params); p.set("limit", "5000");
+      if (cursor) { p.set("cursor", cursor); }
+      return getJSON(config.api + "/incidents?" + p.toString()).then(function (body) {
+        if (token !== state.request) { return features; }
+        features = features.concat(body.features);
+        if (body.next && features.length < config.max_markers) { return page(body.next); }
+        return features;
+      });
+    }
+    return page(null);
+  }
+
+  function refresh() {
+    var token = ++state.request;
+    var params = query();
+    document.getElementById("summary").textContent = labels.loading;
+    Promise.all([loadIncidents(params, token), getJSON(config.api + "/stats?" + params.toString())]).then(function (results) {
+      if (token !== state.request) { return; }
+      var features = results[0], stats = results[1];
+      state.counts = {}; state.max = 0;
+      var measure = form.elements.measure.value;
+      stats.by_unit.forEach(function (row) { state.counts[row.unit_code] = row; state.max = Math.max(state.max, row[measure]); });
+      areaLayer.setStyle(areaStyle);
+      drawMarkers(features);
+      drawChart(stats.by_month);
+      drawTable(features);
+      document.getElementById("legend").textContent = labels.shade + ": 0 – " + numberFormat.format(state.max);
+      document.getElementById("summary").textContent = numberFormat.format(stats.events) + " " + labels.events + " · " + numberFormat.format(stats.fatalities) + " " + labels.fatalities;
+      document.getElementById("map").dataset.markers = String(features.length);
+      document.getElementById("map").dataset.shaded = String(Object.keys(state.counts).length);
+      document.body.dataset.ready = String(token);
+    }).catch(function (error) {
+      document.getElementById("summary").textContent = labels.error + " (" + error.message + ")";
+    });
+  }
+
+  var timer = null;
+  form.addEventListener("input", function () { syncLabels(); clearTimeout(timer); timer = setTimeout(refresh, 250); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+  document.querySelectorAll(".swatch").forEach(function (el) { el.style.background = config.colors[el.dataset.type] || "#666"; });
+})();
