@@ -128,8 +128,14 @@ def incident_stats(session: Session, viewer: Viewer, flt: IncidentFilter) -> dic
                func.coalesce(func.sum(base.c.fatalities), 0))
         .group_by(base.c.admin1_code, base.c.admin1_name, base.c.iso3)
         .order_by(func.count().desc())))
+    unit = func.coalesce(base.c.admin2_code, base.c.admin1_code)
+    by_unit: list[Any] = list(session.execute(
+        select(unit, func.count(), func.coalesce(func.sum(base.c.fatalities), 0))
+        .where(unit.is_not(None)).group_by(unit)))
     return {
         "events": int(total[0]), "fatalities": int(total[1]),
+        "by_unit": [{"unit_code": c, "events": int(n), "fatalities": int(f)}
+                    for c, n, f in by_unit],
         "by_month": [{"month": f"{int(y):04d}-{int(m):02d}", "events": int(n),
                       "fatalities": int(f)} for y, m, n, f in by_month],
         "by_area": [{"admin1_code": c, "admin1_name": name, "iso3": iso, "events": int(n),
