@@ -5,5 +5,7 @@ from liptako.auth import models as auth_models
 from liptako.core import reference as reference_models
 from liptako.core.db import Base
 from liptako.incidents import models as incident_models
+from liptako.obligations import models as obligation_models
 
-__all__ = ["Base", "audit_models", "auth_models", "incident_models", "reference_models"]
+__all__ = ["Base", "audit_models", "auth_models", "incident_models", "obligation_models",
+           "reference_models"]

@@ -131,7 +131,8 @@ def _assert_whole(url: str, expected: int | None = None) -> int:
         count = conn.scalar(select(func.count()).select_from(Incident))
         orphans = conn.scalar(select(func.count()).select_from(Incident).where(
             ~Incident.id.in_(select(IncidentActor.incident_id))))
-        audits = conn.scalar(text("SELECT count(*) FROM audit_entry"))
+        audits = conn.scalar(text(
+            "SELECT count(*) FROM audit_entry WHERE action = 'incident.import'"))
     engine.dispose()
     assert orphans == 0
     if expected is not None:
@@ -162,3 +163,19 @@ def test_a_killed_import_leaves_only_whole_batches(fresh_database_url: str,
         proc.wait()
     count = _assert_whole(fresh_database_url)
     assert count % 25 == 0 and 100 <= count < 5754
+
+
+def test_imported_events_are_evaluated_and_reevaluate_is_idempotent(
+        fresh_database_url: str, tmp_path: Path) -> None:
+    path = _sample(tmp_path, 120)
+    assert _run(fresh_database_url, "ingest", "acled", str(path)).exit_code == 0
+    engine = make_engine(fresh_database_url)
+    with engine.connect() as conn:
+        determinations = conn.scalar(text("SELECT count(*) FROM determination"))
+    engine.dispose()
+    assert determinations == 120
+    result = _run(fresh_database_url, "charter", "reevaluate", "--all")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "re-evaluated 120 of 120 live incidents" in result.output  # type: ignore[attr-defined]
+    assert "0 changed" in result.output  # type: ignore[attr-defined]
+    assert _run(fresh_database_url, "charter", "reevaluate").exit_code == 2

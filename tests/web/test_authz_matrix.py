@@ -68,6 +68,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/incidents"): Row(201, allowed=REPORTERS, body=lambda c: report()),
     ("GET", "/api/v1/incidents/{incident_id}"): Row(200, hidden_check=True),
     ("GET", "/api/v1/stats"): Row(200),
+    ("POST", "/api/v1/incidents/{incident_id}/classifications"): Row(
+        201, allowed={"awa_mli_analyst", "bfa_analyst", "ner_analyst", "sec"},
+        body=lambda c: CLASSIFICATION, hidden_check=True),
+    ("GET", "/api/v1/incidents/{incident_id}/classifications"): Row(200, hidden_check=True),
+    ("GET", "/api/v1/duties"): Row(200),
+    ("GET", "/api/v1/compliance-cases"): Row(200),
     ("GET", "/api/v1/geo/admin-units"): Row(200),
     ("GET", "/api/v1/geo/areas/{name}"): Row(200, extra={"name": "liptako_gourma"}),
     ("GET", "/api/v1/geo/places"): Row(200, extra={"query": "q=Djibo"}),
@@ -83,8 +89,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/incidents/new"): Row(303, anon=303, page=True, allowed=REPORTERS,
                                     form=lambda c: PAGE_REPORT),
     ("GET", "/incidents/{incident_id}"): Row(200, anon=303, page=True, hidden_check=True),
+    ("POST", "/incidents/{incident_id}/classify"): Row(
+        303, anon=303, page=True, allowed={"awa_mli_analyst", "bfa_analyst", "ner_analyst", "sec"},
+        form=lambda c: {"value": "yes", "evidence": "claimed", "rationale": "army post"}),
 }
 
+CLASSIFICATION = {"question": "attack_on_sovereignty", "value": True,
+                  "evidence": "claimed by the group", "rationale": "army post overrun"}
 PAGE_REPORT = {"occurred_on": "2024-05-11", "lat": "14.1", "lon": "-1.63",
                "description": "Armed men attacked an army post.", "event_type": "battle",
                "fatalities": "2", "tlp": "AMBER"}
@@ -153,10 +164,13 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
         if "{incident_id}" in path:
             params["incident_id"] = _pick(seeded, user, visible=True)
         failures += _check(client, caller, row, method, path, params, headers, csrf)
-        hidden = _pick(seeded, user, visible=False) if row.hidden_check and user else None
+        allowed = row.expected(caller) == row.ok
+        hidden = _pick(seeded, user, visible=False) if row.hidden_check and user and allowed \
+            else None
         if hidden is not None:
             url = path.format(**{**params, "incident_id": hidden})
-            got = client.request(method, url, headers=headers)
+            kwargs = {"json": row.body(caller)} if row.body else {}
+            got = client.request(method, url, headers=headers, **kwargs)
             if got.status_code != 404 or "tlp" in got.text.lower():
                 failures.append(f"{method} {url} (hidden): expected a bare 404, got "
                                 f"{got.status_code} {got.text[:80]}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -120,9 +120,9 @@ def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                counts.add(_commit_batch(factory, batch))
+                counts.add(_commit_batch(factory, batch, settings.pacts))
                 batch = []
-        counts.add(_commit_batch(factory, batch))
+        counts.add(_commit_batch(factory, batch, settings.pacts))
     finally:
         engine.dispose()
     counts.rejected = len(bad)
@@ -130,11 +130,12 @@ def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
     return counts, bad
 
 
-def _commit_batch(factory: object, batch: list[EventRecord]) -> service.ImportCounts:
+def _commit_batch(factory: object, batch: list[EventRecord],
+                  pact_ids: Sequence[str]) -> service.ImportCounts:
     if not batch:
         return service.ImportCounts()
     with transaction(factory) as session:  # type: ignore[arg-type]
-        return service.load_batch(session, batch, actor=SYSTEM, now=utcnow())
+        return service.load_batch(session, batch, actor=SYSTEM, now=utcnow(), pact_ids=pact_ids)
 
 
 def _write_errors(path: Path | None, bad: list[RowError]) -> None:

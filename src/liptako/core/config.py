@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     sql_echo: bool = False
+    pacts: tuple[str, ...] = ("aes-2023",)
 
     @model_validator(mode="after")
     def _secret_is_set_outside_dev(self) -> Settings:

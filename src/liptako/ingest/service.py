@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
@@ -21,6 +21,7 @@ from liptako.incidents.service import snapshot
 from liptako.ingest.place import Placement, place
 from liptako.ingest.records import EventRecord
 from liptako.intel.normalise import normalise
+from liptako.obligations import service as obligations
 
 
 @dataclass
@@ -37,16 +38,18 @@ class ImportCounts:
     placed_nearest: int = 0
     deleted: int = 0
     inserted_ids: list[int] = field(default_factory=list, repr=False)
+    updated_ids: list[int] = field(default_factory=list, repr=False)
 
     def add(self, other: ImportCounts) -> None:
         for f in fields(self):
-            if f.name == "inserted_ids":
-                self.inserted_ids.extend(other.inserted_ids)
+            if f.name in ("inserted_ids", "updated_ids"):
+                getattr(self, f.name).extend(getattr(other, f.name))
             else:
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def summary(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "inserted_ids"}
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("inserted_ids", "updated_ids")}
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -73,12 +76,20 @@ def _unique_runs(records: list[EventRecord]) -> Iterator[list[EventRecord]]:
 
 
 def load_batch(session: Session, records: list[EventRecord], *, actor: audit.Actor,
-               now: dt.datetime) -> ImportCounts:
-    """Store one batch of records of one source; returns what happened to each."""
+               now: dt.datetime, pact_ids: Sequence[str] = ()) -> ImportCounts:
+    """Store one batch of records of one source; returns what happened to each.
+
+    With ``pact_ids``, the inserted and updated incidents are evaluated against those pacts in
+    the same transaction, so no stored event is ever without its determinations.
+    """
     counts = ImportCounts(read=len(records))
     for run in _unique_runs(records):
         counts.add(_load_run(session, run, now=now))
     counts.read = len(records)
+    changed = counts.inserted_ids + counts.updated_ids
+    if pact_ids and changed:
+        obligations.evaluate_incidents(session, obligations.load_incidents(session, changed),
+                                       pact_ids=pact_ids, actor=actor, now=now)
     if records:
         audit.record(session, actor=actor, action="incident.import", target_type="import",
                      target_id=records[0].source, now=now,
@@ -113,6 +124,7 @@ def _load_run(session: Session, records: list[EventRecord], *, now: dt.datetime)
         else:
             _update(session, current, record, placement, digest, now)
             counts.updated += 1
+            counts.updated_ids.append(current.id)
     counts.inserted_ids = _insert(session, new_rows, now)
     counts.inserted = len(new_rows)
     session.flush()

@@ -13,7 +13,7 @@ from liptako import __version__
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.core.errors import DomainError
-from liptako.web.api import auth, geo, health, incidents
+from liptako.web.api import auth, geo, health, incidents, obligations
 from liptako.web.errors import install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
 from liptako.web.pages import auth as auth_pages
@@ -63,5 +63,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(incidents.router, prefix=API_PREFIX)
     app.include_router(incidents.stats_router, prefix=API_PREFIX)
     app.include_router(geo.router, prefix=API_PREFIX)
+    app.include_router(obligations.router, prefix=API_PREFIX)
     _install_pages(app)
     return app

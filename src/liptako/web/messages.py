@@ -28,4 +28,6 @@ DYNAMIC = (
     N_("Your role does not allow this."),
     # charter statuses and attribution
     N_("engaged"), N_("not_engaged"), N_("undetermined"), N_("certain"), N_("uncertain"),
+    # duty statuses
+    N_("open"), N_("lapsed"), N_("discharged"),
 )

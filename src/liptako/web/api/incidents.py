@@ -24,7 +24,9 @@ from liptako.incidents.schemas import (
     VersionOut,
 )
 from liptako.intel.normalise import normalise
-from liptako.web.deps import SessionDep
+from liptako.obligations import queries as obligation_queries
+from liptako.obligations import service as obligations
+from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -111,6 +113,7 @@ def incident_out(session: Session, incident: Incident) -> IncidentOut:
         versions=[VersionOut(version=v.version, source_version=v.source_version,
                              superseded_at=v.superseded_at)
                   for v in queries.versions_of(session, incident.id)],
+        determinations=obligation_queries.determinations_of(session, incident.id),
     )
 
 
@@ -145,7 +148,8 @@ def get_incident(incident_id: int, principal: CurrentPrincipal,
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
-def create_incident(body: IncidentIn, principal: Reporter, session: SessionDep) -> IncidentOut:
+def create_incident(body: IncidentIn, principal: Reporter, session: SessionDep,
+                    settings: SettingsDep) -> IncidentOut:
     """Report an incident for the caller's state (analysts, liaison officers, secretariat)."""
     links: list[incidents.ActorLink] = []
     if body.perpetrator and body.perpetrator.actor:
@@ -156,6 +160,8 @@ def create_incident(body: IncidentIn, principal: Reporter, session: SessionDep) 
                                          state=principal.user.state, now=utcnow(),
                                          perpetrator_links=links)
     session.refresh(incident, ["actors"])
+    obligations.evaluate_incidents(session, [incident], pact_ids=settings.pacts,
+                                   actor=principal.actor, now=utcnow())
     return incident_out(session, incident)
 
 

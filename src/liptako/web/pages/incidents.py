@@ -8,12 +8,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from liptako.core.clock import utcnow
 from liptako.incidents import service as incidents
+from liptako.incidents.models import Incident
 from liptako.incidents.rules import TLP_LEVELS
 from liptako.incidents.schemas import IncidentIn
 from liptako.intel.normalise import normalise
+from liptako.obligations import queries as obligation_queries
+from liptako.obligations import service as obligations
 from liptako.web.api.incidents import incident_out, read_incident
 from liptako.web.deps import SessionDep
 from liptako.web.pages.common import Page, PageDep
@@ -65,6 +69,9 @@ async def submit_report(page: PageDep, request: Request, session: SessionDep) ->
     incident = incidents.create_incident(session, payload, actor=principal.actor,
                                          state=principal.user.state, now=utcnow(),
                                          perpetrator_links=links)
+    session.refresh(incident, ["actors"])
+    obligations.evaluate_incidents(session, [incident], pact_ids=page.settings.pacts,
+                                   actor=principal.actor, now=utcnow())
     return RedirectResponse(f"/incidents/{incident.id}?created=1", status_code=303)
 
 
@@ -111,12 +118,45 @@ def _render_form(page: Page, *, values: dict[str, str], errors: dict[str, str],
         today=dt.date.today().isoformat())
 
 
+CLASSIFIERS = ("analyst", "secretariat")
+
+
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: int, page: PageDep, session: SessionDep) -> Response:
     principal = page.require()
-    incident = read_incident(session, principal, incident_id)
-    record = incident_out(session, incident)
+    return _incident(page, session, read_incident(session, principal, incident_id))
+
+
+def _incident(page: Page, session: Session, incident: Incident, *, status_code: int = 200,
+              form_error: str | None = None) -> Response:
+    principal = page.require()
     _ = page.fmt.gettext
-    return page.render("incident.html", incident=record,
-                       type_names=dict((c, _(n)) for c, n in event_type_names(_)),
-                       created=page.request.query_params.get("created") == "1")
+    return page.render(
+        "incident.html", status_code=status_code, incident=incident_out(session, incident),
+        type_names=dict((c, _(n)) for c, n in event_type_names(_)),
+        created=page.request.query_params.get("created") == "1",
+        decisions=obligation_queries.decisions_of(session, incident.id),
+        duties=obligation_queries.visible_duties(session, principal.viewer,
+                                                 incident_id=incident.id),
+        cases=obligation_queries.visible_cases(session, principal.viewer,
+                                               incident_id=incident.id),
+        may_classify=principal.has_role(*CLASSIFIERS), form_error=form_error)
+
+
+@router.post("/incidents/{incident_id}/classify")
+async def classify(incident_id: int, page: PageDep, request: Request,
+                   session: SessionDep) -> Response:
+    principal = page.require(*CLASSIFIERS)
+    incident = read_incident(session, principal, incident_id)
+    form = await request.form()
+    page.check_csrf(str(form.get("csrf_token", "")))
+    evidence, rationale = str(form.get("evidence", "")), str(form.get("rationale", ""))
+    value = str(form.get("value", ""))
+    if value not in ("yes", "no") or len(evidence.strip()) < 3 or len(rationale.strip()) < 3:
+        message = page.fmt.gettext("Give the answer, the evidence and the rationale.")
+        return _incident(page, session, incident, status_code=422, form_error=message)
+    obligations.record_classification(
+        session, incident=incident, question="attack_on_sovereignty", value=value == "yes",
+        evidence=evidence, rationale=rationale, actor=principal.actor,
+        pact_ids=page.settings.pacts, now=utcnow())
+    return RedirectResponse(f"/incidents/{incident_id}#determinations", status_code=303)

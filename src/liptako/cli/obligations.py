@@ -1,0 +1,63 @@
+"""`liptako charter reevaluate`: the stored determinations of every incident, refreshed."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import func, select
+
+from liptako.audit.service import SYSTEM
+from liptako.cli.common import fail, settings_of
+from liptako.core.clock import utcnow
+from liptako.core.db import make_engine, make_session_factory, transaction
+from liptako.incidents.models import Incident
+from liptako.obligations import service as obligations
+
+
+def reevaluate(
+    ctx: typer.Context,
+    all_: bool = typer.Option(False, "--all", help="Every live incident (required)."),
+    batch_size: int = typer.Option(2000, "--batch-size", min=1, help="Incidents per batch."),
+) -> None:
+    """Re-evaluate stored incidents against the configured pacts (LIPTAKO_PACTS)."""
+    if not all_:
+        fail("reevaluate: expected --all (re-evaluating a subset is done by the events' own "
+             "updates)")
+    settings = settings_of(ctx)
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    started = time.monotonic()
+    console = Console(stderr=True)
+    try:
+        with factory() as session:
+            ids = list(session.scalars(select(Incident.id).where(Incident.deleted_at.is_(None))
+                                       .order_by(Incident.id)))
+        total = obligations.EvaluationCounts()
+        columns = (TextColumn("[bold]re-evaluating"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+            task = progress.add_task("incidents", total=len(ids))
+            for start in range(0, len(ids), batch_size):
+                with transaction(factory) as session:
+                    chunk = obligations.load_incidents(session, ids[start:start + batch_size])
+                    counts = obligations.evaluate_incidents(
+                        session, chunk, pact_ids=settings.pacts, actor=SYSTEM, now=utcnow())
+                _add(total, counts)
+                progress.advance(task, len(chunk))
+        with factory() as session:
+            live = session.scalar(select(func.count()).select_from(Incident)
+                                  .where(Incident.deleted_at.is_(None)))
+    finally:
+        engine.dispose()
+    typer.echo(f"re-evaluated {total.evaluated} of {live} live incidents against "
+               f"{', '.join(settings.pacts)}: {total.changed} changed, {total.duties_opened} "
+               f"duties opened, {total.duties_lapsed} lapsed, {total.cases_opened} compliance "
+               f"cases opened; {time.monotonic() - started:.1f}s")
+
+
+def _add(total: obligations.EvaluationCounts, counts: obligations.EvaluationCounts) -> None:
+    for name in ("evaluated", "changed", "duties_opened", "duties_lapsed", "cases_opened"):
+        setattr(total, name, getattr(total, name) + getattr(counts, name))

@@ -1,0 +1,1 @@
+"""The charter applied to the registry: facts, determinations, classifications, duties."""

@@ -1,0 +1,61 @@
+"""Reading determinations, decisions, duties and compliance cases, as the viewer may."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from liptako.auth.releasability import Viewer, visible_clause
+from liptako.auth.rules import SECRETARIAT
+from liptako.incidents.models import Incident
+from liptako.obligations.models import (
+    ClassificationDecision,
+    ComplianceCase,
+    Duty,
+    StoredDetermination,
+)
+
+
+def determinations_of(session: Session, incident_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(StoredDetermination).where(
+        StoredDetermination.incident_id == incident_id).order_by(StoredDetermination.pact_id))
+    return [{"pact": d.pact_id, "pact_version": d.pact_version, "in_force": d.in_force,
+             "territory": d.territory, "in_common_space": d.in_common_space,
+             "evaluated_at": d.evaluated_at.isoformat(), "facts": d.facts,
+             "provisions": d.provisions} for d in rows]
+
+
+def decisions_of(session: Session, incident_id: int) -> list[ClassificationDecision]:
+    return list(session.scalars(select(ClassificationDecision).where(
+        ClassificationDecision.incident_id == incident_id).order_by(
+        ClassificationDecision.decided_at)))
+
+
+def visible_duties(session: Session, viewer: Viewer, *, incident_id: int | None = None,
+                   status: str | None = None, state: str | None = None) -> list[Duty]:
+    """Duties on incidents the viewer may see."""
+    stmt = (select(Duty).join(Incident, Incident.id == Duty.incident_id)
+            .where(visible_clause(viewer, Incident)))
+    if incident_id is not None:
+        stmt = stmt.where(Duty.incident_id == incident_id)
+    if status:
+        stmt = stmt.where(Duty.status == status)
+    if state:
+        stmt = stmt.where(or_(Duty.owed_by == state, Duty.beneficiary == state))
+    return list(session.scalars(stmt.order_by(Duty.opened_at.desc(), Duty.id)))
+
+
+def visible_cases(session: Session, viewer: Viewer, *,
+                  incident_id: int | None = None) -> list[ComplianceCase]:
+    """Compliance cases: the secretariat and the parties concerned only."""
+    concerned = (ComplianceCase.respondent == viewer.state) | (
+        ComplianceCase.beneficiary == viewer.state)
+    stmt = (select(ComplianceCase).join(Incident, Incident.id == ComplianceCase.incident_id)
+            .where(visible_clause(viewer, Incident)))
+    if viewer.state != SECRETARIAT:
+        stmt = stmt.where(and_(concerned))
+    if incident_id is not None:
+        stmt = stmt.where(ComplianceCase.incident_id == incident_id)
+    return list(session.scalars(stmt.order_by(ComplianceCase.opened_at.desc())))

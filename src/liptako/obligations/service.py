@@ -1,0 +1,247 @@
+"""Evaluating stored incidents against the configured pacts, and keeping duties in step.
+
+A determination is recomputed when the incident's facts, the pact version, the policy or a
+classification change; duties follow: one per owing party while Art. 6/7 (or another pact's
+aggression clause) is engaged, lapsed (never deleted) when a re-evaluation no longer engages it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from liptako.audit import service as audit
+from liptako.audit.rules import digest
+from liptako.charter import (
+    Determination,
+    FactsFrame,
+    GeoPlacer,
+    Pact,
+    Policy,
+    default_policy,
+    evaluate_frame,
+    load_pact,
+    parse_incident,
+)
+from liptako.core.errors import RuleViolation
+from liptako.incidents.models import Incident
+from liptako.intel.actors import ActorRegistry
+from liptako.obligations.facts import derive_facts
+from liptako.obligations.models import (
+    ClassificationDecision,
+    ComplianceCase,
+    Duty,
+    StoredDetermination,
+)
+
+DUTY_FAMILIES = ("T-AGG", "T-AGG-EXT")
+COMPLIANCE_FAMILIES = ("T-NONAGG",)
+QUESTIONS = ("attack_on_sovereignty",)
+
+
+@dataclass(frozen=True)
+class PactSetting:
+    pact: Pact
+    policy: Policy
+
+    @property
+    def policy_digest(self) -> str:
+        return digest({k: self.policy.values[k] for k in sorted(self.policy.values)})
+
+
+@functools.cache
+def pact_setting(pact_id: str) -> PactSetting:
+    pact = load_pact(pact_id)
+    return PactSetting(pact, default_policy(pact))
+
+
+def classifications_of(session: Session, incident_ids: Sequence[int]) -> dict[int, dict[str, bool]]:
+    """The latest decision per incident and question."""
+    out: dict[int, dict[str, bool]] = {}
+    rows = session.scalars(select(ClassificationDecision)
+                           .where(ClassificationDecision.incident_id.in_(incident_ids))
+                           .order_by(ClassificationDecision.decided_at,
+                                     ClassificationDecision.id))
+    for row in rows:
+        out.setdefault(row.incident_id, {})[row.question] = row.value
+    return out
+
+
+@dataclass
+class EvaluationCounts:
+    evaluated: int = 0
+    changed: int = 0
+    duties_opened: int = 0
+    duties_lapsed: int = 0
+    cases_opened: int = 0
+
+
+def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_ids: Iterable[str],
+                       actor: audit.Actor, now: dt.datetime) -> EvaluationCounts:
+    """Evaluate a batch (vectorised) and store what changed; flushes, never commits."""
+    counts = EvaluationCounts()
+    if not incidents:
+        return counts
+    registry = ActorRegistry.load()
+    decisions = classifications_of(session, [i.id for i in incidents])
+    facts = [derive_facts(i, registry, decisions.get(i.id)) for i in incidents]
+    parsed = [parse_incident(f) for f in facts]
+    existing = {(d.incident_id, d.pact_id): d for d in session.scalars(
+        select(StoredDetermination).where(
+            StoredDetermination.incident_id.in_([i.id for i in incidents])))}
+    for pact_id in pact_ids:
+        setting = pact_setting(pact_id)
+        bulk = evaluate_frame(FactsFrame.from_facts(parsed), setting.pact, setting.policy,
+                              placer=GeoPlacer())
+        for index, incident in enumerate(incidents):
+            result = bulk.determination(index)
+            current = existing.get((incident.id, pact_id))
+            _store(session, incident, setting, facts[index], result, current, counts, now)
+    session.flush()
+    counts.evaluated = len(incidents)
+    if counts.changed:
+        audit.record(session, actor=actor, action="determination.evaluate",
+                     target_type="incident", target_id=incidents[0].id, now=now,
+                     detail={"incidents": len(incidents), "changed": counts.changed,
+                             "duties_opened": counts.duties_opened,
+                             "duties_lapsed": counts.duties_lapsed,
+                             "cases_opened": counts.cases_opened})
+    return counts
+
+
+def _store(session: Session, incident: Incident, setting: PactSetting, facts: dict[str, object],
+           result: Determination, current: StoredDetermination | None,
+           counts: EvaluationCounts, now: dt.datetime) -> None:
+    provisions = [p.to_dict() for p in result.provisions]
+    facts_digest = digest(facts)
+    if (current is not None and current.facts_digest == facts_digest
+            and current.pact_version == setting.pact.version
+            and current.policy_digest == setting.policy_digest
+            and current.provisions == provisions):
+        return
+    if current is None:
+        current = StoredDetermination(incident_id=incident.id, pact_id=setting.pact.id)
+        session.add(current)
+    current.pact_version = setting.pact.version
+    current.policy_digest = setting.policy_digest
+    current.facts, current.facts_digest = dict(facts), facts_digest
+    current.in_force, current.territory = result.in_force, result.territory
+    current.in_common_space = result.in_common_space
+    current.provisions = provisions
+    current.engaged = _articles(provisions, "engaged")
+    current.undetermined = _articles(provisions, "undetermined")
+    current.evaluated_at = now
+    counts.changed += 1
+    _sync_duties(session, incident, setting.pact, provisions, counts, now)
+
+
+def _articles(provisions: list[dict[str, object]], status: str) -> str:
+    found = [str(p["article"]) for p in provisions if p["status"] == status]
+    return f",{','.join(found)}," if found else ""
+
+
+def _family(pact: Pact, article: str) -> str | None:
+    for provision in pact.provisions:
+        if provision.article == article and provision.rule is not None:
+            return provision.rule.family
+    return None
+
+
+def _sync_duties(session: Session, incident: Incident, pact: Pact,
+                 provisions: list[dict[str, object]], counts: EvaluationCounts,
+                 now: dt.datetime) -> None:
+    duties = {(d.article, d.owed_by): d for d in session.scalars(
+        select(Duty).where(Duty.incident_id == incident.id, Duty.pact_id == pact.id))}
+    wanted: set[tuple[str, str]] = set()
+    for p in provisions:
+        article, family = str(p["article"]), _family(pact, str(p["article"]))
+        if p["status"] != "engaged":
+            continue
+        if family in DUTY_FAMILIES and p.get("beneficiary"):
+            for party in p.get("owed_by") or []:  # type: ignore[attr-defined]
+                wanted.add((article, str(party)))
+                _open_duty(session, duties.get((article, str(party))), incident, pact,
+                           article, str(party), str(p["beneficiary"]), counts, now)
+        if family in COMPLIANCE_FAMILIES and p.get("respondent"):
+            _open_case(session, incident, pact, article, str(p["respondent"]),
+                       p.get("beneficiary"), counts, now)  # type: ignore[arg-type]
+    for key, duty in duties.items():
+        if key not in wanted and duty.status == "open":
+            duty.status, duty.closed_at = "lapsed", now
+            duty.note = "no longer engaged after re-evaluation"
+            counts.duties_lapsed += 1
+
+
+def _open_duty(session: Session, duty: Duty | None, incident: Incident, pact: Pact,
+               article: str, owed_by: str, beneficiary: str, counts: EvaluationCounts,
+               now: dt.datetime) -> None:
+    if duty is None:
+        session.add(Duty(incident_id=incident.id, pact_id=pact.id, article=article,
+                         owed_by=owed_by, beneficiary=beneficiary, status="open",
+                         opened_at=now))
+        counts.duties_opened += 1
+    elif duty.status == "lapsed":
+        duty.status, duty.closed_at, duty.note = "open", None, "engaged again"
+        counts.duties_opened += 1
+
+
+def _open_case(session: Session, incident: Incident, pact: Pact, article: str, respondent: str,
+               beneficiary: str | None, counts: EvaluationCounts, now: dt.datetime) -> None:
+    exists = session.scalar(select(ComplianceCase).where(
+        ComplianceCase.incident_id == incident.id, ComplianceCase.pact_id == pact.id,
+        ComplianceCase.article == article))
+    if exists is None:
+        session.add(ComplianceCase(incident_id=incident.id, pact_id=pact.id, article=article,
+                                   respondent=respondent, beneficiary=beneficiary,
+                                   status="open", opened_at=now))
+        counts.cases_opened += 1
+
+
+def load_incidents(session: Session, ids: Sequence[int]) -> list[Incident]:
+    return list(session.scalars(select(Incident).where(Incident.id.in_(ids))
+                                .options(selectinload(Incident.actors)).order_by(Incident.id)))
+
+
+def record_classification(session: Session, *, incident: Incident, question: str, value: bool,
+                          evidence: str, rationale: str, actor: audit.Actor,
+                          pact_ids: Iterable[str], now: dt.datetime) -> ClassificationDecision:
+    """Record a person's answer to an interpretive question, then re-evaluate the incident."""
+    if question not in QUESTIONS:
+        raise RuleViolation(f"question: expected one of {', '.join(QUESTIONS)}, got {question!r}")
+    if actor.id is None or actor.state is None:
+        raise RuleViolation("decided_by: expected a signed-in person")
+    decision = ClassificationDecision(
+        incident_id=incident.id, question=question, value=value, decided_by=actor.id,
+        decided_by_state=actor.state, decided_at=now, evidence=evidence.strip(),
+        rationale=rationale.strip())
+    session.add(decision)
+    session.flush()
+    audit.record(session, actor=actor, action="classification.record",
+                 target_type="incident", target_id=incident.id, now=now,
+                 after={"question": question, "value": value, "evidence": evidence,
+                        "rationale": rationale})
+    evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now)
+    return decision
+
+
+def reevaluate_all(session: Session, *, pact_ids: Sequence[str], actor: audit.Actor,
+                   now: dt.datetime, batch: int = 2000,
+                   progress: Callable[[int], None] | None = None) -> EvaluationCounts:
+    """Every live incident, in batches; the caller may commit between batches."""
+    total = EvaluationCounts()
+    ids = list(session.scalars(select(Incident.id).where(Incident.deleted_at.is_(None))
+                               .order_by(Incident.id)))
+    for start in range(0, len(ids), batch):
+        chunk = load_incidents(session, ids[start:start + batch])
+        counts = evaluate_incidents(session, chunk, pact_ids=pact_ids, actor=actor, now=now)
+        for name in ("evaluated", "changed", "duties_opened", "duties_lapsed", "cases_opened"):
+            setattr(total, name, getattr(total, name) + getattr(counts, name))
+        session.expunge_all()
+        if progress:
+            progress(len(chunk))
+    return total

@@ -1,0 +1,108 @@
+"""Who owes what: classification decisions, duty records and compliance cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from liptako.core.clock import utcnow
+from liptako.obligations import queries
+from liptako.obligations import service as obligations
+from liptako.web.api.incidents import read_incident
+from liptako.web.deps import SessionDep, SettingsDep
+from liptako.web.security import CurrentPrincipal, Principal, require_roles
+
+router = APIRouter(tags=["obligations"])
+Classifier = Annotated[Principal, Depends(require_roles("analyst", "secretariat"))]
+
+
+class ClassificationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: Literal["attack_on_sovereignty"]
+    value: bool
+    evidence: str = Field(min_length=3, max_length=5000)
+    rationale: str = Field(min_length=3, max_length=5000)
+
+
+class ClassificationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    incident_id: int
+    question: str
+    value: bool
+    decided_by: int
+    decided_by_state: str
+    decided_at: dt.datetime
+    evidence: str
+    rationale: str
+
+
+class DutyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    incident_id: int
+    pact_id: str
+    article: str
+    owed_by: str
+    beneficiary: str
+    status: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    note: str | None
+
+
+class CaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    incident_id: int
+    pact_id: str
+    article: str
+    respondent: str
+    beneficiary: str | None
+    status: str
+    opened_at: dt.datetime
+
+
+@router.post("/incidents/{incident_id}/classifications", response_model=ClassificationOut,
+             status_code=status.HTTP_201_CREATED)
+def classify(incident_id: int, body: ClassificationIn, principal: Classifier,
+             session: SessionDep, settings: SettingsDep) -> ClassificationOut:
+    """Record an interpretive decision (who, when, evidence, rationale); re-evaluates."""
+    incident = read_incident(session, principal, incident_id)
+    decision = obligations.record_classification(
+        session, incident=incident, question=body.question, value=body.value,
+        evidence=body.evidence, rationale=body.rationale, actor=principal.actor,
+        pact_ids=settings.pacts, now=utcnow())
+    return ClassificationOut.model_validate(decision)
+
+
+@router.get("/incidents/{incident_id}/classifications", response_model=list[ClassificationOut])
+def classifications(incident_id: int, principal: CurrentPrincipal,
+                    session: SessionDep) -> list[ClassificationOut]:
+    """The decisions recorded on an incident, oldest first."""
+    read_incident(session, principal, incident_id)
+    return [ClassificationOut.model_validate(d)
+            for d in queries.decisions_of(session, incident_id)]
+
+
+@router.get("/duties", response_model=list[DutyOut])
+def duties(principal: CurrentPrincipal, session: SessionDep,
+           incident_id: int | None = None,
+           status_: Annotated[str | None, Query(alias="status",
+                                                pattern="^(open|discharged|lapsed)$")] = None,
+           state: Annotated[str | None, Query(pattern="^(BFA|MLI|NER)$")] = None,
+           ) -> list[DutyOut]:
+    """Duty records on incidents the caller may see (filter by incident, status, state)."""
+    return [DutyOut.model_validate(d) for d in queries.visible_duties(
+        session, principal.viewer, incident_id=incident_id, status=status_, state=state)]
+
+
+@router.get("/compliance-cases", response_model=list[CaseOut])
+def compliance_cases(principal: CurrentPrincipal, session: SessionDep,
+                     incident_id: int | None = None) -> list[CaseOut]:
+    """Art. 8 cases: the secretariat and the parties concerned only."""
+    return [CaseOut.model_validate(c) for c in queries.visible_cases(
+        session, principal.viewer, incident_id=incident_id)]
