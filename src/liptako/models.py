@@ -1,5 +1,6 @@
 """Every table of every domain, for Alembic and the test fixtures."""
 
+from liptako.assistance import models as assistance_models
 from liptako.audit import models as audit_models
 from liptako.auth import models as auth_models
 from liptako.core import reference as reference_models
@@ -9,3 +10,4 @@ from liptako.obligations import models as obligation_models
 
 __all__ = ["Base", "audit_models", "auth_models", "incident_models", "obligation_models",
            "reference_models"]
+__all__ += ["assistance_models"]

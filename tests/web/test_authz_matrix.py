@@ -15,6 +15,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from factories.assistance import (
+    LIAISONS,
+    matrix_deadline,
+    matrix_import,
+    matrix_params,
+    matrix_pledge,
+    matrix_request,
+    president_today,
+    seed_assistance,
+)
 from factories.incidents import report, seed_markings
 from factories.users import CAST, PASSWORD
 from liptako.auth.models import User
@@ -53,6 +63,11 @@ def _new_user(caller: str) -> dict[str, Any]:
             "roles": ["observer"]}
 
 
+AR = "/api/v1/assistance-requests"
+ASSIST: dict[str, int] = {}  # filled per test by seed_assistance: a request at each step
+LIAISON_CAST = set(LIAISONS.values())
+PRESIDENT = president_today()  # the presidency's liaison convenes and records decisions
+
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/health"): Row(200, anon=200),
     ("GET", "/api/v1/openapi.json"): Row(200, anon=200),
@@ -67,6 +82,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/incidents"): Row(200),
     ("POST", "/api/v1/incidents"): Row(201, allowed=REPORTERS, body=lambda c: report()),
     ("GET", "/api/v1/incidents/{incident_id}"): Row(200, hidden_check=True),
+    # seeded reports have no earlier version: visible ones answer 404 for the version
+    ("GET", "/api/v1/incidents/{incident_id}/versions/{version}"): Row(
+        404, hidden_check=True, extra={"version": 1}),
     ("GET", "/api/v1/stats"): Row(200),
     ("POST", "/api/v1/incidents/{incident_id}/classifications"): Row(
         201, allowed={"awa_mli_analyst", "bfa_analyst", "ner_analyst", "sec"},
@@ -77,6 +95,60 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/geo/admin-units"): Row(200),
     ("GET", "/api/v1/geo/areas/{name}"): Row(200, extra={"name": "liptako_gourma"}),
     ("GET", "/api/v1/geo/places"): Row(200, extra={"query": "q=Djibo"}),
+    # assistance: ids come from seed_assistance (ASSIST), Mali's requests unless "<name>:*"
+    # picks the caller's own state's; rows on one request run in this order
+    ("GET", f"{AR}"): Row(200),
+    ("POST", f"{AR}"): Row(201, allowed=LIAISON_CAST, body=lambda c: matrix_request(ASSIST, c)),
+    ("GET", f"{AR}/{{request_id}}"): Row(200, extra={"request": "exported"}),
+    ("POST", f"{AR}/{{request_id}}/submit"): Row(200, allowed=LIAISON_CAST,
+                                                 extra={"request": "draft:*"}),
+    ("POST", f"{AR}/{{request_id}}/open"): Row(200, allowed={"sec"},
+                                               extra={"request": "submitted"}),
+    ("POST", f"{AR}/{{request_id}}/withdraw"): Row(
+        200, allowed={"amadou_mli_liaison"}, body=lambda c: {"reason": "situation in hand"},
+        extra={"request": "submitted"}),
+    ("POST", f"{AR}/{{request_id}}/pledges"): Row(
+        201, allowed={"ibrahim_bfa_liaison", "moussa_ner_liaison"},
+        body=lambda c: matrix_pledge(ASSIST), extra={"request": "exported"}),
+    ("POST", f"{AR}/{{request_id}}/declines"): Row(
+        201, allowed={"ibrahim_bfa_liaison", "moussa_ner_liaison"},
+        body=lambda c: {"reason": "assets committed elsewhere"}, extra={"request": "convenable"}),
+    ("POST", f"{AR}/{{request_id}}/convene"): Row(
+        200, allowed={PRESIDENT, "sec"}, body=lambda c: matrix_deadline(),
+        extra={"request": "convenable"}),
+    ("POST", f"{AR}/{{request_id}}/votes"): Row(201, allowed=LIAISON_CAST,
+                                                body=lambda c: {"value": "yes"},
+                                                extra={"request": "voting"}),
+    ("POST", f"{AR}/{{request_id}}/decision"): Row(201, allowed={PRESIDENT, "sec"},
+                                                   extra={"request": "decidable"}),
+    ("POST", f"{AR}/{{request_id}}/delivery"): Row(200, allowed={"amadou_mli_liaison", "sec"},
+                                                   extra={"request": "adopted"}),
+    ("POST", f"{AR}/{{request_id}}/pledges/{{pledge_id}}/deliver"): Row(
+        200, allowed={"amadou_mli_liaison"}, body=lambda c: {},
+        extra={"request": "adopted", "pledge": "adopted.pledge1"}),
+    ("POST", f"{AR}/{{request_id}}/close"): Row(200, allowed={"amadou_mli_liaison", "sec"},
+                                                extra={"request": "adopted"}),
+    ("POST", f"{AR}/{{request_id}}/pledges/{{pledge_id}}/accept"): Row(
+        200, allowed={"amadou_mli_liaison"},
+        extra={"request": "exported", "pledge": "exported.pledge1"}),
+    ("POST", f"{AR}/{{request_id}}/pledges/{{pledge_id}}/refuse"): Row(
+        200, allowed={"amadou_mli_liaison"}, body=lambda c: {"reason": "wrong type"},
+        extra={"request": "exported", "pledge": "exported.pledge2"}),
+    ("POST", f"{AR}/{{request_id}}/pledges/{{pledge_id}}/withdraw"): Row(
+        200, allowed={"moussa_ner_liaison"}, body=lambda c: {},
+        extra={"request": "exported", "pledge": "exported.pledge3"}),
+    ("GET", f"{AR}/{{request_id}}/coverage"): Row(200, extra={"request": "exported"}),
+    ("GET", f"{AR}/{{request_id}}/timeline"): Row(200, extra={"request": "exported"}),
+    ("GET", f"{AR}/{{request_id}}/edxl-rm"): Row(200, extra={"request": "exported"}),
+    ("GET", f"{AR}/{{request_id}}/pledges/{{pledge_id}}/edxl-rm"): Row(
+        200, extra={"request": "exported", "pledge": "exported.pledge4"}),
+    ("GET", f"{AR}/{{request_id}}/declines/{{decline_id}}/edxl-rm"): Row(
+        200, extra={"request": "voting", "decline": "voting.decline"}),
+    ("POST", f"{AR}/import-edxl-rm"): Row(201, allowed=LIAISON_CAST,
+                                          body=lambda c: matrix_import(ASSIST, c)),
+    ("GET", "/api/v1/reconciliation"): Row(200),
+    ("POST", "/api/v1/assistance/run-deadlines"): Row(200, allowed={"sec", "admin"}),
+    ("GET", "/api/v1/assistance/presidency"): Row(200),
     ("GET", "/static/{path}"): Row(200, anon=200, extra={"path": "app/app.css"}),
     # pages: signed in through the login form, they answer with pages and redirects
     ("GET", "/login"): Row(200, anon=200, page=True),
@@ -89,6 +161,16 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/incidents/new"): Row(303, anon=303, page=True, allowed=REPORTERS,
                                     form=lambda c: PAGE_REPORT),
     ("GET", "/incidents/{incident_id}"): Row(200, anon=303, page=True, hidden_check=True),
+    ("GET", "/assistance"): Row(200, anon=303, page=True),
+    ("GET", "/assistance/new"): Row(200, anon=303, page=True, allowed=LIAISON_CAST),
+    ("POST", "/assistance/new"): Row(422, anon=303, page=True, allowed=LIAISON_CAST,
+                                     form=lambda c: {"title": ""}),
+    ("GET", "/assistance/{request_id}"): Row(200, anon=303, page=True,
+                                             extra={"request": "exported"}),
+    ("POST", "/assistance/{request_id}/act"): Row(
+        422, anon=303, page=True, allowed=LIAISON_CAST | {"sec"},
+        form=lambda c: {"action": "nonsense"}, extra={"request": "exported"}),
+    ("GET", "/reconciliation"): Row(200, anon=303, page=True),
     ("POST", "/incidents/{incident_id}/classify"): Row(
         303, anon=303, page=True, allowed={"awa_mli_analyst", "bfa_analyst", "ner_analyst", "sec"},
         form=lambda c: {"value": "yes", "evidence": "claimed", "rationale": "army post"}),
@@ -152,6 +234,8 @@ def _check(client: TestClient, caller: str, row: Row, method: str, path: str,
 def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type: ignore[no-untyped-def]
                 cast: dict[str, User]) -> None:
     seeded = seed_markings(session)
+    ASSIST.clear()
+    ASSIST.update(seed_assistance(session, cast))
     headers = {} if caller == "anon" else auth(caller)
     user = cast.get(caller)
     failures: list[str] = []
@@ -161,6 +245,8 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
         if row.page and csrf is None and caller != "anon":
             csrf, headers = _page_login(client, caller), {}
         params = dict(row.extra)
+        if "request" in row.extra:
+            params.update(matrix_params(ASSIST, row.extra, caller))
         if "{incident_id}" in path:
             params["incident_id"] = _pick(seeded, user, visible=True)
         failures += _check(client, caller, row, method, path, params, headers, csrf)

@@ -84,3 +84,29 @@ def test_sensitive_reads_are_audited(client: TestClient, auth, session: Session)
     reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "incident.read")).all()
     assert [(r.actor_name, r.target_id) for r in reads] == [
         ("moussa_ner_liaison", str(created["id"]))]
+
+
+def test_earlier_versions_stay_retrievable(client: TestClient, auth, session: Session) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import datetime as dt
+
+    from helpers.data import ACLED_DYADIC
+    from liptako.audit import service as audit
+    from liptako.ingest.acled import read_acled
+    from liptako.ingest.service import load_batch
+
+    with ACLED_DYADIC.open(encoding="utf-8", newline="") as handle:
+        record = next(iter(read_acled(handle, today=dt.date(2026, 11, 27))))
+    now = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
+    load_batch(session, [record], actor=audit.SYSTEM, now=now)  # type: ignore[list-item]
+    newer = dataclasses.replace(record, fatalities=99, source_version="9999999999")  # type: ignore[type-var]
+    load_batch(session, [newer], actor=audit.SYSTEM, now=now)
+    listed = client.get("/api/v1/incidents?limit=1&source=acled", headers=auth("sec")).json()
+    incident_id = listed["features"][0]["id"]
+    current = client.get(f"/api/v1/incidents/{incident_id}", headers=auth("sec")).json()
+    assert current["version"] == 2 and current["fatalities"] == 99
+    assert [v["version"] for v in current["versions"]] == [1]
+    old = client.get(f"/api/v1/incidents/{incident_id}/versions/1", headers=auth("sec")).json()
+    assert old["record"]["fatalities"] == record.fatalities  # type: ignore[union-attr]
+    assert client.get(f"/api/v1/incidents/{incident_id}/versions/7",
+                      headers=auth("sec")).status_code == 404

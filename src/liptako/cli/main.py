@@ -5,7 +5,18 @@ from __future__ import annotations
 import typer
 from pydantic import ValidationError
 
-from liptako.cli import actors, audit, charter, db, events, ingest, obligations, setup, users
+from liptako.cli import (
+    actors,
+    analytics,
+    audit,
+    charter,
+    db,
+    events,
+    ingest,
+    obligations,
+    setup,
+    users,
+)
 from liptako.cli.common import fail, settings_of
 from liptako.core.config import SettingsError, get_settings
 
@@ -20,6 +31,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(events.app, name="events")
 app.add_typer(actors.app, name="actors")
+app.add_typer(analytics.app, name="analytics")
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")
 app.command("init")(setup.init)

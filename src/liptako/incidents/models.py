@@ -19,6 +19,7 @@ class Incident(Base):
         UniqueConstraint("source", "source_id"),
         Index("ix_incident_occurred_on_iso3", "occurred_on", "iso3"),
         Index("ix_incident_lon_lat", "lon", "lat"),
+        Index("ix_incident_occurred_on_lon_lat", "occurred_on", "lon", "lat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,7 +25,7 @@ class Placement:
     in_liptako_gourma: bool
 
 
-unit_levels = levels_of
+
 
 
 @dataclass(frozen=True)

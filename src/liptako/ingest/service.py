@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
@@ -180,13 +180,16 @@ def _insert(session: Session, rows: list[tuple[EventRecord, Placement, str]],
     values = [{**_columns(r, p, d), "version": 1, "tlp": "CLEAR", "audience": "",
                "originator": r.source.upper(),
                "created_at": now, "updated_at": now} for r, p, d in rows]
-    result = session.execute(insert(Incident).returning(Incident.id, Incident.source_id,
-                                                        sort_by_parameter_order=True), values)
-    ids = [row.id for row in result]
+    # a Core insert with NULLs rendered stays one batched statement; the ORM form splits it
+    # per pattern of NULL columns and re-reads its RETURNING rows each time (quadratic)
+    table = cast(Table, Incident.__table__)
+    stmt = (insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            .execution_options(render_nulls=True))
+    ids = [row.id for row in session.execute(stmt, values)]
     actor_rows = [a for (record, _p, _d), iid in zip(rows, ids, strict=True)
                   for a in _actor_rows(iid, record)]
     if actor_rows:
-        session.execute(insert(IncidentActor), actor_rows)
+        session.execute(insert(cast(Table, IncidentActor.__table__)), actor_rows)
     return ids
 
 

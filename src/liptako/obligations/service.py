@@ -94,14 +94,19 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
     existing = {(d.incident_id, d.pact_id): d for d in session.scalars(
         select(StoredDetermination).where(
             StoredDetermination.incident_id.in_([i.id for i in incidents])))}
-    for pact_id in pact_ids:
-        setting = pact_setting(pact_id)
-        bulk = evaluate_frame(FactsFrame.from_facts(parsed), setting.pact, setting.policy,
-                              placer=GeoPlacer())
-        for index, incident in enumerate(incidents):
-            result = bulk.determination(index)
-            current = existing.get((incident.id, pact_id))
-            _store(session, incident, setting, facts[index], result, current, counts, now)
+    duties: dict[tuple[int, str], dict[tuple[str, str], Duty]] = {}
+    for duty in session.scalars(select(Duty).where(
+            Duty.incident_id.in_([i.id for i in incidents]))):
+        duties.setdefault((duty.incident_id, duty.pact_id), {})[(duty.article, duty.owed_by)] = duty
+    with session.no_autoflush:  # one flush at the end, not one per incident
+        for pact_id in pact_ids:
+            setting = pact_setting(pact_id)
+            bulk = evaluate_frame(FactsFrame.from_facts(parsed), setting.pact, setting.policy,
+                                  placer=GeoPlacer())
+            for index, incident in enumerate(incidents):
+                current = existing.get((incident.id, pact_id))
+                _store(session, incident, setting, facts[index], bulk.determination(index),
+                       current, counts, now, duties.get((incident.id, pact_id), {}))
     session.flush()
     counts.evaluated = len(incidents)
     if counts.changed:
@@ -116,7 +121,8 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
 
 def _store(session: Session, incident: Incident, setting: PactSetting, facts: dict[str, object],
            result: Determination, current: StoredDetermination | None,
-           counts: EvaluationCounts, now: dt.datetime) -> None:
+           counts: EvaluationCounts, now: dt.datetime,
+           duties: dict[tuple[str, str], Duty]) -> None:
     provisions = [p.to_dict() for p in result.provisions]
     facts_digest = digest(facts)
     if (current is not None and current.facts_digest == facts_digest
@@ -137,7 +143,7 @@ def _store(session: Session, incident: Incident, setting: PactSetting, facts: di
     current.undetermined = _articles(provisions, "undetermined")
     current.evaluated_at = now
     counts.changed += 1
-    _sync_duties(session, incident, setting.pact, provisions, counts, now)
+    _sync_duties(session, incident, setting.pact, provisions, counts, now, duties)
 
 
 def _articles(provisions: list[dict[str, object]], status: str) -> str:
@@ -154,9 +160,7 @@ def _family(pact: Pact, article: str) -> str | None:
 
 def _sync_duties(session: Session, incident: Incident, pact: Pact,
                  provisions: list[dict[str, object]], counts: EvaluationCounts,
-                 now: dt.datetime) -> None:
-    duties = {(d.article, d.owed_by): d for d in session.scalars(
-        select(Duty).where(Duty.incident_id == incident.id, Duty.pact_id == pact.id))}
+                 now: dt.datetime, duties: dict[tuple[str, str], Duty]) -> None:
     wanted: set[tuple[str, str]] = set()
     for p in provisions:
         article, family = str(p["article"]), _family(pact, str(p["article"]))

@@ -13,9 +13,13 @@ from liptako import __version__
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.core.errors import DomainError
+from liptako.core.geo import admin_index, in_named_area
+from liptako.intel.actors import ActorRegistry
+from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations
 from liptako.web.errors import install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
+from liptako.web.pages import assistance as assistance_pages
 from liptako.web.pages import auth as auth_pages
 from liptako.web.pages import errors as page_errors
 from liptako.web.pages import incidents as incident_pages
@@ -28,7 +32,8 @@ def _install_pages(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, page_errors.domain_error)
     static = str(files("liptako.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
-    for router in (auth_pages.router, map_page.router, incident_pages.router):
+    for router in (auth_pages.router, map_page.router, incident_pages.router,
+                   assistance_pages.router):
         app.include_router(router)
 
 
@@ -38,6 +43,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # build the reference indexes once, before the first request, not in every thread
+        # that happens to need them first
+        admin_index()
+        in_named_area("liptako_gourma", [0.0], [0.0])
+        ActorRegistry.load()
         yield
         engine.dispose()
 
@@ -64,5 +74,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(incidents.stats_router, prefix=API_PREFIX)
     app.include_router(geo.router, prefix=API_PREFIX)
     app.include_router(obligations.router, prefix=API_PREFIX)
+    app.include_router(assistance_api.router, prefix=API_PREFIX)
     _install_pages(app)
     return app

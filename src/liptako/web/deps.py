@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from liptako.core.config import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -30,4 +30,11 @@ DYNAMIC = (
     N_("engaged"), N_("not_engaged"), N_("undetermined"), N_("certain"), N_("uncertain"),
     # duty statuses
     N_("open"), N_("lapsed"), N_("discharged"),
+    # assistance: request statuses, pledge statuses, needs, votes, outcomes
+    N_("draft"), N_("submitted"), N_("open_for_pledges"), N_("decided"), N_("in_delivery"),
+    N_("closed"), N_("withdrawn"), N_("pledged"), N_("accepted"), N_("declined_by_requester"),
+    N_("delivered"), N_("air_support"), N_("isr_intelligence"), N_("troops"),
+    N_("medical_evacuation"), N_("logistics"), N_("humanitarian_relief"), N_("other"),
+    N_("abstain"), N_("adopted"), N_("rejected"), N_("Unknown action."),
+    N_("Check the form: a field is missing or wrong."),
 )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
 from liptako.auth.releasability import audience_list
 from liptako.core.clock import utcnow
-from liptako.core.errors import RuleViolation
+from liptako.core.errors import NotFound, RuleViolation
 from liptako.incidents import queries
 from liptako.incidents import service as incidents
 from liptako.incidents.models import Incident
@@ -39,7 +41,7 @@ def _csv(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-def incident_filter(
+async def incident_filter(
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
     date_from: Annotated[dt.date | None, Query(alias="from")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to")] = None,
@@ -67,22 +69,6 @@ def incident_filter(
 
 
 FilterDep = Annotated[IncidentFilter, Depends(incident_filter)]
-
-
-def feature(incident: Incident) -> dict[str, Any]:
-    return {
-        "type": "Feature", "id": incident.id,
-        "geometry": None if incident.lat is None else {
-            "type": "Point", "coordinates": [incident.lon, incident.lat]},
-        "properties": {
-            "occurred_on": incident.occurred_on.isoformat(), "event_type": incident.event_type,
-            "fatalities": incident.fatalities, "iso3": incident.iso3,
-            "admin1_name": incident.admin1_name, "admin2_name": incident.admin2_name,
-            "source": incident.source, "tlp": incident.tlp,
-            "actors": sorted({a.actor_id for a in incident.actors if a.actor_id}),
-            "description": (incident.description or "")[:280],
-        },
-    }
 
 
 def incident_out(session: Session, incident: Incident) -> IncidentOut:
@@ -117,18 +103,20 @@ def incident_out(session: Session, incident: Incident) -> IncidentOut:
     )
 
 
-@router.get("")
+@router.get("", response_class=Response, responses={200: {
+    "content": {"application/geo+json": {}},
+    "description": "A GeoJSON FeatureCollection, with `next` when there are more"}})
 def list_incidents(principal: CurrentPrincipal, session: SessionDep, flt: FilterDep,
                    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 500,
-                   cursor: str | None = None) -> dict[str, Any]:
+                   cursor: str | None = None) -> Response:
     """A GeoJSON FeatureCollection of the incidents the caller may see, newest first."""
-    rows, next_cursor = queries.list_incidents(session, principal.viewer, flt, limit=limit,
-                                               cursor=cursor)
-    body: dict[str, Any] = {"type": "FeatureCollection",
-                            "features": [feature(i) for i in rows]}
+    features, next_cursor = queries.list_features(session, principal.viewer, flt, limit=limit,
+                                                  cursor=cursor)
+    body: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     if next_cursor:
         body["next"] = next_cursor
-    return body
+    return Response(json.dumps(body, separators=(",", ":")),
+                    media_type="application/geo+json")
 
 
 def read_incident(session: Session, principal: Principal, incident_id: int) -> Incident:
@@ -145,6 +133,18 @@ def get_incident(incident_id: int, principal: CurrentPrincipal,
                  session: SessionDep) -> IncidentOut:
     """One incident with its actors, earlier versions and charter determinations."""
     return incident_out(session, read_incident(session, principal, incident_id))
+
+
+@router.get("/{incident_id}/versions/{version}")
+def get_version(incident_id: int, version: int, principal: CurrentPrincipal,
+                session: SessionDep) -> dict[str, Any]:
+    """An earlier version of an incident, exactly as it was stored before it was superseded."""
+    read_incident(session, principal, incident_id)
+    for old in queries.versions_of(session, incident_id):
+        if old.version == version:
+            return {"version": old.version, "source_version": old.source_version,
+                    "superseded_at": old.superseded_at.isoformat(), "record": old.snapshot}
+    raise NotFound(f"incident {incident_id} version {version}: not found")
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)

@@ -8,8 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liptako.assistance.models import AssistanceRequest, request_incident
+from liptako.assistance.queries import visible_requests_clause
+from liptako.auth.releasability import Viewer
 from liptako.core.clock import utcnow
 from liptako.incidents import service as incidents
 from liptako.incidents.models import Incident
@@ -140,7 +144,19 @@ def _incident(page: Page, session: Session, incident: Incident, *, status_code: 
                                                  incident_id=incident.id),
         cases=obligation_queries.visible_cases(session, principal.viewer,
                                                incident_id=incident.id),
-        may_classify=principal.has_role(*CLASSIFIERS), form_error=form_error)
+        may_classify=principal.has_role(*CLASSIFIERS), form_error=form_error,
+        requests=_linked_requests(session, principal.viewer, incident.id),
+        may_request=principal.has_role("liaison"))
+
+
+def _linked_requests(session: Session, viewer: Viewer, incident_id: int) -> list[Any]:
+    """Assistance requests that invoke the pact on this incident, as the viewer may see them."""
+    stmt = (select(AssistanceRequest)
+            .join(request_incident, request_incident.c.request_id == AssistanceRequest.id)
+            .where(request_incident.c.incident_id == incident_id,
+                   visible_requests_clause(viewer))
+            .order_by(AssistanceRequest.id))
+    return list(session.scalars(stmt))
 
 
 @router.post("/incidents/{incident_id}/classify")

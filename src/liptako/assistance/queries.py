@@ -1,0 +1,123 @@
+"""Read side of the assistance workflow: every reader goes through the releasability predicate.
+
+A draft is seen only by its requesting state; a submitted request by whoever its marking
+(TLP + audience of every party and the secretariat) lets see it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from liptako.assistance import rules
+from liptako.assistance.models import AssistanceRequest, Pledge, TimelineEvent
+from liptako.assistance.schemas import (
+    CoverageOut,
+    DutyRef,
+    EventOut,
+    ItemCoverageOut,
+    RequestOut,
+    RequestSummary,
+)
+from liptako.auth.releasability import Viewer, audience_list, visible_clause
+from liptako.core.errors import NotFound
+
+MAX_PAGE = 500
+
+
+def visible_requests_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """The requests a viewer may see, as a WHERE clause."""
+    return and_(visible_clause(viewer, AssistanceRequest),
+                or_(AssistanceRequest.status != "draft",
+                    AssistanceRequest.originator == viewer.state))
+
+
+def list_requests(session: Session, viewer: Viewer, *, status: str | None = None,
+                  state: str | None = None, limit: int = 100) -> list[RequestSummary]:
+    """Visible requests, newest first, optionally by status and requesting state."""
+    stmt = select(AssistanceRequest).where(visible_requests_clause(viewer))
+    if status:
+        stmt = stmt.where(AssistanceRequest.status == status)
+    if state:
+        stmt = stmt.where(AssistanceRequest.requesting_state == state)
+    stmt = stmt.order_by(AssistanceRequest.created_at.desc(), AssistanceRequest.id.desc())
+    return [RequestSummary.model_validate(r)
+            for r in session.scalars(stmt.limit(min(limit, MAX_PAGE)))]
+
+
+def get_request(session: Session, viewer: Viewer, request_id: int) -> AssistanceRequest:
+    """One visible request with everything hanging from it loaded."""
+    stmt = (select(AssistanceRequest)
+            .where(AssistanceRequest.id == request_id, visible_requests_clause(viewer))
+            .options(selectinload(AssistanceRequest.items),
+                     selectinload(AssistanceRequest.pledges),
+                     selectinload(AssistanceRequest.declines),
+                     selectinload(AssistanceRequest.votes),
+                     selectinload(AssistanceRequest.decision),
+                     selectinload(AssistanceRequest.reminders),
+                     selectinload(AssistanceRequest.incidents),
+                     selectinload(AssistanceRequest.duties)))
+    request = session.scalar(stmt)
+    if request is None:
+        raise NotFound(f"assistance request {request_id}: not found")
+    return request
+
+
+def waiting_for(request: AssistanceRequest, parties: tuple[str, ...]) -> list[str]:
+    """Parties other than the requester that have neither a live pledge nor a decline."""
+    answered = {p.state for p in request.pledges if p.status in rules.LIVE_PLEDGES}
+    answered |= {d.state for d in request.declines}
+    return list(rules.silent_parties(parties, request.requesting_state, answered))
+
+
+def request_out(request: AssistanceRequest, parties: tuple[str, ...]) -> RequestOut:
+    """The full record as the API returns it."""
+    data = RequestSummary.model_validate(request).model_dump()
+    return RequestOut.model_validate({
+        **data, "situation": request.situation, "source": request.source,
+        "originator": request.originator, "audience": audience_list(request.audience),
+        "submitted_at": request.submitted_at, "convened_at": request.convened_at,
+        "convened_by": request.convened_by, "vote_deadline_at": request.vote_deadline_at,
+        "closed_at": request.closed_at, "withdraw_reason": request.withdraw_reason,
+        "incident_ids": [i.id for i in request.incidents],
+        "duties": [DutyRef.model_validate(d) for d in request.duties],
+        "items": request.items, "pledges": request.pledges, "declines": request.declines,
+        "votes": request.votes, "decision": request.decision,
+        "reminders": request.reminders, "waiting_for": waiting_for(request, parties)})
+
+
+def item_lines(request: AssistanceRequest) -> list[rules.ItemLine]:
+    return [rules.ItemLine(i.id, i.position, i.kind, i.description, i.quantity, i.unit,
+                           i.priority) for i in request.items]
+
+
+def pledge_lines(pledges: list[Pledge]) -> list[rules.PledgeLine]:
+    return [rules.PledgeLine(p.line_item_id, p.state, p.quantity, p.status,
+                             p.delivered_quantity) for p in pledges]
+
+
+def _coverage_out(c: rules.ItemCoverage) -> ItemCoverageOut:
+    return ItemCoverageOut(
+        line_item_id=c.item.id, position=c.item.position, kind=c.item.kind,
+        description=c.item.description, unit=c.item.unit, priority=c.item.priority,
+        requested=c.item.quantity, pledged=c.pledged, accepted=c.accepted,
+        delivered=c.delivered, gap=c.gap, undelivered=c.undelivered, ratio=c.ratio,
+        pledging_states=list(c.pledging_states))
+
+
+def coverage_of(request: AssistanceRequest, parties: tuple[str, ...]) -> CoverageOut:
+    """Per line item: requested, pledged, accepted, delivered; and the gap list."""
+    covered = rules.coverage(item_lines(request), pledge_lines(request.pledges))
+    return CoverageOut(
+        request_id=request.id, status=request.status,
+        items=[_coverage_out(c) for c in covered],
+        gaps=[_coverage_out(c) for c in rules.gap_list(covered)],
+        waiting_for=waiting_for(request, parties),
+        declined=sorted(d.state for d in request.declines))
+
+
+def timeline(session: Session, request: AssistanceRequest) -> list[EventOut]:
+    """Every step of the request, oldest first, with who and when."""
+    rows = session.scalars(select(TimelineEvent).where(TimelineEvent.request_id == request.id)
+                           .order_by(TimelineEvent.at, TimelineEvent.id))
+    return [EventOut.model_validate(e) for e in rows]

@@ -1,0 +1,191 @@
+"""Mutual-assistance pages: the list, filing a request, one request's workflow, reconciliation.
+
+Every button is a small form posting to ``/assistance/{id}/act`` with an ``action``; the
+handler calls the same use cases as the API, so the workflow's rules and refusals (409 with a
+reason) are the same for pages and machines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from liptako.assistance import pledging, queries, voting
+from liptako.assistance import service as assistance
+from liptako.assistance.reconciliation import reconciliation
+from liptako.assistance.rules import LINE_KINDS
+from liptako.assistance.schemas import PledgeIn, RequestIn
+from liptako.core.clock import utcnow
+from liptako.core.errors import DomainError
+from liptako.web.api.assistance import caller
+from liptako.web.deps import SessionDep
+from liptako.web.pages.common import Page, PageDep
+
+router = APIRouter(include_in_schema=False)
+ITEM_ROWS = 3
+
+
+def _when(text: str | None, *, end_of_day: bool = False) -> dt.datetime | None:
+    if not text:
+        return None
+    day = dt.date.fromisoformat(text)
+    clock = dt.time(23, 59) if end_of_day else dt.time(0, 0)
+    return dt.datetime.combine(day, clock, tzinfo=dt.UTC)
+
+
+@router.get("/assistance")
+def list_page(page: PageDep, session: SessionDep) -> Response:
+    principal = page.require()
+    rows = queries.list_requests(session, principal.viewer, status=None, state=None, limit=200)
+    return page.render("assistance_list.html", requests=rows,
+                       may_file=principal.has_role("liaison"))
+
+
+@router.get("/assistance/new")
+def new_page(page: PageDep) -> Response:
+    page.require("liaison")
+    incident = page.request.query_params.get("incident", "")
+    return _form(page, {"incident_ids": incident, "article": "6"}, {})
+
+
+def _form(page: Page, values: dict[str, Any], errors: dict[str, str],
+          status_code: int = 200) -> Response:
+    _ = page.fmt.gettext
+    return page.render("assistance_new.html", status_code=status_code, values=values,
+                       errors=errors, kinds=LINE_KINDS, rows=range(ITEM_ROWS))
+
+
+def _items(form: dict[str, str]) -> list[dict[str, Any]]:
+    items = []
+    for i in range(ITEM_ROWS):
+        if not form.get(f"item{i}_kind"):
+            continue
+        items.append({"kind": form[f"item{i}_kind"],
+                      "description": form.get(f"item{i}_description", ""),
+                      "quantity": form.get(f"item{i}_quantity") or "0",
+                      "unit": form.get(f"item{i}_unit", ""),
+                      "place": form.get(f"item{i}_place", ""),
+                      "starts_at": _when(form.get(f"item{i}_starts_on")),
+                      "ends_at": _when(form.get(f"item{i}_ends_on"), end_of_day=True),
+                      "priority": form.get(f"item{i}_priority") or "2"})
+    return items
+
+
+@router.post("/assistance/new")
+async def file_page(page: PageDep, request: Request, session: SessionDep) -> Response:
+    principal = page.require("liaison")
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    page.check_csrf(form.get("csrf_token"))
+    try:
+        ids = [int(x) for x in form.get("incident_ids", "").replace(" ", "").split(",") if x]
+        body = RequestIn.model_validate({
+            "title": form.get("title", ""), "situation": form.get("situation", ""),
+            "article": form.get("article", ""), "incident_ids": ids,
+            "deadline_at": _when(form.get("deadline_on"), end_of_day=True),
+            "tlp": form.get("tlp", "AMBER"), "items": _items(form)})
+    except (ValidationError, ValueError) as exc:
+        fields = ({str(e["loc"][0]) for e in exc.errors()} if isinstance(exc, ValidationError)
+                  else {"incident_ids"})
+        errors = {f: page.fmt.gettext("Check this field.") for f in fields}
+        return _form(page, form, errors, status_code=422)
+    try:
+        made = assistance.file_request(session, body, caller=caller(principal), now=utcnow())
+    except DomainError as exc:
+        return _form(page, form, {"incident_ids": exc.detail}, status_code=422)
+    return RedirectResponse(f"/assistance/{made.id}", status_code=303)
+
+
+@router.get("/assistance/{request_id}")
+def request_page(request_id: int, page: PageDep, session: SessionDep) -> Response:
+    return _request(page, session, request_id)
+
+
+def _request(page: Page, session: Session, request_id: int, *, error: str | None = None,
+             status_code: int = 200) -> Response:
+    principal = page.require()
+    found = queries.get_request(session, principal.viewer, request_id)
+    parties = assistance.load_pact(found.pact_id).members_on(utcnow().date())
+    return page.render(
+        "assistance_request.html", status_code=status_code,
+        req=queries.request_out(found, parties),
+        coverage=queries.coverage_of(found, parties),
+        timeline=queries.timeline(session, found), error=error,
+        me=principal.user.state, roles=principal.user.roles, parties=parties,
+        today=utcnow().date().isoformat())
+
+
+def _pledge_body(form: dict[str, str]) -> PledgeIn:
+    return PledgeIn.model_validate({
+        "line_item_id": int(form.get("line_item_id") or 0),
+        "quantity": form.get("quantity") or "0",
+        "available_from": _when(form.get("available_on")),
+        "description": form.get("description", ""), "note": form.get("note") or None})
+
+
+def _actions(session: Session, request_id: int, form: dict[str, str],
+             who: assistance.Caller) -> dict[str, Callable[[], object]]:
+    now = utcnow()
+    pledge_id = int(form.get("pledge_id") or 0)
+    return {
+        "submit": lambda: assistance.submit(session, request_id, caller=who, now=now),
+        "open": lambda: assistance.open_request(session, request_id, caller=who, now=now),
+        "withdraw": lambda: assistance.withdraw(session, request_id, caller=who, now=now,
+                                                reason=form.get("reason", "")),
+        "pledge": lambda: pledging.pledge(session, request_id, _pledge_body(form), caller=who,
+                                          now=now),
+        "decline": lambda: pledging.decline(session, request_id, reason=form.get("reason", ""),
+                                            caller=who, now=now),
+        "accept": lambda: pledging.accept_pledge(session, request_id, pledge_id, caller=who,
+                                                 now=now),
+        "deliver": lambda: pledging.confirm_delivery(session, request_id, pledge_id,
+                                                     delivered_quantity=None,
+                                                     delivered_at=None, caller=who, now=now),
+        "convene": lambda: voting.convene_vote(
+            session, request_id, vote_deadline_at=_when(form.get("vote_deadline_on"),
+                                                        end_of_day=True) or now,
+            caller=who, now=now),
+        "vote": lambda: voting.cast_vote(session, request_id, value=form.get("value", ""),
+                                         caller=who, now=now),
+        "decide": lambda: voting.record_decision(session, request_id, caller=who, now=now),
+        "start_delivery": lambda: assistance.start_delivery(session, request_id, caller=who,
+                                                            now=now),
+        "close": lambda: assistance.close(session, request_id, caller=who, now=now),
+    }
+
+
+@router.post("/assistance/{request_id}/act")
+async def act(request_id: int, page: PageDep, request: Request, session: SessionDep) -> Response:
+    principal = page.require("liaison", "secretariat")
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    page.check_csrf(form.get("csrf_token"))
+    queries.get_request(session, principal.viewer, request_id)  # 404 when not visible
+    step = _actions(session, request_id, form, caller(principal)).get(form.get("action", ""))
+    if step is None:
+        return _request(page, session, request_id, status_code=422,
+                        error=page.fmt.gettext("Unknown action."))
+    try:
+        with session.begin_nested():
+            step()
+    except ValidationError:
+        return _request(page, session, request_id, status_code=422,
+                        error=page.fmt.gettext("Check the form: a field is missing or wrong."))
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        return _request(page, session, request_id, status_code=409 if exc.code == "conflict"
+                        else 403 if exc.code == "permission_denied" else 422, error=exc.detail)
+    return RedirectResponse(f"/assistance/{request_id}", status_code=303)
+
+
+@router.get("/reconciliation")
+def reconciliation_page(page: PageDep, session: SessionDep) -> Response:
+    principal = page.require()
+    state = page.request.query_params.get("state") or None
+    report = reconciliation(session, principal.viewer, state=state, incident_id=None)
+    return page.render("reconciliation.html", report=report, state=state)
