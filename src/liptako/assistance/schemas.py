@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from liptako.assistance.rules import LINE_KINDS
+from liptako.obligations.schemas import DutyOut
 
 LineKind = Literal[LINE_KINDS]  # type: ignore[valid-type]
 Article = Literal["5", "6", "7"]
@@ -176,16 +177,7 @@ class ReminderOut(Out):
     escalated_at: dt.datetime | None
 
 
-class DutyRef(Out):
-    id: int
-    incident_id: int
-    pact_id: str
-    article: str
-    owed_by: str
-    beneficiary: str
-    status: str
-    opened_at: dt.datetime
-    closed_at: dt.datetime | None
+DutyRef = DutyOut  # a request lists its linked duties exactly as the duties API shows them
 
 
 class RequestSummary(Out):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from liptako.core.clock import utcnow
 from liptako.obligations import queries
 from liptako.obligations import service as obligations
+from liptako.obligations.schemas import DutyOut
 from liptako.web.api.incidents import read_incident
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
@@ -38,20 +39,6 @@ class ClassificationOut(BaseModel):
     decided_at: dt.datetime
     evidence: str
     rationale: str
-
-
-class DutyOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    incident_id: int
-    pact_id: str
-    article: str
-    owed_by: str
-    beneficiary: str
-    status: str
-    opened_at: dt.datetime
-    closed_at: dt.datetime | None
-    note: str | None
 
 
 class CaseOut(BaseModel):
