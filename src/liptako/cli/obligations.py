@@ -45,7 +45,7 @@ def reevaluate(
                     chunk = obligations.load_incidents(session, ids[start:start + batch_size])
                     counts = obligations.evaluate_incidents(
                         session, chunk, pact_ids=settings.pacts, actor=SYSTEM, now=utcnow())
-                _add(total, counts)
+                total.add(counts)
                 progress.advance(task, len(chunk))
         with factory() as session:
             live = session.scalar(select(func.count()).select_from(Incident)
@@ -57,7 +57,3 @@ def reevaluate(
                f"duties opened, {total.duties_lapsed} lapsed, {total.cases_opened} compliance "
                f"cases opened; {time.monotonic() - started:.1f}s")
 
-
-def _add(total: obligations.EvaluationCounts, counts: obligations.EvaluationCounts) -> None:
-    for name in ("evaluated", "changed", "duties_opened", "duties_lapsed", "cases_opened"):
-        setattr(total, name, getattr(total, name) + getattr(counts, name))

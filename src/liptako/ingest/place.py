@@ -25,9 +25,6 @@ class Placement:
     in_liptako_gourma: bool
 
 
-
-
-
 @dataclass(frozen=True)
 class PointPlacement:
     """Column-wise placement of many points (the vectorised core of :func:`place`)."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -79,6 +79,10 @@ class EvaluationCounts:
     duties_opened: int = 0
     duties_lapsed: int = 0
     cases_opened: int = 0
+
+    def add(self, other: EvaluationCounts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_ids: Iterable[str],
@@ -231,21 +235,3 @@ def record_classification(session: Session, *, incident: Incident, question: str
                         "rationale": rationale})
     evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now)
     return decision
-
-
-def reevaluate_all(session: Session, *, pact_ids: Sequence[str], actor: audit.Actor,
-                   now: dt.datetime, batch: int = 2000,
-                   progress: Callable[[int], None] | None = None) -> EvaluationCounts:
-    """Every live incident, in batches; the caller may commit between batches."""
-    total = EvaluationCounts()
-    ids = list(session.scalars(select(Incident.id).where(Incident.deleted_at.is_(None))
-                               .order_by(Incident.id)))
-    for start in range(0, len(ids), batch):
-        chunk = load_incidents(session, ids[start:start + batch])
-        counts = evaluate_incidents(session, chunk, pact_ids=pact_ids, actor=actor, now=now)
-        for name in ("evaluated", "changed", "duties_opened", "duties_lapsed", "cases_opened"):
-            setattr(total, name, getattr(total, name) + getattr(counts, name))
-        session.expunge_all()
-        if progress:
-            progress(len(chunk))
-    return total

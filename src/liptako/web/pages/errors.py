@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from liptako.core.errors import DomainError
 from liptako.web.errors import domain_error_json, status_for
-from liptako.web.i18n import Formatter, pick_locale
+from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
 from liptako.web.pages.auth import login_redirect
 from liptako.web.pages.common import LANG_COOKIE, TEMPLATES, LoginRequired
 
@@ -31,8 +31,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     message = {404: "This record does not exist or is not releasable to you.",
                403: "Your role does not allow this."}.get(status, exc.detail)
     return TEMPLATES.TemplateResponse(request, "error.html", {
-        "_": fmt.gettext, "fmt": fmt, "locale": locale, "locales": ("fr", "en"),
-        "language_names": {"fr": "Français", "en": "English"}, "principal": None,
+        "_": fmt.gettext, "fmt": fmt, "locale": locale, "locales": LOCALES,
+        "language_names": LANGUAGE_NAMES, "principal": None,
         "user": None, "csrf": None, "path": request.url.path,
         "title": fmt.gettext(TITLES.get(status, "Error")), "message": fmt.gettext(message)},
         status_code=status)
