@@ -110,3 +110,12 @@ def test_earlier_versions_stay_retrievable(client: TestClient, auth, session: Se
     assert old["record"]["fatalities"] == record.fatalities  # type: ignore[union-attr]
     assert client.get(f"/api/v1/incidents/{incident_id}/versions/7",
                       headers=auth("sec")).status_code == 404
+
+
+def test_an_anonymous_report_is_refused_before_its_body_is_read(client: TestClient) -> None:
+    response = client.post("/api/v1/incidents", json={"occurred_on": "not a date"})
+    assert response.status_code == 401, response.text
+    response = client.get("/api/v1/incidents?bbox=nonsense")
+    assert response.status_code == 401, response.text
+    forged = {"Authorization": "Bearer not.a.token"}
+    assert client.post("/api/v1/incidents", json={}, headers=forged).status_code == 401

@@ -1,4 +1,4 @@
-"""Recording and verifying the audit chain. Services flush; the caller commits."""
+"""Recording and verifying the audit chain. Services record; the caller commits."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from liptako.audit.models import AuditEntry, AuditHead
 from liptako.audit.rules import GENESIS_HASH, digest, entry_hash
+from liptako.core.db import AUDIT_AT_COMMIT
+
+_PENDING = "liptako.audit_pending"
 
 HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor_name", "actor_state", "action", "target_type",
@@ -45,16 +48,17 @@ def record(
     before: Any = None,
     after: Any = None,
     detail: dict[str, Any] | None = None,
+    seal_now: bool = False,
 ) -> AuditEntry:
-    """Append one entry to the chain (locks the chain's head until the caller commits)."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
-        session.add(head)
+    """Append one entry to the chain; it commits or rolls back with the caller's work.
+
+    In sessions made by :func:`liptako.core.db.make_session_factory` the entry is staged and
+    sealed (numbered, hashed, the chain's head locked) just before the transaction commits, so
+    the head is locked for the commit alone, not for the whole request. Elsewhere, inside a
+    savepoint, or with ``seal_now`` (the caller needs ``seq`` at once), it is sealed here and
+    the head stays locked until the caller commits.
+    """
     entry = AuditEntry(
-        seq=head.seq + 1,
         at=now,
         actor_id=actor.id,
         actor_name=actor.name,
@@ -65,13 +69,44 @@ def record(
         before_digest=None if before is None else digest(before),
         after_digest=None if after is None else digest(after),
         detail=detail,
-        prev_hash=head.hash,
     )
-    entry.hash = entry_hash(head.hash, _fields(entry))
-    session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
-    session.flush()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even before any SQL, drops the staged entry
+    session.info.setdefault(_PENDING, []).append(entry)
+    if seal_now or not session.info.get(AUDIT_AT_COMMIT) or session.in_nested_transaction():
+        seal(session)
     return entry
+
+
+def seal(session: Session) -> None:
+    """Number, hash and add the staged entries, in the order they were recorded."""
+    pending: list[AuditEntry] = session.info.get(_PENDING) or []
+    if not pending:
+        return
+    session.info[_PENDING] = []
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+    for entry in pending:
+        entry.seq, entry.prev_hash = head.seq + 1, head.hash
+        entry.hash = entry_hash(head.hash, _fields(entry))
+        session.add(entry)
+        head.seq, head.hash = entry.seq, entry.hash
+    session.flush()
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_before_commit(session: Session) -> None:
+    seal(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_unsealed(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction rolled back: so do its staged entries
+        session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def serve(
     typer.echo(f"liptako on http://{host}:{port} ({settings.env}, {workers} worker(s))")
     uvicorn.run(
         "liptako.web.asgi:app_factory", factory=True, host=host, port=port,
-        workers=workers, log_level="info", proxy_headers=False,
+        workers=workers, log_level="info", proxy_headers=False, access_log=settings.access_log,
     )
 
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     sql_echo: bool = False
     pacts: tuple[str, ...] = ("aes-2023",)
+    # per server process: worker threads for database work (the pool is sized to match)
+    worker_threads: int = Field(default=16, ge=1, le=200)
+    access_log: bool = True
 
     @model_validator(mode="after")
     def _secret_is_set_outside_dev(self) -> Settings:

@@ -67,16 +67,16 @@ def create_incident(session: Session, payload: IncidentIn, *, actor: audit.Actor
         created_at=now, updated_at=now, content_hash="",
     )
     incident.content_hash = digest(payload.model_dump(mode="json"))
-    session.add(incident)
-    session.flush()
     perpetrator = payload.perpetrator.actor if payload.perpetrator else None
+    actors = []
     if perpetrator:
         links: list[ActorLink | None] = list(perpetrator_links or []) or [None]
         for link in links:
             actor_id, attribution, period = link if link else (None, None, None)
-            session.add(IncidentActor(incident_id=incident.id, role="actor1",
-                                      raw=perpetrator[:300], actor_id=actor_id,
-                                      attribution=attribution, period=period))
+            actors.append(IncidentActor(role="actor1", raw=perpetrator[:300], actor_id=actor_id,
+                                        attribution=attribution, period=period))
+    incident.actors = actors  # set on the new object: one flush, no load of it afterwards
+    session.add(incident)
     session.flush()
     audit.record(session, actor=actor, action="incident.create", target_type="incident",
                  target_id=incident.id, now=now, after=snapshot(incident))

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -39,10 +40,12 @@ def _install_pages(app: FastAPI) -> None:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the engine is made here, never at import time."""
-    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    engine = make_engine(settings.database_url, echo=settings.sql_echo,
+                         pool_size=settings.worker_threads)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         # build the reference indexes once, before the first request, not in every thread
         # that happens to need them first
         admin_index()

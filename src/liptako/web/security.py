@@ -81,7 +81,8 @@ def principal_or_none(request: Request, session: Session, settings: Settings) ->
     if token is not None:
         if token.startswith(tokens.API_TOKEN_PREFIX):
             return Principal(tokens.user_for_api_token(session, token, now=utcnow()), "api_token")
-        claims = tokens.read_access_token(token, secret=settings.secret_key, now=utcnow())
+        claims = getattr(request.state, "access_claims", None) or tokens.read_access_token(
+            token, secret=settings.secret_key, now=utcnow())  # read by `credentials` first
         return Principal(_active(session, claims.user_id), "bearer")
     cookie = request.cookies.get(SESSION_COOKIE)
     data = read_session_cookie(settings, cookie) if cookie else None
@@ -91,6 +92,36 @@ def principal_or_none(request: Request, session: Session, settings: Settings) ->
     if user is None or not user.is_active:
         return None
     return Principal(user, "cookie", str(data.get("csrf", "")))
+
+
+async def credentials(request: Request, settings: SettingsDep) -> None:
+    """The checks of :func:`current_principal` that need no database, on the event loop.
+
+    For handlers that authenticate inside :func:`liptako.web.deps.run_in_transaction`: a
+    caller without valid credentials gets 401 before its body or parameters are validated.
+    """
+    token = _bearer(request)
+    if token is not None:
+        if not token.startswith(tokens.API_TOKEN_PREFIX):
+            request.state.access_claims = tokens.read_access_token(
+                token, secret=settings.secret_key, now=utcnow())
+        return
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie or read_session_cookie(settings, cookie) is None:
+        raise Unauthenticated("authentication: expected a bearer token or a session")
+
+
+Credentials = Depends(credentials)
+
+
+def authenticate(request: Request, session: Session, settings: Settings,
+                 roles: tuple[str, ...] = ()) -> Principal:
+    """The caller (401 if none, 403 on a missing CSRF header or, when ``roles`` is given,
+    a role outside it); for handlers that run their whole transaction in one thread hop."""
+    principal = current_principal(request, session, settings)
+    if roles and not principal.has_role(*roles):
+        raise PermissionDenied(f"role: expected one of {', '.join(roles)}")
+    return principal
 
 
 def current_principal(request: Request, session: SessionDep,

@@ -1,0 +1,129 @@
+"""Sessions of the app and the CLI seal their audit entries at commit, not when recorded.
+
+So a request holds the chain's head for its commit alone: another transaction can record and
+commit while this one is still working, and the chain stays whole in commit order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from liptako.audit import service as audit
+from liptako.audit.models import AuditEntry
+from liptako.core.db import make_engine, make_session_factory
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+ANALYST = audit.Actor(id=None, name="awa", state="MLI")
+
+
+@pytest.fixture
+def engine(fresh_database_url: str) -> Engine:
+    eng = make_engine(fresh_database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+def _record(session: Session, target: int) -> AuditEntry:
+    return audit.record(session, actor=ANALYST, action="incident.create",
+                        target_type="incident", target_id=target, now=NOW,
+                        after={"target": target})
+
+
+def _targets(factory: sessionmaker[Session]) -> list[str | None]:
+    with factory() as session:
+        return list(session.scalars(select(AuditEntry.target_id).order_by(AuditEntry.seq)))
+
+
+def test_entries_are_numbered_at_commit_in_the_order_recorded(
+        factory: sessionmaker[Session]) -> None:
+    with factory() as session:
+        entries = [_record(session, 1), _record(session, 2)]
+        assert [e.seq for e in entries] == [None, None]  # staged, not yet in the chain
+        session.commit()
+        assert [e.seq for e in entries] == [1, 2]
+        assert entries[1].prev_hash == entries[0].hash
+    with factory() as session:
+        assert audit.verify_chain(session).intact
+
+
+def test_a_rolled_back_transaction_leaves_no_entry_and_no_gap(
+        factory: sessionmaker[Session]) -> None:
+    with factory() as session:
+        _record(session, 1)
+        session.rollback()
+        _record(session, 2)
+        session.commit()
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 1
+        report = audit.verify_chain(session)
+        assert report.intact and report.entries == 1
+    assert _targets(factory) == ["2"]
+
+
+def test_another_transaction_commits_while_one_is_still_working(
+        factory: sessionmaker[Session], engine: Engine) -> None:
+    slow = factory()
+    _record(slow, 1)  # recorded, still working
+    fast = factory()
+    if engine.dialect.name == "postgresql":  # a wait on the head fails fast, not after 5 s
+        fast.execute(text("SET LOCAL lock_timeout = '1s'"))
+    else:
+        fast.execute(text("PRAGMA busy_timeout = 1000"))
+    _record(fast, 2)
+    try:
+        fast.commit()  # before sealing at commit, this waited on `slow` and failed
+    except OperationalError as exc:  # pragma: no cover - the failure this test exists for
+        pytest.fail(f"the second transaction waited on the first: {exc}")
+    finally:
+        fast.close()
+    slow.commit()
+    slow.close()
+    assert _targets(factory) == ["2", "1"]  # commit order
+    with factory() as session:
+        assert audit.verify_chain(session).intact
+
+
+def test_concurrent_writers_keep_the_chain_whole(factory: sessionmaker[Session],
+                                                engine: Engine) -> None:
+    threads, per_thread = 6, 5
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for i in range(per_thread):
+                with factory() as session:
+                    _record(session, worker * 100 + i)
+                    _record(session, worker * 100 + i)
+                    session.commit()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=write, args=(w,)) for w in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert not errors
+    with factory() as session:
+        report = audit.verify_chain(session)
+    assert report.intact and report.entries == threads * per_thread * 2
+
+
+def test_inside_a_savepoint_entries_are_sealed_at_once(factory: sessionmaker[Session]) -> None:
+    with factory() as session:
+        with session.begin_nested():
+            entry = _record(session, 1)
+            assert entry.seq == 1
+        session.commit()
+    assert _targets(factory) == ["1"]
