@@ -68,8 +68,9 @@ def may_see(viewer: Viewer, tlp: str, originator: str, audience: str) -> bool:
 
 def visible_clause(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     """The same rule as :func:`may_see`, as a WHERE clause on a model with the three columns."""
-    return _visible(model, viewer.state, f"%,{viewer.state},%",
-                    secretariat=viewer.state == SECRETARIAT, acts=not viewer.is_observer_only)
+    secretariat, acts = visible_shape(viewer)
+    return _visible(model, viewer.state, f"%,{viewer.state},%", secretariat=secretariat,
+                    acts=acts)
 
 
 def visible_template(model: Any, *, secretariat: bool, acts: bool) -> ColumnElement[bool]:

@@ -119,9 +119,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-# (id of the statement, dialect) -> (the statement, SQL, default values, positional order); the
-# entry holds the statement itself, so its id cannot be reused while the entry lives
-_COMPILED: dict[tuple[int, str], tuple[Any, str, dict[str, Any], tuple[str, ...] | None]] = {}
+# (statement, dialect) -> (SQL, default values, positional order)
+_COMPILED: dict[tuple[ClauseElement, str], tuple[str, dict[str, Any], tuple[str, ...] | None]] = {}
 
 
 def execute_compiled(session: Session, stmt: ClauseElement,
@@ -129,11 +128,11 @@ def execute_compiled(session: Session, stmt: ClauseElement,
     """Rows of a *cached* statement run as its compiled SQL, past the ORM (hot read paths).
 
     ``stmt`` should be a template built once (an ``lru_cache``'d function's result): it is
-    compiled once per dialect and looked up by identity. Values go in as ``params``; columns
-    come back as the driver gives them (on SQLite, dates are ISO strings).
+    compiled once per dialect. Values go in as ``params``; columns come back as the driver
+    gives them (on SQLite, dates are ISO strings).
     """
     conn = session.connection()
-    key = (id(stmt), conn.dialect.name)
+    key = (stmt, conn.dialect.name)
     found = _COMPILED.get(key)
     if found is None:
         compiled = stmt.compile(dialect=conn.dialect)
@@ -141,11 +140,11 @@ def execute_compiled(session: Session, stmt: ClauseElement,
             raise ValueError("execute_compiled: expanding IN parameters need their values at "
                              "compile time; use one bindparam per value")
         positions = getattr(compiled, "positiontup", None)
-        order = tuple(positions) if positions else None
         if len(_COMPILED) >= 2048:
             _COMPILED.clear()
-        found = _COMPILED[key] = (stmt, compiled.string, dict(compiled.params), order)
-    _stmt, sql, defaults, order = found
+        found = _COMPILED[key] = (compiled.string, dict(compiled.params),
+                                  tuple(positions) if positions else None)
+    sql, defaults, order = found
     values = {**defaults, **params}
     args: Any = tuple(values[name] for name in order) if order else values
     return conn.exec_driver_sql(sql, args).all()

@@ -196,7 +196,7 @@ def list_features(session: Session, viewer: Viewer, flt: IncidentFilter, *, limi
         "geometry": None if lat is None or lon is None
         else {"type": "Point", "coordinates": [lon, lat]},
         "properties": {
-            "occurred_on": day if isinstance(day, str) else day.isoformat(),
+            "occurred_on": _as_date(day).isoformat(),
             "event_type": event_type, "fatalities": fatalities,
             "iso3": iso3, "admin1_name": admin1, "admin2_name": admin2, "source": source,
             "tlp": tlp, "actors": sorted(set(actors.split(","))) if actors else [],
@@ -204,10 +204,13 @@ def list_features(session: Session, viewer: Viewer, flt: IncidentFilter, *, limi
         for (ident, day, lat, lon, event_type, fatalities, iso3, admin1, admin2, source, tlp,
              description, actors) in rows]
     if more and rows:
-        day = rows[-1][1]
-        return features, encode_cursor(dt.date.fromisoformat(day) if isinstance(day, str)
-                                       else day, rows[-1][0])
+        return features, encode_cursor(_as_date(rows[-1][1]), rows[-1][0])
     return features, None
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A date column as the driver gives it past the ORM (SQLite: an ISO string)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def get_incident(session: Session, viewer: Viewer, incident_id: int) -> Incident:

@@ -119,8 +119,8 @@ def authenticate(request: Request, session: Session, settings: Settings,
     """The caller (401 if none, 403 on a missing CSRF header or, when ``roles`` is given,
     a role outside it); for handlers that run their whole transaction in one thread hop."""
     principal = current_principal(request, session, settings)
-    if roles and not principal.has_role(*roles):
-        raise PermissionDenied(f"role: expected one of {', '.join(roles)}")
+    if roles:
+        check_roles(principal, roles)
     return principal
 
 
@@ -140,12 +140,16 @@ def current_principal(request: Request, session: SessionDep,
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+def check_roles(principal: Principal, roles: tuple[str, ...]) -> None:
+    if not principal.has_role(*roles):
+        raise PermissionDenied(f"role: expected one of {', '.join(roles)}")
+
+
 def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only callers holding one of ``roles``."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
-        if not principal.has_role(*roles):
-            raise PermissionDenied(f"role: expected one of {', '.join(roles)}")
+        check_roles(principal, roles)
         return principal
 
     return check
