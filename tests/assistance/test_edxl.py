@@ -16,6 +16,7 @@ from lxml import etree
 from sqlalchemy.orm import Session
 
 from factories.assistance import NOW, attacked, caller, made_by, offer, opened
+from helpers.data import SHARED as SHARED_ROOT
 from liptako.assistance import edxl, exchange, pledging
 from liptako.assistance import service as assistance
 from liptako.assistance.edxl import validate
@@ -26,7 +27,7 @@ from liptako.incidents.models import Incident
 
 Cast = dict[str, User]
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "standards" / "edxl-rm-1.0"
+SHARED = SHARED_ROOT / "standards" / "edxl-rm-1.0"
 NS = validate.NS
 
 

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from helpers.data import SHARED as SHARED_ROOT
 from liptako.charter import Pact, evaluate, parse_incidents
 from liptako.charter.placer import GeoPlacer
 from liptako.cli.charter import app
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "design" / "charter_examples.json"
+SHARED = SHARED_ROOT / "design" / "charter_examples.json"
 COPY = Path(__file__).parent / "data" / "charter_examples.json"
 CASES: list[dict[str, Any]] = json.loads((SHARED if SHARED.exists() else COPY).read_text("utf-8"))
 

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 import shapely
 
+from helpers.data import SHARED_DATA as SHARED
 from liptako.core import geo
 from liptako.core.geo import AdminIndex
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="module")

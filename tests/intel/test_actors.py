@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from helpers.data import SHARED_DATA
 from liptako.intel.actors import ActorRegistry, ActorRegistryError, UnknownActor
 from liptako.intel.coverage import (
     EventActors,
@@ -18,8 +19,6 @@ from liptako.intel.coverage import (
     read_acled_events,
 )
 from liptako.intel.normalise import ActorMatch, normalise, resolve
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 JNIM_ACLED = "JNIM: Group for Support of Islam and Muslims"
 ISGS_ACLED = "Islamic State (Greater Sahara)"
