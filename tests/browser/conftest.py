@@ -49,7 +49,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, database_url: str,
         seed_cast(session)
     engine.dispose()
     port = _free_port()
-    proc = subprocess.Popen([liptako, "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([liptako, "serve", "--port", str(port), "--workers", "2"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -54,14 +54,11 @@ def serve(
     workers: int = typer.Option(1, min=1, help="Worker processes."),
 ) -> None:
     """Serve the web app and the API."""
-    import uvicorn
+    from liptako.cli import serving
 
     settings = settings_of(ctx)
     typer.echo(f"liptako on http://{host}:{port} ({settings.env}, {workers} worker(s))")
-    uvicorn.run(
-        "liptako.web.asgi:app_factory", factory=True, host=host, port=port,
-        workers=workers, log_level="info", proxy_headers=False, access_log=settings.access_log,
-    )
+    serving.serve(host, port, workers=workers, access_log=settings.access_log)
 
 
 def main() -> None:

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # per server process: worker threads for database work (the pool is sized to match)
     worker_threads: int = Field(default=16, ge=1, le=200)
     access_log: bool = True
+    # how long a server process may reuse an account it read for a bearer token on the hot
+    # paths (the incident list and reports); 0: read it on every request
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
 
     @model_validator(mode="after")
     def _secret_is_set_outside_dev(self) -> Settings:

@@ -5,10 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from liptako.core.db import Base
+from liptako.incidents.rules import actor_ids_text
 
 
 class Incident(Base):
@@ -18,8 +29,8 @@ class Incident(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
         Index("ix_incident_occurred_on_iso3", "occurred_on", "iso3"),
-        Index("ix_incident_lon_lat", "lon", "lat"),
-        Index("ix_incident_occurred_on_lon_lat", "occurred_on", "lon", "lat"),
+        # the map's page order (newest first), then the box tested on the index entry
+        Index("ix_incident_occurred_on_id_lon_lat", "occurred_on", "id", "lon", "lat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +79,10 @@ class Incident(Base):
     # one LIKE test filters it the same way on SQLite and PostgreSQL
     audience: Mapped[str] = mapped_column(String(64), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # the canonical ids of its actors (incident_actor), as ",jnim,state.bfa.military,": the
+    # map's list reads them with the row instead of one lookup per incident; kept in step by
+    # the listener below for ORM changes and by the importers' bulk inserts
+    actor_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
@@ -109,3 +124,16 @@ class IncidentVersion(Base):
     source_version: Mapped[str | None] = mapped_column(String(32))
     superseded_at: Mapped[dt.datetime]
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_actor_ids(session: Session, _context: object, _instances: object) -> None:
+    """An incident whose actors changed through the ORM gets its ``actor_ids`` anew."""
+    touched = {obj for obj in (*session.new, *session.dirty) if isinstance(obj, Incident)}
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, IncidentActor) and "incident" in obj.__dict__ and obj.incident:
+            touched.add(obj.incident)
+    for incident in touched:
+        if "actors" in incident.__dict__:  # loaded or set: never a lazy load here
+            incident.actor_ids = actor_ids_text(
+                a.actor_id for a in incident.actors if a not in session.deleted)

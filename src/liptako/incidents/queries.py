@@ -8,15 +8,17 @@ import functools
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import (
     Integer,
     Select,
+    String,
     and_,
     bindparam,
+    cast,
     exists,
     extract,
     func,
-    literal_column,
     or_,
     select,
 )
@@ -150,23 +152,15 @@ def decode_cursor(cursor: str) -> tuple[dt.date, int]:
         raise RuleViolation("cursor: expected the `next` value of a previous page") from None
 
 
-def _actor_ids() -> Any:
-    """The canonical actors of the outer incident, comma-joined (one query, not two)."""
-    comma: Any = literal_column("','")  # a literal: no parameter for the compiled-SQL path
-    return (select(func.aggregate_strings(IncidentActor.actor_id, comma))
-            .where(IncidentActor.incident_id == Incident.id, IncidentActor.actor_id.is_not(None))
-            .correlate(Incident).scalar_subquery())
-
-
-FEATURE_COLUMNS = (Incident.id, Incident.occurred_on, Incident.lat, Incident.lon,
+FEATURE_COLUMNS = (Incident.id, cast(Incident.occurred_on, String), Incident.lat, Incident.lon,
                    Incident.event_type, Incident.fatalities, Incident.iso3,
                    Incident.admin1_name, Incident.admin2_name, Incident.source, Incident.tlp,
-                   func.substr(Incident.description, 1, 280))
+                   func.substr(Incident.description, 1, 280), Incident.actor_ids)
 
 
 @functools.lru_cache(maxsize=512)
 def _page_template(shape: _Shape, cursor: bool) -> Select[Any]:
-    stmt = _filtered_template(shape).with_only_columns(*FEATURE_COLUMNS, _actor_ids())
+    stmt = _filtered_template(shape).with_only_columns(*FEATURE_COLUMNS)
     if cursor:
         stmt = stmt.where(or_(Incident.occurred_on < bindparam("cursor_day"),
                               and_(Incident.occurred_on == bindparam("cursor_day"),
@@ -175,42 +169,46 @@ def _page_template(shape: _Shape, cursor: bool) -> Select[Any]:
             .limit(bindparam("page_rows", type_=Integer)))
 
 
-def list_features(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
-                  cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    """One page as GeoJSON features, read as plain tuples in one query (the map's hot path).
-
-    The statement is built once per filter shape and cached; values go in as parameters.
-    """
+def page_query(viewer: Viewer, flt: IncidentFilter, *, limit: int,
+               cursor: str | None = None) -> tuple[Select[Any], dict[str, Any]]:
+    """The cached statement of one page of the map's list and its values (one row more than
+    ``limit``, to tell whether there is a next page); rows go to :func:`page_body`."""
     if not 1 <= limit <= MAX_PAGE:
         raise RuleViolation(f"limit: expected 1 to {MAX_PAGE}, got {limit}")
     shape, params = _shape(viewer, flt)
     if cursor:
         params["cursor_day"], params["cursor_id"] = decode_cursor(cursor)
     params["page_rows"] = limit + 1
-    rows: Sequence[Any] = execute_compiled(session, _page_template(shape, bool(cursor)),
-                                           params)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    features = [{
-        "type": "Feature", "id": ident,
-        "geometry": None if lat is None or lon is None
-        else {"type": "Point", "coordinates": [lon, lat]},
-        "properties": {
-            "occurred_on": _as_date(day).isoformat(),
-            "event_type": event_type, "fatalities": fatalities,
-            "iso3": iso3, "admin1_name": admin1, "admin2_name": admin2, "source": source,
-            "tlp": tlp, "actors": sorted(set(actors.split(","))) if actors else [],
-            "description": description or ""}}
+    return _page_template(shape, bool(cursor)), params
+
+
+def page_body(rows: Sequence[Any], limit: int) -> bytes:
+    """The page's rows as a GeoJSON FeatureCollection (JSON bytes), ``next`` when more."""
+    body: dict[str, Any] = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": ident,
+         "geometry": None if lat is None or lon is None
+         else {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {
+             "occurred_on": day, "event_type": event_type, "fatalities": fatalities,
+             "iso3": iso3, "admin1_name": admin1, "admin2_name": admin2, "source": source,
+             "tlp": tlp, "actors": actors[1:-1].split(",") if actors else [],
+             "description": description or ""}}
         for (ident, day, lat, lon, event_type, fatalities, iso3, admin1, admin2, source, tlp,
-             description, actors) in rows]
-    if more and rows:
-        return features, encode_cursor(_as_date(rows[-1][1]), rows[-1][0])
-    return features, None
+             description, actors) in rows[:limit]]}
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        body["next"] = encode_cursor(dt.date.fromisoformat(last[1]), last[0])
+    return orjson.dumps(body)
 
 
-def _as_date(value: dt.date | str) -> dt.date:
-    """A date column as the driver gives it past the ORM (SQLite: an ISO string)."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+def feature_collection(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
+                       cursor: str | None = None) -> bytes:
+    """One page of the map's list, read in one query on the session (see :func:`page_query`).
+
+    The statement is built once per filter shape and cached; values go in as parameters.
+    """
+    stmt, params = page_query(viewer, flt, limit=limit, cursor=cursor)
+    return page_body(execute_compiled(session, stmt, params), limit)
 
 
 def get_incident(session: Session, viewer: Viewer, incident_id: int) -> Incident:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 EVENT_TYPES: Final = (
@@ -46,3 +47,13 @@ def targets_civilians(event_type: str, target_actors: list[str]) -> bool:
         return True
     violent = event_type in ("battle", "explosion_remote_violence")
     return violent and any(a.lower().startswith("civilians") for a in target_actors)
+
+
+def actor_ids_text(actor_ids: Iterable[str | None]) -> str:
+    """The canonical actors of an incident as stored beside it: sorted, between commas."""
+    found = sorted({a for a in actor_ids if a})
+    return f",{','.join(found)}," if found else ""
+
+
+def actor_ids_list(text: str | None) -> list[str]:
+    return [a for a in (text or "").split(",") if a]

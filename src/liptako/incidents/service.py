@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
@@ -36,17 +38,43 @@ def snapshot(incident: Incident) -> dict[str, Any]:
 ActorLink = tuple[str, str, str | None]  # canonical id, attribution, period
 
 
+@dataclass(frozen=True)
+class NewReport:
+    """One national report to record: what was reported, by whom, for which state, and the
+    canonical actors the caller resolved the perpetrator's name to (the intelligence domain
+    does that; this one only stores them)."""
+
+    payload: IncidentIn
+    actor: audit.Actor
+    state: str
+    perpetrator_links: tuple[ActorLink, ...] = ()
+
+
 def create_incident(session: Session, payload: IncidentIn, *, actor: audit.Actor,
                     state: str, now: dt.datetime,
                     perpetrator_links: list[ActorLink] | None = None) -> Incident:
-    """Record a national report: placed on our map, marked, audited.
+    """Record a national report: placed on our map, marked, audited."""
+    report = NewReport(payload, actor, state, tuple(perpetrator_links or ()))
+    return create_incidents(session, [report], now=now)[0]
 
-    ``perpetrator_links`` are the canonical actors the caller resolved the perpetrator's name
-    to (the intelligence domain does that; this one only stores them).
-    """
-    index = admin_index()
+
+def create_incidents(session: Session, reports: Sequence[NewReport], *,
+                     now: dt.datetime) -> list[Incident]:
+    """Record national reports together: one flush for all, one audit entry each."""
+    incidents = [_new_incident(report, now) for report in reports]
+    session.add_all(incidents)
+    session.flush()
+    for report, incident in zip(reports, incidents, strict=True):
+        audit.record(session, actor=report.actor, action="incident.create",
+                     target_type="incident", target_id=incident.id, now=now,
+                     after=snapshot(incident))
+    return incidents
+
+
+def _new_incident(report: NewReport, now: dt.datetime) -> Incident:
+    payload, state = report.payload, report.state
     lat, lon = payload.location.lat, payload.location.lon
-    unit = index.unit_at(lat, lon)
+    unit = admin_index().unit_at(lat, lon)
     levels = levels_of(unit)
     try:
         audience = audience_text(payload.audience)
@@ -63,23 +91,18 @@ def create_incident(session: Session, payload: IncidentIn, *, actor: audit.Actor
         src_location=payload.place_name, event_type=payload.event_type,
         fatalities=payload.fatalities, civilian_targeting=_targets_civilians(payload),
         description=payload.description, reported=payload.reported_facts() or None,
-        tlp=payload.tlp, originator=state, audience=audience, created_by=actor.id,
-        created_at=now, updated_at=now, content_hash="",
+        tlp=payload.tlp, originator=state, audience=audience, created_by=report.actor.id,
+        created_at=now, updated_at=now, content_hash=digest(payload.model_dump(mode="json")),
     )
-    incident.content_hash = digest(payload.model_dump(mode="json"))
     perpetrator = payload.perpetrator.actor if payload.perpetrator else None
     actors = []
     if perpetrator:
-        links: list[ActorLink | None] = list(perpetrator_links or []) or [None]
+        links: list[ActorLink | None] = list(report.perpetrator_links) or [None]
         for link in links:
             actor_id, attribution, period = link if link else (None, None, None)
             actors.append(IncidentActor(role="actor1", raw=perpetrator[:300], actor_id=actor_id,
                                         attribution=attribution, period=period))
     incident.actors = actors  # set on the new object: one flush, no load of it afterwards
-    session.add(incident)
-    session.flush()
-    audit.record(session, actor=actor, action="incident.create", target_type="incident",
-                 target_id=incident.id, now=now, after=snapshot(incident))
     return incident
 
 

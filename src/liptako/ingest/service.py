@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
 from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
+from liptako.incidents.rules import actor_ids_text
 from liptako.incidents.service import snapshot
 from liptako.ingest.place import Placement, place
 from liptako.ingest.records import EventRecord
@@ -163,7 +164,7 @@ def _columns(record: EventRecord, placement: Placement, digest: str) -> dict[str
     }
 
 
-def _actor_rows(incident_id: int, record: EventRecord) -> list[dict[str, Any]]:
+def _actor_rows(incident_id: int | None, record: EventRecord) -> list[dict[str, Any]]:
     rows = []
     for ref in record.actors:
         for actor_id, attribution, period in _actor_matches(ref.raw, record.occurred_on,
@@ -177,17 +178,19 @@ def _insert(session: Session, rows: list[tuple[EventRecord, Placement, str]],
             now: dt.datetime) -> list[int]:
     if not rows:
         return []
+    actors = [_actor_rows(None, r) for r, _p, _d in rows]
     values = [{**_columns(r, p, d), "version": 1, "tlp": "CLEAR", "audience": "",
-               "originator": r.source.upper(),
-               "created_at": now, "updated_at": now} for r, p, d in rows]
+               "originator": r.source.upper(), "created_at": now, "updated_at": now,
+               "actor_ids": actor_ids_text(a["actor_id"] for a in acts)}
+              for (r, p, d), acts in zip(rows, actors, strict=True)]
     # a Core insert with NULLs rendered stays one batched statement; the ORM form splits it
     # per pattern of NULL columns and re-reads its RETURNING rows each time (quadratic)
     table = cast(Table, Incident.__table__)
     stmt = (insert(table).returning(table.c.id, sort_by_parameter_order=True)
             .execution_options(render_nulls=True))
     ids = [row.id for row in session.execute(stmt, values)]
-    actor_rows = [a for (record, _p, _d), iid in zip(rows, ids, strict=True)
-                  for a in _actor_rows(iid, record)]
+    actor_rows = [{**a, "incident_id": iid} for acts, iid in zip(actors, ids, strict=True)
+                  for a in acts]
     if actor_rows:
         session.execute(insert(cast(Table, IncidentActor.__table__)), actor_rows)
     return ids
@@ -204,7 +207,9 @@ def _update(session: Session, incident: Incident, record: EventRecord, placement
     incident.updated_at = now
     incident.actors.clear()
     session.flush()
-    session.execute(insert(IncidentActor), _actor_rows(incident.id, record))
+    actor_rows = _actor_rows(incident.id, record)
+    session.execute(insert(IncidentActor), actor_rows)
+    incident.actor_ids = actor_ids_text(a["actor_id"] for a in actor_rows)
     session.expire(incident, ["actors"])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -19,12 +20,23 @@ from liptako.obligations.models import (
 
 
 def determinations_of(session: Session, incident_id: int) -> list[dict[str, Any]]:
+    return determinations_by_incident(session, [incident_id]).get(incident_id, [])
+
+
+def determinations_by_incident(session: Session, incident_ids: Sequence[int]
+                               ) -> dict[int, list[dict[str, Any]]]:
+    """The stored determinations of several incidents at once, by incident, by pact."""
     rows = session.scalars(select(StoredDetermination).where(
-        StoredDetermination.incident_id == incident_id).order_by(StoredDetermination.pact_id))
-    return [{"pact": d.pact_id, "pact_version": d.pact_version, "in_force": d.in_force,
-             "territory": d.territory, "in_common_space": d.in_common_space,
-             "evaluated_at": d.evaluated_at.isoformat(), "facts": d.facts,
-             "provisions": d.provisions} for d in rows]
+        StoredDetermination.incident_id.in_(incident_ids)).order_by(
+        StoredDetermination.incident_id, StoredDetermination.pact_id))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for d in rows:
+        out.setdefault(d.incident_id, []).append({
+            "pact": d.pact_id, "pact_version": d.pact_version, "in_force": d.in_force,
+            "territory": d.territory, "in_common_space": d.in_common_space,
+            "evaluated_at": d.evaluated_at.isoformat(), "facts": d.facts,
+            "provisions": d.provisions})
+    return out
 
 
 def decisions_of(session: Session, incident_id: int) -> list[ClassificationDecision]:

@@ -89,21 +89,25 @@ class EvaluationCounts:
 
 
 def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_ids: Iterable[str],
-                       actor: audit.Actor, now: dt.datetime) -> EvaluationCounts:
-    """Evaluate a batch (vectorised) and store what changed; flushes, never commits."""
+                       actor: audit.Actor, now: dt.datetime, new: bool = False
+                       ) -> EvaluationCounts:
+    """Evaluate a batch (vectorised) and store what changed; flushes, never commits.
+
+    ``new``: the incidents were created in this transaction, so they have no decisions,
+    determinations or duties yet, and none are looked up.
+    """
     counts = EvaluationCounts()
     if not incidents:
         return counts
     registry = ActorRegistry.load()
-    decisions = classifications_of(session, [i.id for i in incidents])
+    ids = [i.id for i in incidents]
+    decisions = {} if new else classifications_of(session, ids)
     facts = [derive_facts(i, registry, decisions.get(i.id)) for i in incidents]
     parsed = [parse_incident(f) for f in facts]
-    existing = {(d.incident_id, d.pact_id): d for d in session.scalars(
-        select(StoredDetermination).where(
-            StoredDetermination.incident_id.in_([i.id for i in incidents])))}
+    existing = {} if new else {(d.incident_id, d.pact_id): d for d in session.scalars(
+        select(StoredDetermination).where(StoredDetermination.incident_id.in_(ids)))}
     duties: dict[tuple[int, str], dict[tuple[str, str], Duty]] = {}
-    for duty in session.scalars(select(Duty).where(
-            Duty.incident_id.in_([i.id for i in incidents]))):
+    for duty in [] if new else session.scalars(select(Duty).where(Duty.incident_id.in_(ids))):
         duties.setdefault((duty.incident_id, duty.pact_id), {})[(duty.article, duty.owed_by)] = duty
     with session.no_autoflush:  # one flush at the end, not one per incident
         placer = GeoPlacer()
@@ -119,7 +123,8 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
     if counts.changed:
         audit.record(session, actor=actor, action="determination.evaluate",
                      target_type="incident", target_id=incidents[0].id, now=now,
-                     detail={"incidents": len(incidents), "changed": counts.changed,
+                     detail={"incidents": len(incidents), "incident_ids": ids[:1000],
+                    "changed": counts.changed,
                              "duties_opened": counts.duties_opened,
                              "duties_lapsed": counts.duties_lapsed,
                              "cases_opened": counts.cases_opened})

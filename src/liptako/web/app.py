@@ -11,13 +11,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from liptako import __version__
+from liptako.auth.recent import RecentCallers
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.core.errors import DomainError
 from liptako.core.geo import admin_index, in_named_area
+from liptako.core.reads import AsyncReads, uses_async_reads
 from liptako.intel.actors import ActorRegistry
+from liptako.obligations import service as obligation_service
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations
+from liptako.web.deps import install_session_gate
 from liptako.web.errors import install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
 from liptako.web.pages import assistance as assistance_pages
@@ -27,6 +31,7 @@ from liptako.web.pages import incidents as incident_pages
 from liptako.web.pages import map as map_page
 
 API_PREFIX = "/api/v1"
+ASYNC_READ_CONNECTIONS = 8  # per server process, beside the pool of the worker threads
 
 
 def _install_pages(app: FastAPI) -> None:
@@ -38,6 +43,16 @@ def _install_pages(app: FastAPI) -> None:
         app.include_router(router)
 
 
+def warm_up(settings: Settings) -> None:
+    """Build the reference indexes and pacts once, before the first request, not in every
+    thread that happens to need them first (each is cached for the process)."""
+    admin_index()
+    in_named_area("liptako_gourma", [0.0], [0.0])
+    ActorRegistry.load()
+    for pact_id in settings.pacts:
+        obligation_service.pact_setting(pact_id)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the engine is made here, never at import time."""
     engine = make_engine(settings.database_url, echo=settings.sql_echo,
@@ -46,13 +61,19 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
-        # build the reference indexes once, before the first request, not in every thread
-        # that happens to need them first
-        admin_index()
-        in_named_area("liptako_gourma", [0.0], [0.0])
-        ActorRegistry.load()
-        yield
-        engine.dispose()
+        warm_up(settings)
+        reads = AsyncReads(settings.database_url, size=ASYNC_READ_CONNECTIONS) \
+            if uses_async_reads(settings.database_url) else None
+        if reads is not None:
+            await reads.open()
+        _app.state.async_reads = reads
+        try:
+            yield
+        finally:
+            _app.state.async_reads = None
+            if reads is not None:
+                await reads.close()
+            engine.dispose()
 
     app = FastAPI(
         title="liptako",
@@ -67,6 +88,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    install_session_gate(app, settings.worker_threads)  # the pool has 10 connections more
+    app.state.recent_callers = RecentCallers(user_seconds=settings.auth_cache_seconds)
+    app.state.report_batches = incidents.report_batches(app, settings)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")

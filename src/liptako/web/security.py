@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from liptako.audit.service import Actor
 from liptako.auth import tokens
 from liptako.auth.models import User
+from liptako.auth.recent import RecentCallers, UserFacts
 from liptako.auth.releasability import Viewer
 from liptako.core.clock import utcnow
 from liptako.core.config import Settings
@@ -76,13 +77,58 @@ def _active(session: Session, user_id: int) -> User:
     return user
 
 
+def _recent(request: Request) -> RecentCallers:
+    recent: RecentCallers = request.app.state.recent_callers
+    return recent
+
+
+def _claims(request: Request, token: str, settings: Settings) -> tokens.AccessClaims:
+    """A bearer token's claims: verified once per process, its expiry checked every time."""
+    recent = _recent(request)
+    claims = recent.claims(token)
+    if claims is None:
+        claims = tokens.read_access_token(token, secret=settings.secret_key, now=utcnow())
+        recent.remember_claims(token, claims)
+    elif claims.expires_at <= utcnow():
+        raise Unauthenticated("token: expired, log in again")
+    return claims
+
+
+def _recent_claims(request: Request, settings: Settings) -> tokens.AccessClaims | None:
+    token = _bearer(request)
+    if token is None or token.startswith(tokens.API_TOKEN_PREFIX):
+        return None
+    claims: tokens.AccessClaims | None = getattr(request.state, "access_claims", None)
+    return claims or _claims(request, token, settings)
+
+
+def remembered_principal(request: Request, settings: Settings) -> Principal | None:
+    """The bearer caller if the process remembers its account (no database), else None."""
+    claims = _recent_claims(request, settings)
+    facts = _recent(request).user(claims.user_id) if claims else None
+    return Principal(facts.as_user(), "bearer") if facts else None
+
+
+def _recent_bearer(request: Request, session: Session, settings: Settings) -> Principal | None:
+    """The bearer caller from the process's memory of recent users (hot paths), else None."""
+    claims = _recent_claims(request, settings)
+    if claims is None:
+        return None
+    recent = _recent(request)
+    facts = recent.user(claims.user_id)
+    if facts is None:
+        facts = UserFacts.of(_active(session, claims.user_id))
+        recent.remember_user(facts)
+    return Principal(facts.as_user(), "bearer")
+
+
 def principal_or_none(request: Request, session: Session, settings: Settings) -> Principal | None:
     token = _bearer(request)
     if token is not None:
         if token.startswith(tokens.API_TOKEN_PREFIX):
             return Principal(tokens.user_for_api_token(session, token, now=utcnow()), "api_token")
-        claims = getattr(request.state, "access_claims", None) or tokens.read_access_token(
-            token, secret=settings.secret_key, now=utcnow())  # read by `credentials` first
+        claims = getattr(request.state, "access_claims", None) or _claims(
+            request, token, settings)  # read by `credentials` first
         return Principal(_active(session, claims.user_id), "bearer")
     cookie = request.cookies.get(SESSION_COOKIE)
     data = read_session_cookie(settings, cookie) if cookie else None
@@ -103,8 +149,7 @@ async def credentials(request: Request, settings: SettingsDep) -> None:
     token = _bearer(request)
     if token is not None:
         if not token.startswith(tokens.API_TOKEN_PREFIX):
-            request.state.access_claims = tokens.read_access_token(
-                token, secret=settings.secret_key, now=utcnow())
+            request.state.access_claims = _claims(request, token, settings)
         return
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie or read_session_cookie(settings, cookie) is None:
@@ -115,10 +160,15 @@ Credentials = Depends(credentials)
 
 
 def authenticate(request: Request, session: Session, settings: Settings,
-                 roles: tuple[str, ...] = ()) -> Principal:
+                 roles: tuple[str, ...] = (), *, recent: bool = False) -> Principal:
     """The caller (401 if none, 403 on a missing CSRF header or, when ``roles`` is given,
-    a role outside it); for handlers that run their whole transaction in one thread hop."""
-    principal = current_principal(request, session, settings)
+    a role outside it); for handlers that run their whole transaction in one thread hop.
+
+    ``recent``: a bearer caller's account may come from the process's memory of recent
+    users (``LIPTAKO_AUTH_CACHE_SECONDS``; see :mod:`liptako.auth.recent`): for the hot paths.
+    """
+    found = _recent_bearer(request, session, settings) if recent else None
+    principal = found or current_principal(request, session, settings)
     if roles:
         check_roles(principal, roles)
     return principal

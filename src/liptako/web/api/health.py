@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from liptako.web.deps import SessionDep
+from liptako.web.deps import run_in_transaction
 
 router = APIRouter(tags=["health"])
 
@@ -17,11 +19,15 @@ class Health(BaseModel):
     database: str
 
 
-@router.get("/health", response_model=Health)
-def get_health(session: SessionDep, response: Response) -> Health:
+def _ping(session: Session) -> None:
+    session.execute(text("SELECT 1"))
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+async def get_health(request: Request) -> Health | JSONResponse:
+    """``ok`` when the database answers (one round trip in one worker-thread hop)."""
     try:
-        session.execute(text("SELECT 1"))
+        await run_in_transaction(request, _ping)
     except SQLAlchemyError:
-        response.status_code = 503
-        return Health(status="degraded", database="unreachable")
+        return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503)
     return Health(status="ok", database="ok")

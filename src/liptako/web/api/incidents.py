@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-import orjson
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, status
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
 from liptako.audit import service as audit
 from liptako.auth.releasability import audience_list
 from liptako.core.clock import utcnow
+from liptako.core.config import Settings
 from liptako.core.errors import NotFound, RuleViolation
 from liptako.incidents import queries
 from liptako.incidents import service as incidents
@@ -25,11 +29,20 @@ from liptako.incidents.schemas import (
     Location,
     VersionOut,
 )
+from liptako.incidents.service import NewReport
 from liptako.intel.normalise import normalise
 from liptako.obligations import queries as obligation_queries
 from liptako.obligations import service as obligations
-from liptako.web.deps import SessionDep, SettingsDep, run_in_transaction
-from liptako.web.security import Credentials, CurrentPrincipal, Principal, authenticate
+from liptako.web.batching import BatchWork, GroupCommit
+from liptako.web.deps import SessionDep, async_reads, run_in_transaction
+from liptako.web.security import (
+    Credentials,
+    CurrentPrincipal,
+    Principal,
+    authenticate,
+    credentials,
+    remembered_principal,
+)
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 stats_router = APIRouter(tags=["incidents"])
@@ -41,16 +54,10 @@ def _csv(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-async def incident_filter(
-    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
-    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
-    country: Annotated[list[str] | None, Query(description="ISO3, repeat or comma-list")] = None,
-    event_type: Annotated[list[str] | None, Query()] = None,
-    actor: Annotated[str | None, Query(description="canonical actor id, e.g. jnim")] = None,
-    source: Annotated[list[str] | None, Query()] = None,
-    tlp: Annotated[list[str] | None, Query()] = None,
-) -> IncidentFilter:
+def build_filter(*, bbox: str | None, date_from: dt.date | None, date_to: dt.date | None,
+                 country: list[str] | None, event_type: list[str] | None, actor: str | None,
+                 source: list[str] | None, tlp: list[str] | None) -> IncidentFilter:
+    """The filter of the list and the stats, from the query's values (422 when off)."""
     box = None
     if bbox:
         try:
@@ -64,15 +71,92 @@ async def incident_filter(
         raise RuleViolation(f"from: expected a date on or before to ({date_to}), got {date_from}")
     return IncidentFilter(bbox=box, date_from=date_from, date_to=date_to,
                           country=[c.upper() for c in _csv(country)],
-                          event_type=_csv(event_type), actor=actor, source=_csv(source),
-                          tlp=[t.upper() for t in _csv(tlp)])
+                          event_type=_csv(event_type), actor=actor or None,
+                          source=_csv(source), tlp=[t.upper() for t in _csv(tlp)])
+
+
+async def incident_filter(
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    country: Annotated[list[str] | None, Query(description="ISO3, repeat or comma-list")] = None,
+    event_type: Annotated[list[str] | None, Query()] = None,
+    actor: Annotated[str | None, Query(description="canonical actor id, e.g. jnim")] = None,
+    source: Annotated[list[str] | None, Query()] = None,
+    tlp: Annotated[list[str] | None, Query()] = None,
+) -> IncidentFilter:
+    return build_filter(bbox=bbox, date_from=date_from, date_to=date_to, country=country,
+                        event_type=event_type, actor=actor, source=source, tlp=tlp)
+
+
+def _one(query: QueryParams, name: str) -> str | None:
+    values = query.getlist(name)
+    if len(values) > 1:
+        raise RuleViolation(f"{name}: expected one value, got {len(values)}")
+    return values[0] if values else None
+
+
+def _date(query: QueryParams, name: str) -> dt.date | None:
+    value = _one(query, name)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RuleViolation(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def list_arguments(query: QueryParams) -> tuple[IncidentFilter, int, str | None]:
+    """The list's filter, page size and cursor, read straight from the query string.
+
+    The hot path parses its own parameters (the declared ones cost more than the query they
+    filter); they are documented in OpenAPI by :data:`LIST_PARAMETERS`.
+    """
+    raw_limit = _one(query, "limit")
+    try:
+        limit = int(raw_limit) if raw_limit is not None else DEFAULT_PAGE
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= queries.MAX_PAGE:
+        raise RuleViolation(f"limit: expected a whole number from 1 to {queries.MAX_PAGE}, "
+                            f"got {raw_limit!r}")
+    flt = build_filter(bbox=_one(query, "bbox"), date_from=_date(query, "from"),
+                       date_to=_date(query, "to"), country=query.getlist("country"),
+                       event_type=query.getlist("event_type"), actor=_one(query, "actor"),
+                       source=query.getlist("source"), tlp=query.getlist("tlp"))
+    return flt, limit, _one(query, "cursor") or None
+
+
+def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}
+
+
+_TEXT, _TEXTS = {"type": "string"}, {"type": "array", "items": {"type": "string"}}
+DEFAULT_PAGE = 500
+LIST_PARAMETERS = [
+    _parameter("bbox", "minLon,minLat,maxLon,maxLat", _TEXT),
+    _parameter("from", "first day (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+    _parameter("to", "last day (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+    _parameter("country", "ISO3, repeat or comma-list", _TEXTS),
+    _parameter("event_type", "repeat or comma-list", _TEXTS),
+    _parameter("actor", "canonical actor id, e.g. jnim (its sub-groups too)", _TEXT),
+    _parameter("source", "acled, ucdp, national; repeat or comma-list", _TEXTS),
+    _parameter("tlp", "TLP marking; repeat or comma-list", _TEXTS),
+    _parameter("limit", f"features per page, 1 to {queries.MAX_PAGE}",
+               {"type": "integer", "minimum": 1, "maximum": queries.MAX_PAGE,
+                "default": DEFAULT_PAGE}),
+    _parameter("cursor", "the `next` value of the previous page", _TEXT),
+]
 
 
 FilterDep = Annotated[IncidentFilter, Depends(incident_filter)]
 
 
-def incident_out(session: Session, incident: Incident, *, new: bool = False) -> IncidentOut:
-    """The API's view of an incident (``new``: just created, so no earlier versions)."""
+def incident_out(session: Session, incident: Incident, *, new: bool = False,
+                 determinations: list[dict[str, Any]] | None = None) -> IncidentOut:
+    """The API's view of an incident (``new``: just created, so no earlier versions;
+    ``determinations``: already read, else they are read here)."""
     return IncidentOut(
         id=incident.id, source=incident.source, source_id=incident.source_id,
         source_version=incident.source_version, version=incident.version,
@@ -100,29 +184,33 @@ def incident_out(session: Session, incident: Incident, *, new: bool = False) -> 
         versions=[VersionOut(version=v.version, source_version=v.source_version,
                              superseded_at=v.superseded_at)
                   for v in ([] if new else queries.versions_of(session, incident.id))],
-        determinations=obligation_queries.determinations_of(session, incident.id),
+        determinations=obligation_queries.determinations_of(session, incident.id)
+        if determinations is None else determinations,
     )
 
 
-@router.get("", response_class=Response, responses={200: {
-    "content": {"application/geo+json": {}},
-    "description": "A GeoJSON FeatureCollection, with `next` when there are more"}},
-            dependencies=[Credentials])
-async def list_incidents(request: Request, settings: SettingsDep, flt: FilterDep,
-                         limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 500,
-                         cursor: str | None = None) -> Response:
+@router.get("", response_class=Response, openapi_extra={"parameters": LIST_PARAMETERS},
+            responses={200: {"content": {"application/geo+json": {}},
+                             "description": "A GeoJSON FeatureCollection, with `next` when "
+                             "there are more"}})
+async def list_incidents(request: Request) -> Response:
     """A GeoJSON FeatureCollection of the incidents the caller may see, newest first."""
+    settings: Settings = request.app.state.settings
+    await credentials(request, settings)  # 401 before the parameters are looked at
+    flt, limit, cursor = list_arguments(request.query_params)
+    reads = async_reads(request)
+    principal = remembered_principal(request, settings) if reads else None
+    if reads and principal:  # PostgreSQL, a caller seen moments ago: no thread, one round trip
+        stmt, params = queries.page_query(principal.viewer, flt, limit=limit, cursor=cursor)
+        body = queries.page_body(await reads.rows(stmt, params), limit)
+    else:
+        def work(session: Session) -> bytes:  # one thread hop, one query (and the account)
+            caller = authenticate(request, session, settings, recent=True)
+            return queries.feature_collection(session, caller.viewer, flt, limit=limit,
+                                              cursor=cursor)
 
-    def work(session: Session) -> bytes:  # the map's hot path: one thread hop, one query
-        principal = authenticate(request, session, settings)
-        features, next_cursor = queries.list_features(session, principal.viewer, flt,
-                                                      limit=limit, cursor=cursor)
-        body: dict[str, Any] = {"type": "FeatureCollection", "features": features}
-        if next_cursor:
-            body["next"] = next_cursor
-        return orjson.dumps(body)
-
-    return Response(await run_in_transaction(request, work), media_type="application/geo+json")
+        body = await run_in_transaction(request, work)
+    return Response(body, media_type="application/geo+json")
 
 
 def read_incident(session: Session, principal: Principal, incident_id: int) -> Incident:
@@ -155,26 +243,56 @@ def get_version(incident_id: int, version: int, principal: CurrentPrincipal,
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED,
              dependencies=[Credentials])
-async def create_incident(body: IncidentIn, request: Request,
-                          settings: SettingsDep) -> IncidentOut:
-    """Report an incident for the caller's state (analysts, liaison officers, secretariat)."""
+async def create_incident(body: IncidentIn, request: Request) -> IncidentOut:
+    """Report an incident for the caller's state (analysts, liaison officers, secretariat).
 
-    def work(session: Session) -> IncidentOut:  # one thread hop for the whole transaction
-        principal = authenticate(request, session, settings, REPORTER_ROLES)
-        links: list[incidents.ActorLink] = []
-        if body.perpetrator and body.perpetrator.actor:
-            links = [(m.actor_id, m.attribution, m.period)
-                     for m in normalise(body.perpetrator.actor, on=body.occurred_on,
-                                        source="national")]
-        now = utcnow()
-        incident = incidents.create_incident(session, body, actor=principal.actor,
-                                             state=principal.user.state, now=now,
-                                             perpetrator_links=links)
-        obligations.evaluate_incidents(session, [incident], pact_ids=settings.pacts,
-                                       actor=principal.actor, now=now)
-        return incident_out(session, incident, new=True)
+    Reports that arrive together are written in one transaction (a group commit), each with
+    its own audit entry; the answer comes once that transaction has committed.
+    """
+    batches: GroupCommit[ReportJob, NewReport, IncidentOut] = request.app.state.report_batches
+    return await batches.submit(ReportJob(request, body))
 
-    return await run_in_transaction(request, work)
+
+@dataclass(frozen=True)
+class ReportJob:
+    request: Request
+    body: IncidentIn
+
+
+def check_report(session: Session, job: ReportJob) -> NewReport:
+    """Who reports, whether they may, and the canonical actors their perpetrator names."""
+    settings: Settings = job.request.app.state.settings
+    principal = authenticate(job.request, session, settings, REPORTER_ROLES, recent=True)
+    body = job.body
+    links: tuple[incidents.ActorLink, ...] = ()
+    if body.perpetrator and body.perpetrator.actor:
+        links = tuple((m.actor_id, m.attribution, m.period)
+                      for m in normalise(body.perpetrator.actor, on=body.occurred_on,
+                                         source="national"))
+    return NewReport(body, principal.actor, principal.user.state, links)
+
+
+def write_reports(session: Session, reports: Sequence[NewReport], *,
+                  pact_ids: Sequence[str]) -> list[IncidentOut]:
+    """Store checked reports, evaluate them against the pacts, and answer each."""
+    now = utcnow()
+    made = incidents.create_incidents(session, reports, now=now)
+    by_actor: dict[audit.Actor, list[Incident]] = {}
+    for report, incident in zip(reports, made, strict=True):
+        by_actor.setdefault(report.actor, []).append(incident)
+    for actor, theirs in by_actor.items():  # the evaluation is audited as theirs
+        obligations.evaluate_incidents(session, theirs, pact_ids=pact_ids, actor=actor,
+                                       now=now, new=True)
+    found = obligation_queries.determinations_by_incident(session, [i.id for i in made])
+    return [incident_out(session, i, new=True, determinations=found.get(i.id, []))
+            for i in made]
+
+
+def report_batches(app: FastAPI, settings: Settings) -> GroupCommit[ReportJob, NewReport,
+                                                                    IncidentOut]:
+    work = BatchWork(check=check_report, write=functools.partial(write_reports,
+                                                                 pact_ids=settings.pacts))
+    return GroupCommit(app, work)
 
 
 @stats_router.get("/stats")

@@ -1,0 +1,51 @@
+"""Reads on PostgreSQL straight from the event loop, for the API's hottest read path.
+
+A small pool of asynchronous psycopg connections per server process, in autocommit and
+read-only: one round trip per read (no BEGIN/COMMIT), no worker-thread hop, no ORM. It runs
+the same cached statements as :func:`liptako.core.db.execute_compiled`, compiled for the
+PostgreSQL dialect, so both paths return the same rows. SQLite has no such pool: its reads
+take the worker-thread path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import ClauseElement
+from sqlalchemy.dialects.postgresql import psycopg
+from sqlalchemy.engine import make_url
+
+from liptako.core.db import PG_OPTIONS, compiled_args
+
+# the engine's own dialect: the same SQL as the worker-thread path
+_DIALECT = psycopg.dialect()  # type: ignore[no-untyped-call]
+
+
+class AsyncReads:
+    """A pool of read-only autocommit connections; ``open`` and ``close`` on the event loop."""
+
+    def __init__(self, database_url: str, *, size: int) -> None:
+        url = make_url(database_url).set(drivername="postgresql")
+        self.pool = AsyncConnectionPool(
+            url.render_as_string(hide_password=False), min_size=min(2, size), max_size=size,
+            open=False, timeout=10,
+            kwargs={"autocommit": True,
+                    "options": f"{PG_OPTIONS} -c default_transaction_read_only=on"})
+
+    async def open(self) -> None:
+        """Start connecting in the background: a server starts while its database is down."""
+        await self.pool.open(wait=False)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def rows(self, stmt: ClauseElement, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        sql, args = compiled_args(stmt, _DIALECT, params)
+        async with self.pool.connection() as conn:
+            cursor = await conn.execute(sql, args, prepare=True)
+            return await cursor.fetchall()
+
+
+def uses_async_reads(database_url: str) -> bool:
+    return database_url.startswith("postgresql")

@@ -1,0 +1,119 @@
+"""``liptako serve --workers N``: a socket per worker, connections spread, a clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from liptako.core import migrate
+from liptako.core.config import Settings
+
+LIPTAKO = str(Path(sys.executable).with_name("liptako"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _children(pid: int) -> list[int]:
+    """The worker processes (not multiprocessing's resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if (int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid
+                    and b"spawn_main" in (stat.parent / "cmdline").read_bytes()):
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _established_by_pid(port: int, pids: list[int]) -> dict[int, int]:
+    """Server-side connections on ``port`` held by each process (from /proc)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
+            inodes.add(fields[9])
+    counts = {}
+    for pid in pids:
+        held = 0
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            held += target.startswith("socket:[") and target[8:-1] in inodes
+        counts[pid] = held
+    return counts
+
+
+def _get(conn: socket.socket) -> bytes:
+    conn.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
+    answer = b""
+    while not answer.endswith(b"}"):  # the whole answer: head and its JSON body
+        part = conn.recv(65536)
+        if not part:
+            break
+        answer += part
+    return answer
+
+
+def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    migrate.upgrade(Settings(env="test", database_url=url))
+    port = _free_port()
+    env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev"}
+    proc = subprocess.Popen([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    clients: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(_children(proc.pid)) < 2 or len(clients) < 32:
+            assert time.monotonic() < deadline, "the workers did not all answer within 60 s"
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError:
+                time.sleep(0.2)
+                continue
+            if b" 200 " in _get(conn):
+                clients.append(conn)
+            else:
+                conn.close()
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        time.sleep(0.3)
+        held = _established_by_pid(port, workers)
+        assert sum(held.values()) >= len(clients) - 2
+        # the kernel spreads connections over the two sockets: neither worker takes nearly all
+        assert min(held.values()) >= 4, held
+        for conn in clients:  # every connection is served, whichever worker holds it
+            assert b" 200 " in _get(conn)
+    finally:
+        for conn in clients:
+            conn.close()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+    assert not [p for p in workers if Path(f"/proc/{p}").exists()
+                and "Z" not in Path(f"/proc/{p}/stat").read_text().split()[2]]
+
+
+def test_a_busy_address_fails_at_once(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        env = {**os.environ, "LIPTAKO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+        done = subprocess.run([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
+                              env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert "in use" in done.stderr
