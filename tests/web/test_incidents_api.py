@@ -119,3 +119,20 @@ def test_an_anonymous_report_is_refused_before_its_body_is_read(client: TestClie
     assert response.status_code == 401, response.text
     forged = {"Authorization": "Bearer not.a.token"}
     assert client.post("/api/v1/incidents", json={}, headers=forged).status_code == 401
+
+
+def test_several_values_of_one_filter(client: TestClient, auth, session: Session) -> None:  # type: ignore[no-untyped-def]
+    made = seed_markings(session)
+    headers = auth("sec")
+    for query, wanted in (("tlp=AMBER,RED", {"AMBER", "RED"}),
+                          ("tlp=CLEAR&tlp=GREEN&tlp=AMBER", {"CLEAR", "GREEN", "AMBER"})):
+        page = client.get(f"/api/v1/incidents?{query}&limit=5000", headers=headers)
+        assert page.status_code == 200, page.text
+        got = {f["properties"]["tlp"] for f in page.json()["features"]}
+        assert got == wanted
+    sources = client.get("/api/v1/incidents?source=national,acled&country=BFA,NER&limit=5000",
+                         headers=headers).json()["features"]
+    assert {f["properties"]["iso3"] for f in sources} == {"BFA", "NER"}
+    viewer = Viewer(None, "SEC", ("secretariat",))
+    assert len(sources) == sum(1 for i in made if i.iso3 in ("BFA", "NER")
+                               and may_see(viewer, i.tlp, i.originator, i.audience))

@@ -43,7 +43,8 @@ class AsyncReads:
     async def rows(self, stmt: ClauseElement, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         sql, args = compiled_args(stmt, _DIALECT, params)
         async with self.pool.connection() as conn:
-            cursor = await conn.execute(sql, args, prepare=True)
+            # binary results: numbers and dates arrive without text to parse
+            cursor = await conn.execute(sql, args, prepare=True, binary=True)
             return await cursor.fetchall()
 
 

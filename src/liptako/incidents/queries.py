@@ -98,7 +98,7 @@ def _shape(viewer: Viewer, flt: IncidentFilter) -> tuple[_Shape, dict[str, Any]]
     lists = []
     for _column, name in _LISTS:
         values = getattr(flt, name)
-        params.update({f"{name}_{i}": v for i, v in enumerate(values)})
+        params.update({f"filter_{name}_{i}": v for i, v in enumerate(values)})
         lists.append(len(values))
     if flt.actor:
         params["actor"], params["actor_prefix"] = flt.actor, _like_prefix(flt.actor)
@@ -123,7 +123,7 @@ def _filtered_template(shape: _Shape) -> Select[Incident]:
         stmt = stmt.where(Incident.occurred_on <= bindparam("date_to"))
     for (column, name), count in zip(_LISTS, shape.lists, strict=True):
         if count:
-            stmt = stmt.where(column.in_([bindparam(f"{name}_{i}") for i in range(count)]))
+            stmt = stmt.where(column.in_([bindparam(f"filter_{name}_{i}") for i in range(count)]))
     if shape.actor:
         stmt = stmt.where(exists().where(
             IncidentActor.incident_id == Incident.id,
