@@ -8,7 +8,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import ClauseElement, DateTime, Engine, MetaData, Row, create_engine, event
+from sqlalchemy import (
+    ClauseElement,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    Row,
+    create_engine,
+    event,
+    inspect,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -160,3 +170,46 @@ def execute_compiled(session: Session, stmt: ClauseElement,
     conn = session.connection()
     sql, args = compiled_args(stmt, conn.dialect, params)
     return conn.exec_driver_sql(sql, args).all()
+
+
+@event.listens_for(Session, "before_flush")
+def _number_new_rows(session: Session, _context: object, _instances: object) -> None:
+    """On PostgreSQL, give new rows their ids from their table's sequence before the flush.
+
+    Several new rows of one table would otherwise go as one INSERT .. VALUES (..), (..)
+    RETURNING id, a statement as long as the batch, which the driver parses anew each time
+    (it caches only short statements): for a group commit of 32 reports that parsing was a
+    fifth of the work. Numbered first, the rows go as one short INSERT run once per row in
+    a pipeline, parsed once (measured 1.40 against 1.83 ms of CPU per report).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    waiting: dict[Any, list[Any]] = {}
+    for obj in session.new:
+        mapper = inspect(obj).mapper
+        key = _serial_key(mapper)
+        if key is not None and getattr(obj, key) is None:
+            waiting.setdefault(mapper, []).append(obj)
+    for mapper, objs in waiting.items():
+        if len(objs) < 2:
+            continue
+        column = mapper.primary_key[0]
+        ids: list[Any] = list(session.connection().exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{column.table.name}', "
+            f"'{column.name}')) FROM generate_series(1, {len(objs)})").scalars())
+        if None in ids:  # no sequence behind that key: the INSERT numbers them
+            continue
+        key = mapper.get_property_by_column(column).key
+        for obj, ident in zip(objs, ids, strict=True):
+            setattr(obj, key, ident)
+
+
+def _serial_key(mapper: Any) -> str | None:
+    """The attribute of a mapper's single integer key that its table numbers, if any."""
+    pk = mapper.primary_key
+    if len(pk) != 1 or not isinstance(pk[0].type, Integer):
+        return None
+    if pk[0] is not pk[0].table._autoincrement_column:
+        return None
+    key: str = mapper.get_property_by_column(pk[0]).key
+    return key

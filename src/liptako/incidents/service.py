@@ -16,7 +16,7 @@ from liptako.audit.rules import digest
 from liptako.auth.releasability import audience_text
 from liptako.core.adminlevels import levels_of
 from liptako.core.errors import RuleViolation
-from liptako.core.geo import admin_index, in_named_area, prio_grid_gid
+from liptako.core.geo import AdminUnit, admin_index, in_named_area, prio_grid_gids
 from liptako.incidents.models import Incident, IncidentActor
 from liptako.incidents.schemas import IncidentIn
 
@@ -61,7 +61,13 @@ def create_incident(session: Session, payload: IncidentIn, *, actor: audit.Actor
 def create_incidents(session: Session, reports: Sequence[NewReport], *,
                      now: dt.datetime) -> list[Incident]:
     """Record national reports together: one flush for all, one audit entry each."""
-    incidents = [_new_incident(report, now) for report in reports]
+    lats = [r.payload.location.lat for r in reports]
+    lons = [r.payload.location.lon for r in reports]
+    index = admin_index()  # every point placed at once
+    places = zip(index.assign(lats, lons).tolist(), prio_grid_gids(lats, lons).tolist(),
+                 in_named_area("liptako_gourma", lats, lons).tolist(), strict=True)
+    incidents = [_new_incident(report, now, index.units[k] if k >= 0 else None, gid, zone)
+                 for report, (k, gid, zone) in zip(reports, places, strict=True)]
     session.add_all(incidents)
     session.flush()
     for report, incident in zip(reports, incidents, strict=True):
@@ -71,10 +77,10 @@ def create_incidents(session: Session, reports: Sequence[NewReport], *,
     return incidents
 
 
-def _new_incident(report: NewReport, now: dt.datetime) -> Incident:
+def _new_incident(report: NewReport, now: dt.datetime, unit: AdminUnit | None, gid: int,
+                  in_zone: bool) -> Incident:
     payload, state = report.payload, report.state
     lat, lon = payload.location.lat, payload.location.lon
-    unit = admin_index().unit_at(lat, lon)
     levels = levels_of(unit)
     try:
         audience = audience_text(payload.audience)
@@ -86,8 +92,7 @@ def _new_incident(report: NewReport, now: dt.datetime) -> Incident:
         iso3=unit.iso3 if unit else None, admin1_code=levels.admin1_code,
         admin1_name=levels.admin1_name, admin2_code=levels.admin2_code,
         admin2_name=levels.admin2_name, admin_method="point" if unit else None,
-        priogrid_gid=prio_grid_gid(lat, lon),
-        in_liptako_gourma=bool(in_named_area("liptako_gourma", [lat], [lon])[0]),
+        priogrid_gid=gid, in_liptako_gourma=in_zone,
         src_location=payload.place_name, event_type=payload.event_type,
         fatalities=payload.fatalities, civilian_targeting=_targets_civilians(payload),
         description=payload.description, reported=payload.reported_facts() or None,

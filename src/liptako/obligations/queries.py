@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -29,6 +29,11 @@ def determinations_by_incident(session: Session, incident_ids: Sequence[int]
     rows = session.scalars(select(StoredDetermination).where(
         StoredDetermination.incident_id.in_(incident_ids)).order_by(
         StoredDetermination.incident_id, StoredDetermination.pact_id))
+    return determinations_out(rows)
+
+
+def determinations_out(rows: Iterable[StoredDetermination]) -> dict[int, list[dict[str, Any]]]:
+    """Stored determinations as the API shows them, by incident (in the order given)."""
     out: dict[int, list[dict[str, Any]]] = {}
     for d in rows:
         out.setdefault(d.incident_id, []).append({

@@ -89,12 +89,13 @@ class EvaluationCounts:
 
 
 def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_ids: Iterable[str],
-                       actor: audit.Actor, now: dt.datetime, new: bool = False
-                       ) -> EvaluationCounts:
+                       actor: audit.Actor, now: dt.datetime, new: bool = False,
+                       stored: list[StoredDetermination] | None = None) -> EvaluationCounts:
     """Evaluate a batch (vectorised) and store what changed; flushes, never commits.
 
     ``new``: the incidents were created in this transaction, so they have no decisions,
-    determinations or duties yet, and none are looked up.
+    determinations or duties yet, and none are looked up. ``stored`` collects the
+    determinations written (new or changed).
     """
     counts = EvaluationCounts()
     if not incidents:
@@ -116,8 +117,10 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
             results = _determinations(parsed, setting, placer)
             for index, incident in enumerate(incidents):
                 current = existing.get((incident.id, pact_id))
-                _store(session, incident, setting, facts[index], results[index],
-                       current, counts, now, duties.get((incident.id, pact_id), {}))
+                written = _store(session, incident, setting, facts[index], results[index],
+                                 current, counts, now, duties.get((incident.id, pact_id), {}))
+                if written is not None and stored is not None:
+                    stored.append(written)
     session.flush()
     counts.evaluated = len(incidents)
     if counts.changed:
@@ -146,14 +149,14 @@ def _determinations(parsed: Sequence[IncidentFacts], setting: PactSetting,
 def _store(session: Session, incident: Incident, setting: PactSetting, facts: dict[str, object],
            result: Determination, current: StoredDetermination | None,
            counts: EvaluationCounts, now: dt.datetime,
-           duties: dict[tuple[str, str], Duty]) -> None:
+           duties: dict[tuple[str, str], Duty]) -> StoredDetermination | None:
     provisions = [p.to_dict() for p in result.provisions]
     facts_digest = digest(facts)
     if (current is not None and current.facts_digest == facts_digest
             and current.pact_version == setting.pact.version
             and current.policy_digest == setting.policy_digest
             and current.provisions == provisions):
-        return
+        return None
     if current is None:
         current = StoredDetermination(incident_id=incident.id, pact_id=setting.pact.id)
         session.add(current)
@@ -168,6 +171,7 @@ def _store(session: Session, incident: Incident, setting: PactSetting, facts: di
     current.evaluated_at = now
     counts.changed += 1
     _sync_duties(session, incident, setting.pact, provisions, counts, now, duties)
+    return current
 
 
 def _articles(provisions: list[dict[str, object]], status: str) -> str:

@@ -33,6 +33,7 @@ from liptako.incidents.service import NewReport
 from liptako.intel.normalise import normalise
 from liptako.obligations import queries as obligation_queries
 from liptako.obligations import service as obligations
+from liptako.obligations.models import StoredDetermination
 from liptako.web.batching import BatchWork, GroupCommit
 from liptako.web.deps import SessionDep, async_reads, run_in_transaction
 from liptako.web.security import (
@@ -280,10 +281,12 @@ def write_reports(session: Session, reports: Sequence[NewReport], *,
     by_actor: dict[audit.Actor, list[Incident]] = {}
     for report, incident in zip(reports, made, strict=True):
         by_actor.setdefault(report.actor, []).append(incident)
+    stored: list[StoredDetermination] = []
     for actor, theirs in by_actor.items():  # the evaluation is audited as theirs
         obligations.evaluate_incidents(session, theirs, pact_ids=pact_ids, actor=actor,
-                                       now=now, new=True)
-    found = obligation_queries.determinations_by_incident(session, [i.id for i in made])
+                                       now=now, new=True, stored=stored)
+    found = obligation_queries.determinations_out(
+        sorted(stored, key=lambda d: (d.incident_id, d.pact_id)))
     return [incident_out(session, i, new=True, determinations=found.get(i.id, []))
             for i in made]
 
