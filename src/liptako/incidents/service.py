@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,14 +22,19 @@ from liptako.incidents.models import Incident, IncidentActor
 from liptako.incidents.schemas import IncidentIn
 
 
+@functools.cache
+def _column_keys() -> tuple[str, ...]:
+    return tuple(attr.key for attr in inspect(Incident).column_attrs)
+
+
 def snapshot(incident: Incident) -> dict[str, Any]:
     """Every column of an incident plus its actors, as JSON-ready values."""
     data: dict[str, Any] = {}
-    for attr in inspect(Incident).column_attrs:
-        value = getattr(incident, attr.key)
+    for key in _column_keys():
+        value = getattr(incident, key)
         if isinstance(value, dt.date | dt.datetime):
             value = value.isoformat()
-        data[attr.key] = value
+        data[key] = value
     data["actors"] = [{"role": a.role, "raw": a.raw, "actor_id": a.actor_id,
                        "attribution": a.attribution, "period": a.period}
                       for a in incident.actors]

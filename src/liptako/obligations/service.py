@@ -52,7 +52,7 @@ class PactSetting:
     pact: Pact
     policy: Policy
 
-    @property
+    @functools.cached_property
     def policy_digest(self) -> str:
         return digest({k: self.policy.values[k] for k in sorted(self.policy.values)})
 

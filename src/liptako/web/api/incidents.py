@@ -244,14 +244,17 @@ def get_version(incident_id: int, version: int, principal: CurrentPrincipal,
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED,
              dependencies=[Credentials])
-async def create_incident(body: IncidentIn, request: Request) -> IncidentOut:
+async def create_incident(body: IncidentIn, request: Request) -> Response:
     """Report an incident for the caller's state (analysts, liaison officers, secretariat).
 
     Reports that arrive together are written in one transaction (a group commit), each with
     its own audit entry; the answer comes once that transaction has committed.
     """
     batches: GroupCommit[ReportJob, NewReport, IncidentOut] = request.app.state.report_batches
-    return await batches.submit(ReportJob(request, body))
+    stored = await batches.submit(ReportJob(request, body))
+    # the record was built as an IncidentOut already: serialised once, not checked again
+    return Response(stored.model_dump_json(), status_code=status.HTTP_201_CREATED,
+                    media_type="application/json")
 
 
 @dataclass(frozen=True)
