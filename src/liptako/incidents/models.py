@@ -15,11 +15,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from liptako.core.db import Base
-from liptako.incidents.rules import actor_ids_text
+from liptako.incidents.rules import FEATURE_FIELDS, actor_ids_text, feature_fragment
 
 
 class Incident(Base):
@@ -83,6 +84,9 @@ class Incident(Base):
     # map's list reads them with the row instead of one lookup per incident; kept in step by
     # the listener below for ORM changes and by the importers' bulk inserts
     actor_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # its map feature as JSON, less its type and id (incidents.rules.feature_fragment): a
+    # page of the map joins these; kept in step like actor_ids
+    feature: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
@@ -127,8 +131,9 @@ class IncidentVersion(Base):
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_actor_ids(session: Session, _context: object, _instances: object) -> None:
-    """An incident whose actors changed through the ORM gets its ``actor_ids`` anew."""
+def _keep_derived(session: Session, _context: object, _instances: object) -> None:
+    """An incident changed through the ORM gets its ``actor_ids`` (when its actors changed)
+    and its map ``feature`` (when what it shows changed) anew."""
     touched = {obj for obj in (*session.new, *session.dirty) if isinstance(obj, Incident)}
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, IncidentActor) and "incident" in obj.__dict__ and obj.incident:
@@ -137,3 +142,8 @@ def _keep_actor_ids(session: Session, _context: object, _instances: object) -> N
         if "actors" in incident.__dict__:  # loaded or set: never a lazy load here
             incident.actor_ids = actor_ids_text(
                 a.actor_id for a in incident.actors if a not in session.deleted)
+        state = inspect(incident)
+        if state.pending or state.transient or any(
+                state.attrs[name].history.has_changes() for name in FEATURE_FIELDS):
+            incident.feature = feature_fragment(
+                {name: getattr(incident, name) for name in FEATURE_FIELDS})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import orjson
 
 EVENT_TYPES: Final = (
     "battle",
@@ -57,3 +59,35 @@ def actor_ids_text(actor_ids: Iterable[str | None]) -> str:
 
 def actor_ids_list(text: str | None) -> list[str]:
     return [a for a in (text or "").split(",") if a]
+
+
+FEATURE_FIELDS: Final = ("occurred_on", "lat", "lon", "event_type", "fatalities", "iso3",
+                         "admin1_name", "admin2_name", "source", "tlp", "description",
+                         "actor_ids")
+"""The columns an incident's map feature is made of (see :func:`feature_fragment`)."""
+DESCRIPTION_CHARS: Final = 280
+
+
+def feature_fragment(row: Mapping[str, Any]) -> str:
+    """An incident's GeoJSON feature without its ``type`` and ``id``: ``{"geometry": ..,
+    "properties": ..}``, from the values of :data:`FEATURE_FIELDS` (dates as dates or ISO).
+
+    Stored beside the incident, so that a page of the map is its rows' fragments joined.
+    """
+    day = row["occurred_on"]
+    lat, lon = row["lat"], row["lon"]
+    return orjson.dumps({
+        "geometry": None if lat is None or lon is None
+        else {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "occurred_on": day if isinstance(day, str) else day.isoformat(),
+            "event_type": row["event_type"], "fatalities": row["fatalities"],
+            "iso3": row["iso3"], "admin1_name": row["admin1_name"],
+            "admin2_name": row["admin2_name"], "source": row["source"], "tlp": row["tlp"],
+            "actors": actor_ids_list(row["actor_ids"]),
+            "description": (row["description"] or "")[:DESCRIPTION_CHARS]}}).decode()
+
+
+def feature_json(incident_id: int, fragment: str) -> str:
+    """The whole GeoJSON feature of an incident from its stored fragment."""
+    return f'{{"type":"Feature","id":{incident_id},{fragment[1:]}'
