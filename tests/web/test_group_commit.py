@@ -7,7 +7,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
+import httpx2 as httpx  # the test extra (what the test client runs on)
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 

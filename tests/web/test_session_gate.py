@@ -12,7 +12,7 @@ import threading
 import time
 
 import anyio
-import httpx
+import httpx2 as httpx  # the test extra (what the test client runs on)
 from anyio import to_thread
 from sqlalchemy import text
 
