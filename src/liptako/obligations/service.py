@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
@@ -110,6 +110,7 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
     duties: dict[tuple[int, str], dict[tuple[str, str], Duty]] = {}
     for duty in [] if new else session.scalars(select(Duty).where(Duty.incident_id.in_(ids))):
         duties.setdefault((duty.incident_id, duty.pact_id), {})[(duty.article, duty.owed_by)] = duty
+    new_duties: list[dict[str, object]] = []  # written in one executemany, no unit of work
     with session.no_autoflush:  # one flush at the end, not one per incident
         placer = GeoPlacer()
         for pact_id in pact_ids:
@@ -118,9 +119,12 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
             for index, incident in enumerate(incidents):
                 current = existing.get((incident.id, pact_id))
                 written = _store(session, incident, setting, facts[index], results[index],
-                                 current, counts, now, duties.get((incident.id, pact_id), {}))
+                                 current, counts, now, duties.get((incident.id, pact_id), {}),
+                                 new_duties)
                 if written is not None and stored is not None:
                     stored.append(written)
+    if new_duties:
+        session.execute(insert(Duty.__table__), new_duties)  # type: ignore[arg-type]
     session.flush()
     counts.evaluated = len(incidents)
     if counts.changed:
@@ -148,8 +152,8 @@ def _determinations(parsed: Sequence[IncidentFacts], setting: PactSetting,
 
 def _store(session: Session, incident: Incident, setting: PactSetting, facts: dict[str, object],
            result: Determination, current: StoredDetermination | None,
-           counts: EvaluationCounts, now: dt.datetime,
-           duties: dict[tuple[str, str], Duty]) -> StoredDetermination | None:
+           counts: EvaluationCounts, now: dt.datetime, duties: dict[tuple[str, str], Duty],
+           new_duties: list[dict[str, object]]) -> StoredDetermination | None:
     provisions = [p.to_dict() for p in result.provisions]
     facts_digest = digest(facts)
     if (current is not None and current.facts_digest == facts_digest
@@ -170,7 +174,7 @@ def _store(session: Session, incident: Incident, setting: PactSetting, facts: di
     current.undetermined = _articles(provisions, "undetermined")
     current.evaluated_at = now
     counts.changed += 1
-    _sync_duties(session, incident, setting.pact, provisions, counts, now, duties)
+    _sync_duties(session, incident, setting.pact, provisions, counts, now, duties, new_duties)
     return current
 
 
@@ -188,7 +192,8 @@ def _family(pact: Pact, article: str) -> str | None:
 
 def _sync_duties(session: Session, incident: Incident, pact: Pact,
                  provisions: list[dict[str, object]], counts: EvaluationCounts,
-                 now: dt.datetime, duties: dict[tuple[str, str], Duty]) -> None:
+                 now: dt.datetime, duties: dict[tuple[str, str], Duty],
+                 new_duties: list[dict[str, object]]) -> None:
     wanted: set[tuple[str, str]] = set()
     for p in provisions:
         article, family = str(p["article"]), _family(pact, str(p["article"]))
@@ -197,8 +202,8 @@ def _sync_duties(session: Session, incident: Incident, pact: Pact,
         if family in DUTY_FAMILIES and p.get("beneficiary"):
             for party in p.get("owed_by") or []:  # type: ignore[attr-defined]
                 wanted.add((article, str(party)))
-                _open_duty(session, duties.get((article, str(party))), incident, pact,
-                           article, str(party), str(p["beneficiary"]), counts, now)
+                _open_duty(duties.get((article, str(party))), incident, pact, article,
+                           str(party), str(p["beneficiary"]), counts, now, new_duties)
         if family in COMPLIANCE_FAMILIES and p.get("respondent"):
             _open_case(session, incident, pact, article, str(p["respondent"]),
                        p.get("beneficiary"), counts, now)  # type: ignore[arg-type]
@@ -209,13 +214,13 @@ def _sync_duties(session: Session, incident: Incident, pact: Pact,
             counts.duties_lapsed += 1
 
 
-def _open_duty(session: Session, duty: Duty | None, incident: Incident, pact: Pact,
-               article: str, owed_by: str, beneficiary: str, counts: EvaluationCounts,
-               now: dt.datetime) -> None:
+def _open_duty(duty: Duty | None, incident: Incident, pact: Pact, article: str,
+               owed_by: str, beneficiary: str, counts: EvaluationCounts, now: dt.datetime,
+               new_duties: list[dict[str, object]]) -> None:
     if duty is None:
-        session.add(Duty(incident_id=incident.id, pact_id=pact.id, article=article,
-                         owed_by=owed_by, beneficiary=beneficiary, status="open",
-                         opened_at=now))
+        new_duties.append({"incident_id": incident.id, "pact_id": pact.id, "article": article,
+                           "owed_by": owed_by, "beneficiary": beneficiary, "status": "open",
+                           "opened_at": now})
         counts.duties_opened += 1
     elif duty.status == "lapsed":
         duty.status, duty.closed_at, duty.note = "open", None, "engaged again"
