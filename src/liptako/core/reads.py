@@ -46,7 +46,3 @@ class AsyncReads:
             # binary results: numbers and dates arrive without text to parse
             cursor = await conn.execute(sql, args, prepare=True, binary=True)
             return await cursor.fetchall()
-
-
-def uses_async_reads(database_url: str) -> bool:
-    return database_url.startswith("postgresql")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -20,16 +20,9 @@ from liptako.obligations.models import (
 
 
 def determinations_of(session: Session, incident_id: int) -> list[dict[str, Any]]:
-    return determinations_by_incident(session, [incident_id]).get(incident_id, [])
-
-
-def determinations_by_incident(session: Session, incident_ids: Sequence[int]
-                               ) -> dict[int, list[dict[str, Any]]]:
-    """The stored determinations of several incidents at once, by incident, by pact."""
     rows = session.scalars(select(StoredDetermination).where(
-        StoredDetermination.incident_id.in_(incident_ids)).order_by(
-        StoredDetermination.incident_id, StoredDetermination.pact_id))
-    return determinations_out(rows)
+        StoredDetermination.incident_id == incident_id).order_by(StoredDetermination.pact_id))
+    return determinations_out(rows).get(incident_id, [])
 
 
 def determinations_out(rows: Iterable[StoredDetermination]) -> dict[int, list[dict[str, Any]]]:

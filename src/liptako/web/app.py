@@ -16,7 +16,7 @@ from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.core.errors import DomainError
 from liptako.core.geo import admin_index, in_named_area
-from liptako.core.reads import AsyncReads, uses_async_reads
+from liptako.core.reads import AsyncReads
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
 from liptako.web.api import assistance as assistance_api
@@ -63,7 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         warm_up(settings)
         reads = AsyncReads(settings.database_url, size=ASYNC_READ_CONNECTIONS) \
-            if uses_async_reads(settings.database_url) else None
+            if not settings.is_sqlite else None
         if reads is not None:
             await reads.open()
         _app.state.async_reads = reads

@@ -83,10 +83,17 @@ def _transact(scope: AbstractContextManager[Session], work: Callable[[Session], 
         return work(session)
 
 
+def _override(app: FastAPI) -> Callable[..., Iterator[Session]] | None:
+    """The session a test put in place of :func:`get_session`, if any."""
+    override: Callable[..., Iterator[Session]] | None = app.dependency_overrides.get(
+        get_session)
+    return override
+
+
 def transaction_scope(app: FastAPI) -> AbstractContextManager[Session]:
     """A transaction as a context manager, for work done in one thread hop: the app's own
     session, or the one a test put in place of :func:`get_session`."""
-    override = app.dependency_overrides.get(get_session)
+    override = _override(app)
     if override is not None:
         return contextmanager(override)()
     return _own_transaction(app.state.session_factory)
@@ -95,7 +102,7 @@ def transaction_scope(app: FastAPI) -> AbstractContextManager[Session]:
 def async_reads(request: Request) -> AsyncReads | None:
     """The process's event-loop reads (PostgreSQL, while the app runs), unless a test put its
     own session in place of the app's: then every read goes through that session."""
-    if get_session in request.app.dependency_overrides:
+    if _override(request.app) is not None:
         return None
     reads: AsyncReads | None = getattr(request.app.state, "async_reads", None)
     return reads

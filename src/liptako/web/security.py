@@ -110,15 +110,14 @@ def remembered_principal(request: Request, settings: Settings) -> Principal | No
 
 
 def _recent_bearer(request: Request, session: Session, settings: Settings) -> Principal | None:
-    """The bearer caller from the process's memory of recent users (hot paths), else None."""
-    claims = _recent_claims(request, settings)
+    """The bearer caller from the process's memory of recent users (hot paths), its account
+    read and remembered when it is not there; None for other callers."""
+    found = remembered_principal(request, settings)
+    claims = None if found else _recent_claims(request, settings)
     if claims is None:
-        return None
-    recent = _recent(request)
-    facts = recent.user(claims.user_id)
-    if facts is None:
-        facts = UserFacts.of(_active(session, claims.user_id))
-        recent.remember_user(facts)
+        return found
+    facts = UserFacts.of(_active(session, claims.user_id))
+    _recent(request).remember_user(facts)
     return Principal(facts.as_user(), "bearer")
 
 
@@ -127,8 +126,9 @@ def principal_or_none(request: Request, session: Session, settings: Settings) ->
     if token is not None:
         if token.startswith(tokens.API_TOKEN_PREFIX):
             return Principal(tokens.user_for_api_token(session, token, now=utcnow()), "api_token")
-        claims = getattr(request.state, "access_claims", None) or _claims(
-            request, token, settings)  # read by `credentials` first
+        claims = _recent_claims(request, settings)  # read by `credentials` first, if it ran
+        if claims is None:  # not reached: a bearer token other than an API token has claims
+            raise Unauthenticated("token: expected a valid bearer token")
         return Principal(_active(session, claims.user_id), "bearer")
     cookie = request.cookies.get(SESSION_COOKIE)
     data = read_session_cookie(settings, cookie) if cookie else None
