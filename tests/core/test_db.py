@@ -1,14 +1,14 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from liptako.audit.models import AuditEntry
 from liptako.auth.models import ApiToken, User
 from liptako.core.clock import month_id, month_start
-from liptako.core.db import make_engine
+from liptako.core.db import as_stored, insert_numbered, make_engine
 
 
 def _user(name: str) -> User:
@@ -69,3 +69,24 @@ def test_month_id_round_trip() -> None:
     assert month_id(dt.date(2023, 9, 16)) == 525
     for mid in (1, 12, 13, 525, 600):
         assert month_id(month_start(mid)) == mid
+
+
+def test_rows_inserted_numbered_come_back_in_order_and_persistent(session: Session) -> None:
+    rows = [{"username": f"bulk{i}", "password_hash": "x", "state": "NER",
+             "roles": ["observer"], "created_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}
+            for i in range(5)]
+    ids = insert_numbered(session, User, rows)
+    assert len(set(ids)) == 5
+    stored = dict(session.execute(text(
+        "SELECT id, username FROM user_account WHERE username LIKE 'bulk%'")).all())
+    assert stored == {ident: row["username"] for ident, row in zip(ids, rows, strict=True)}
+    assert insert_numbered(session, User, []) == []
+
+    # made persistent without SQL: the session's own instance, changes to it flushed
+    user = as_stored(session, User, {**rows[0], "id": ids[0]})
+    assert session.get(User, ids[0]) is user
+    assert inspect(user).persistent and not session.dirty
+    user.state = "MLI"
+    session.flush()
+    assert session.execute(text("SELECT state FROM user_account WHERE id = :i"),
+                           {"i": ids[0]}).scalar_one() == "MLI"

@@ -6,21 +6,25 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from sqlalchemy import (
     ClauseElement,
+    Column,
     DateTime,
     Engine,
     Integer,
     MetaData,
     Row,
+    Table,
     create_engine,
     event,
+    insert,
     inspect,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -64,6 +68,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
 
+
+M = TypeVar("M", bound=Base)
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and begins too late; take it over.
@@ -194,14 +200,60 @@ def _number_new_rows(session: Session, _context: object, _instances: object) -> 
         if len(objs) < 2:
             continue
         column = mapper.primary_key[0]
-        ids: list[Any] = list(session.connection().exec_driver_sql(
-            f"SELECT nextval(pg_get_serial_sequence('{column.table.name}', "
-            f"'{column.name}')) FROM generate_series(1, {len(objs)})").scalars())
-        if None in ids:  # no sequence behind that key: the INSERT numbers them
+        ids = _next_ids(session, column, len(objs))
+        if ids is None:  # no sequence behind that key: the INSERT numbers them
             continue
         key = mapper.get_property_by_column(column).key
         for obj, ident in zip(objs, ids, strict=True):
             setattr(obj, key, ident)
+
+
+def _next_ids(session: Session, column: Column[Any], count: int) -> list[int] | None:
+    """``count`` values drawn from the PostgreSQL sequence behind ``column`` (None if none)."""
+    ids: list[Any] = list(session.connection().exec_driver_sql(
+        f"SELECT nextval(pg_get_serial_sequence('{column.table.name}', "
+        f"'{column.name}')) FROM generate_series(1, {count})").scalars())
+    return None if None in ids else ids
+
+
+def insert_numbered(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]
+                    ) -> list[int]:
+    """Insert ``rows`` into a model's table, numbered by its integer key, past the unit of work, and
+    return their new ids in the order given (for rows written once and not changed in the same
+    transaction: audit-like records, new reports).
+
+    On PostgreSQL the ids are drawn from the sequence first and the rows go as one short
+    INSERT run per row in a pipeline (see :func:`_number_new_rows` for why); elsewhere one
+    multi-row INSERT .. RETURNING numbers them.
+    """
+    if not rows:
+        return []
+    table = cast(Table, model.__table__)
+    (key,) = table.primary_key.columns
+    if session.get_bind().dialect.name == "postgresql":
+        ids = _next_ids(session, key, len(rows))
+        if ids is not None:
+            session.execute(insert(table), [{**row, key.name: ident}
+                                            for row, ident in zip(rows, ids, strict=True)])
+            return ids
+    numbered = insert(table).returning(key, sort_by_parameter_order=True)
+    values: list[Any] = list(session.execute(numbered, list(rows)).scalars())
+    return [int(value) for value in values]
+
+
+def as_stored(session: Session, model: type[M], values: dict[str, Any],
+              related: dict[str, Any] | None = None) -> M:
+    """The persistent instance of a row written past the unit of work (by
+    :func:`insert_numbered`), made without SQL: ``values`` (its key included) go in as loading
+    puts them, ``related`` (instances made the same way) as loaded relationships, and it joins
+    ``session`` as if it had been read back, without the constructor's attribute events."""
+    instance: M = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    for name, value in (related or {}).items():
+        set_committed_value(instance, name, value)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def _serial_key(mapper: Any) -> str | None:

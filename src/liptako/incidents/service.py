@@ -16,9 +16,11 @@ from liptako.audit import service as audit
 from liptako.audit.rules import digest
 from liptako.auth.releasability import audience_text
 from liptako.core.adminlevels import levels_of
+from liptako.core.db import as_stored, insert_numbered
 from liptako.core.errors import RuleViolation
 from liptako.core.geo import AdminUnit, admin_index, in_named_area, prio_grid_gids
 from liptako.incidents.models import Incident, IncidentActor
+from liptako.incidents.rules import actor_ids_text, feature_fragment
 from liptako.incidents.schemas import IncidentIn
 
 
@@ -66,39 +68,54 @@ def create_incident(session: Session, payload: IncidentIn, *, actor: audit.Actor
 
 def create_incidents(session: Session, reports: Sequence[NewReport], *,
                      now: dt.datetime) -> list[Incident]:
-    """Record national reports together: one flush for all, one audit entry each."""
+    """Record national reports together: one audit entry each.
+
+    The rows are written with two executemany INSERTs (incidents, then their actors), past the
+    unit of work and its bookkeeping; the incidents returned are in ``session`` as if read
+    back, holding exactly what was stored.
+    """
     lats = [r.payload.location.lat for r in reports]
     lons = [r.payload.location.lon for r in reports]
     index = admin_index()  # every point placed at once
     places = zip(index.assign(lats, lons).tolist(), prio_grid_gids(lats, lons).tolist(),
                  in_named_area("liptako_gourma", lats, lons).tolist(), strict=True)
-    incidents = [_new_incident(report, now, index.units[k] if k >= 0 else None, gid, zone)
-                 for report, (k, gid, zone) in zip(reports, places, strict=True)]
-    session.add_all(incidents)
-    session.flush()
-    for report, incident in zip(reports, incidents, strict=True):
+    made = [_new_rows(report, now, index.units[k] if k >= 0 else None, gid, zone)
+            for report, (k, gid, zone) in zip(reports, places, strict=True)]
+    ids = insert_numbered(session, Incident, [row for row, _actors in made])
+    links = [{**actor, "incident_id": ident}
+             for ident, (_row, actors) in zip(ids, made, strict=True) for actor in actors]
+    link_ids = iter(insert_numbered(session, IncidentActor, links))
+    incidents = []
+    for report, ident, (row, actors) in zip(reports, ids, made, strict=True):
+        theirs = [as_stored(session, IncidentActor,
+                            {**actor, "incident_id": ident, "id": next(link_ids)})
+                  for actor in actors]
+        incident = as_stored(session, Incident, {**row, "id": ident}, {"actors": theirs})
+        incidents.append(incident)
         audit.record(session, actor=report.actor, action="incident.create",
-                     target_type="incident", target_id=incident.id, now=now,
+                     target_type="incident", target_id=ident, now=now,
                      after=snapshot(incident))
     return incidents
 
 
-def _new_incident(report: NewReport, now: dt.datetime, unit: AdminUnit | None, gid: int,
-                  in_zone: bool) -> Incident:
+def _new_rows(report: NewReport, now: dt.datetime, unit: AdminUnit | None, gid: int,
+              in_zone: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A report's incident row (every column but its id) and its actor rows."""
     payload, state = report.payload, report.state
-    lat, lon = payload.location.lat, payload.location.lon
     levels = levels_of(unit)
     try:
         audience = audience_text(payload.audience)
     except ValueError as exc:
         raise RuleViolation(str(exc)) from exc
-    incident = Incident(
+    row: dict[str, Any] = dict.fromkeys(_column_keys())
+    del row["id"]
+    row.update(
         source="national", source_id=f"{state}-{uuid.uuid4().hex[:12]}", source_version="1",
-        version=1, occurred_on=payload.occurred_on, lat=lat, lon=lon, geo_precision=1,
-        iso3=unit.iso3 if unit else None, admin1_code=levels.admin1_code,
-        admin1_name=levels.admin1_name, admin2_code=levels.admin2_code,
-        admin2_name=levels.admin2_name, admin_method="point" if unit else None,
-        priogrid_gid=gid, in_liptako_gourma=in_zone,
+        version=1, occurred_on=payload.occurred_on, lat=payload.location.lat,
+        lon=payload.location.lon, geo_precision=1, iso3=unit.iso3 if unit else None,
+        admin1_code=levels.admin1_code, admin1_name=levels.admin1_name,
+        admin2_code=levels.admin2_code, admin2_name=levels.admin2_name,
+        admin_method="point" if unit else None, priogrid_gid=gid, in_liptako_gourma=in_zone,
         src_location=payload.place_name, event_type=payload.event_type,
         fatalities=payload.fatalities, civilian_targeting=_targets_civilians(payload),
         description=payload.description, reported=payload.reported_facts() or None,
@@ -111,10 +128,11 @@ def _new_incident(report: NewReport, now: dt.datetime, unit: AdminUnit | None, g
         links: list[ActorLink | None] = list(report.perpetrator_links) or [None]
         for link in links:
             actor_id, attribution, period = link if link else (None, None, None)
-            actors.append(IncidentActor(role="actor1", raw=perpetrator[:300], actor_id=actor_id,
-                                        attribution=attribution, period=period))
-    incident.actors = actors  # set on the new object: one flush, no load of it afterwards
-    return incident
+            actors.append({"role": "actor1", "raw": perpetrator[:300], "actor_id": actor_id,
+                           "attribution": attribution, "period": period})
+    row["actor_ids"] = actor_ids_text(a["actor_id"] for a in actors)
+    row["feature"] = feature_fragment(row)
+    return row, actors
 
 
 def _targets_civilians(payload: IncidentIn) -> bool:

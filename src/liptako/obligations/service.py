@@ -110,7 +110,10 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
     duties: dict[tuple[int, str], dict[tuple[str, str], Duty]] = {}
     for duty in [] if new else session.scalars(select(Duty).where(Duty.incident_id.in_(ids))):
         duties.setdefault((duty.incident_id, duty.pact_id), {})[(duty.article, duty.owed_by)] = duty
-    new_duties: list[dict[str, object]] = []  # written in one executemany, no unit of work
+    # new determinations and duties are written in one executemany each, past the unit of
+    # work: nothing changes them again in this transaction
+    fresh: list[StoredDetermination] = []
+    new_duties: list[dict[str, object]] = []
     with session.no_autoflush:  # one flush at the end, not one per incident
         placer = GeoPlacer()
         for pact_id in pact_ids:
@@ -120,9 +123,12 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
                 current = existing.get((incident.id, pact_id))
                 written = _store(session, incident, setting, facts[index], results[index],
                                  current, counts, now, duties.get((incident.id, pact_id), {}),
-                                 new_duties)
+                                 new_duties, fresh)
                 if written is not None and stored is not None:
                     stored.append(written)
+    if fresh:
+        session.execute(insert(StoredDetermination.__table__),  # type: ignore[arg-type]
+                        [{key: getattr(d, key) for key in _determination_keys()} for d in fresh])
     if new_duties:
         session.execute(insert(Duty.__table__), new_duties)  # type: ignore[arg-type]
     session.flush()
@@ -153,7 +159,8 @@ def _determinations(parsed: Sequence[IncidentFacts], setting: PactSetting,
 def _store(session: Session, incident: Incident, setting: PactSetting, facts: dict[str, object],
            result: Determination, current: StoredDetermination | None,
            counts: EvaluationCounts, now: dt.datetime, duties: dict[tuple[str, str], Duty],
-           new_duties: list[dict[str, object]]) -> StoredDetermination | None:
+           new_duties: list[dict[str, object]], fresh: list[StoredDetermination]
+           ) -> StoredDetermination | None:
     provisions = [p.to_dict() for p in result.provisions]
     facts_digest = digest(facts)
     if (current is not None and current.facts_digest == facts_digest
@@ -161,9 +168,9 @@ def _store(session: Session, incident: Incident, setting: PactSetting, facts: di
             and current.policy_digest == setting.policy_digest
             and current.provisions == provisions):
         return None
-    if current is None:
+    if current is None:  # written with the others at the end (transient until then)
         current = StoredDetermination(incident_id=incident.id, pact_id=setting.pact.id)
-        session.add(current)
+        fresh.append(current)
     current.pact_version = setting.pact.version
     current.policy_digest = setting.policy_digest
     current.facts, current.facts_digest = dict(facts), facts_digest
@@ -176,6 +183,11 @@ def _store(session: Session, incident: Incident, setting: PactSetting, facts: di
     counts.changed += 1
     _sync_duties(session, incident, setting.pact, provisions, counts, now, duties, new_duties)
     return current
+
+
+@functools.cache
+def _determination_keys() -> tuple[str, ...]:
+    return tuple(c.key for c in StoredDetermination.__table__.columns if c.key != "id")
 
 
 def _articles(provisions: list[dict[str, object]], status: str) -> str:

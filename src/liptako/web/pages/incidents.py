@@ -73,9 +73,8 @@ async def submit_report(page: PageDep, request: Request, session: SessionDep) ->
     incident = incidents.create_incident(session, payload, actor=principal.actor,
                                          state=principal.user.state, now=utcnow(),
                                          perpetrator_links=links)
-    session.refresh(incident, ["actors"])
     obligations.evaluate_incidents(session, [incident], pact_ids=page.settings.pacts,
-                                   actor=principal.actor, now=utcnow())
+                                   actor=principal.actor, now=utcnow(), new=True)
     return RedirectResponse(f"/incidents/{incident.id}?created=1", status_code=303)
 
 
