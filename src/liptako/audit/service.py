@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from liptako.audit.models import AuditEntry, AuditHead
@@ -86,21 +86,23 @@ def seal(session: Session) -> None:
     if not pending:
         return
     session.info[_PENDING] = []
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
-        session.add(head)
+    found = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+                            .with_for_update()).one_or_none()
+    seq, last = (0, GENESIS_HASH) if found is None else (found.seq, found.hash)
     rows = []
     for entry in pending:
-        entry.seq, entry.prev_hash = head.seq + 1, head.hash
-        entry.hash = entry_hash(head.hash, _fields(entry))
+        entry.seq, entry.prev_hash = seq + 1, last
+        entry.hash = entry_hash(last, _fields(entry))
         rows.append({name: getattr(entry, name) for name in _COLUMNS})
-        head.seq, head.hash = entry.seq, entry.hash
-    # entries are written, never changed: one executemany, no unit of work to track them
+        seq, last = entry.seq, entry.hash
+    # entries are written, never changed, and the head is one row: plain statements, no unit
+    # of work to track them
     session.execute(insert(AuditEntry.__table__), rows)  # type: ignore[arg-type]
-    session.flush()
+    if found is None:
+        session.execute(insert(AuditHead).values(id=1, seq=seq, hash=last))
+    else:
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=last)
+                        .execution_options(synchronize_session=False))
 
 
 @event.listens_for(Session, "before_commit")
