@@ -30,6 +30,26 @@ def test_invalid_body_names_each_bad_field(client: TestClient, auth) -> None:  #
     assert {"occurred_on", "fatalities", "tlp", "location.lat", "event_type"} <= fields
 
 
+def test_a_body_that_is_not_json_is_refused_with_a_message(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    headers = {**auth("bfa_analyst"), "Content-Type": "application/json"}
+    response = client.post("/api/v1/incidents", content=b'{"occurred_on": ', headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"
+    assert "JSON" in response.json()["detail"]
+    assert client.post("/api/v1/incidents", content=b"[]", headers=headers).status_code == 422
+
+
+def test_the_report_body_is_documented(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    body = doc["paths"]["/api/v1/incidents"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"]
+    schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert {"occurred_on", "location", "description", "event_type"} <= set(schema["required"])
+    assert "tlp" in schema["properties"]
+    for part in ("Location", "Perpetrator", "Target"):  # what it refers to is there too
+        assert part in doc["components"]["schemas"]
+
+
 def test_observers_and_admins_cannot_report(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
     for name in ("mli_observer", "admin"):
         assert client.post("/api/v1/incidents", json=report(),

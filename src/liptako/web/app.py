@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
 from liptako import __version__
 from liptako.auth.recent import RecentCallers
@@ -17,6 +19,7 @@ from liptako.core.db import make_engine, make_session_factory
 from liptako.core.errors import DomainError
 from liptako.core.geo import admin_index, in_named_area
 from liptako.core.reads import AsyncReads
+from liptako.incidents.schemas import IncidentIn
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
 from liptako.web.api import assistance as assistance_api
@@ -84,6 +87,9 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # liptako exports no OpenTelemetry: FastAPI's per-request telemetry checks are skipped
+        telemetry={"tracing": False, "metrics": False, "logs": False,
+                   "operation_spans": False},
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -103,4 +109,25 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(obligations.router, prefix=API_PREFIX)
     app.include_router(assistance_api.router, prefix=API_PREFIX)
     _install_pages(app)
+    _document_bodies(app, [IncidentIn])
     return app
+
+
+def _document_bodies(app: FastAPI, models: list[type[BaseModel]]) -> None:
+    """Put the schemas of bodies that handlers validate themselves (declared through
+    ``openapi_extra``) into the OpenAPI document's components, beside FastAPI's own."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = build()
+            schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for name, part in schema.pop("$defs", {}).items():
+                    schemas.setdefault(name, part)
+                schemas.setdefault(model.__name__, schema)
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
