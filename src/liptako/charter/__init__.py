@@ -23,7 +23,7 @@ from liptako.charter.errors import CharterError, InvalidFacts, InvalidPact, Inva
 from liptako.charter.facts import IncidentFacts, load_incidents, parse_incident, parse_incidents
 from liptako.charter.frame import FactsFrame
 from liptako.charter.pacts import Pact, available_pacts, load_pact
-from liptako.charter.placer import GeoPlacer, Placer, TablePlacer
+from liptako.charter.placer import GeoPlacer, KnownPoints, Placer, TablePlacer
 from liptako.charter.policy import Policy, default_policy, load_policy, make_policy
 from liptako.charter.vectorized import evaluate_frame
 
@@ -38,6 +38,7 @@ __all__ = [
     "InvalidFacts",
     "InvalidPact",
     "InvalidPolicy",
+    "KnownPoints",
     "Pact",
     "Placer",
     "Policy",

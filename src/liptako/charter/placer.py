@@ -86,3 +86,34 @@ def default_placer() -> Placer:
     if not _DEFAULT:
         _DEFAULT.append(GeoPlacer())
     return _DEFAULT[0]
+
+
+class KnownPoints:
+    """A placer that answers from points placed in advance, in one vectorised pass (a batch
+    of incidents evaluated one by one would otherwise place each point alone), and asks
+    ``base`` about any other point."""
+
+    def __init__(self, base: Placer, lats: FloatArray, lons: FloatArray,
+                 areas: tuple[str, ...] = ()) -> None:
+        self._base = base
+        keys = list(zip(lats.tolist(), lons.tolist(), strict=True))
+        self._countries: dict[tuple[float, float], str | None] = dict(
+            zip(keys, base.countries_of(lats, lons).tolist(), strict=True)) if keys else {}
+        self._areas: dict[str, dict[tuple[float, float], bool]] = {
+            area: dict(zip(keys, base.in_area(area, lats, lons).tolist(), strict=True))
+            for area in areas} if keys else {}
+
+    def country_at(self, lat: float, lon: float) -> str | None:
+        key = (lat, lon)
+        if key in self._countries:
+            return self._countries[key]
+        return self._base.country_at(lat, lon)
+
+    def countries_of(self, lats: FloatArray, lons: FloatArray) -> ObjectArray:
+        return self._base.countries_of(lats, lons)
+
+    def in_area(self, area: str, lats: FloatArray, lons: FloatArray) -> BoolArray:
+        known = self._areas.get(area)
+        if known is not None and len(lats) == 1 and (float(lats[0]), float(lons[0])) in known:
+            return np.array([known[(float(lats[0]), float(lons[0]))]], dtype=bool)
+        return self._base.in_area(area, lats, lons)

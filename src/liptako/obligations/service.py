@@ -12,6 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
+import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,7 +23,9 @@ from liptako.charter import (
     FactsFrame,
     GeoPlacer,
     IncidentFacts,
+    KnownPoints,
     Pact,
+    Placer,
     Policy,
     default_policy,
     evaluate,
@@ -30,6 +33,7 @@ from liptako.charter import (
     load_pact,
     parse_incident,
 )
+from liptako.charter.policy import UNION_OF_TERRITORIES
 from liptako.core.errors import RuleViolation
 from liptako.incidents.models import Incident
 from liptako.intel.actors import ActorRegistry
@@ -115,7 +119,7 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
     fresh: list[StoredDetermination] = []
     new_duties: list[dict[str, object]] = []
     with session.no_autoflush:  # one flush at the end, not one per incident
-        placer = GeoPlacer()
+        placer = _placer(parsed, [pact_setting(p).policy for p in pact_ids])
         for pact_id in pact_ids:
             setting = pact_setting(pact_id)
             results = _determinations(parsed, setting, placer)
@@ -144,8 +148,20 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
     return counts
 
 
+def _placer(parsed: Sequence[IncidentFacts], policies: Sequence[Policy]) -> Placer:
+    """The shipped boundaries, with the batch's points placed on them at once (countries and
+    the pacts' common spaces) for the evaluator that takes incidents one by one."""
+    if len(parsed) >= VECTORISE_FROM:  # the vectorised evaluator places them itself
+        return GeoPlacer()
+    points = [(f.location.lat, f.location.lon) for f in parsed if f.location is not None
+              and f.location.lat is not None and f.location.lon is not None]
+    areas = tuple(sorted({p.common_space for p in policies} - {UNION_OF_TERRITORIES}))
+    return KnownPoints(GeoPlacer(), np.array([a for a, _ in points], dtype=float),
+                       np.array([b for _, b in points], dtype=float), areas)
+
+
 def _determinations(parsed: Sequence[IncidentFacts], setting: PactSetting,
-                    placer: GeoPlacer) -> list[Determination]:
+                    placer: Placer) -> list[Determination]:
     """One per incident: the vectorised evaluator for batches, the direct one for a few (a
     frame costs more to build than a handful of incidents to evaluate; both give the same
     determinations, as the charter's property tests show)."""
