@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -113,3 +114,46 @@ def test_a_batch_that_fails_is_tried_one_job_at_a_time(fresh_database_url: str) 
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 0
     engine.dispose()
+
+
+def _closed_loop_batches(url: str, linger: float) -> list[int]:
+    """Eight clients, each sending its next job once answered; the answers reach them one
+    after the other, 0.3 ms apart (as HTTP answers leave one server process). Returns the
+    sizes of the batches written."""
+    app = create_app(_seeded(url))
+    sizes: list[int] = []
+
+    def check(_session: Session, job: int) -> int:
+        return job
+
+    def write(session: Session, jobs: Sequence[int]) -> list[int]:
+        sizes.append(len(jobs))
+        session.execute(text("SELECT 1"))
+        time.sleep(0.004)  # the batch's work
+        return list(jobs)
+
+    batches: GroupCommit[int, int, int] = GroupCommit(app, BatchWork(check, write),
+                                                      linger=linger)
+
+    async def client(index: int) -> None:
+        for round_ in range(12):
+            await batches.submit(round_)
+            await asyncio.sleep(0.0003 * index)
+
+    async def main() -> None:
+        await asyncio.gather(*(client(i) for i in range(8)))
+
+    _in_own_loop(main)
+    app.state.engine.dispose()
+    return sizes
+
+
+def test_a_batch_waits_for_the_clients_the_last_one_answered(fresh_database_url: str) -> None:
+    sizes = _closed_loop_batches(fresh_database_url, linger=0.05)
+    assert sum(sizes) == 96
+    steady = sizes[2:]
+    assert sum(s == 8 for s in steady) >= 0.8 * len(steady), sizes
+    # without the wait, the first client back starts a batch alone and the others wait
+    # behind it: small and large batches alternate
+    alone = _closed_loop_batches(fresh_database_url, linger=0)
+    assert sum(alone) == 96 and len(alone) > 1.5 * len(sizes), (alone, sizes)

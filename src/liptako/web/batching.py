@@ -12,6 +12,13 @@ may fail alone: a failed check is that request's error and writes nothing. Then 
 of every job that passed run together. Should they or the commit fail, nothing of the batch
 is kept and each of its jobs is tried again alone, so that one bad job cannot fail the
 others.
+
+A batch does not start on the first job that arrives when the last one held more: those
+clients were all answered together and their next requests come in over the following
+milliseconds (each answer is sent, then each new request read, one after the other), so a
+transaction started on the first would hold one job and keep the rest waiting behind it
+(batches of 1 and 22 alternating were seen under 64 clients). The next batch waits for as
+many jobs as the last held, at most ``linger`` seconds.
 """
 
 from __future__ import annotations
@@ -59,18 +66,24 @@ def _run(work: BatchWork[J, C, R], session: Session,
 class GroupCommit(Generic[J, C, R]):
     """One process's queue of jobs for ``work``, at most ``max_batch`` to a transaction."""
 
-    def __init__(self, app: FastAPI, work: BatchWork[J, C, R], *, max_batch: int = 64) -> None:
+    def __init__(self, app: FastAPI, work: BatchWork[J, C, R], *, max_batch: int = 64,
+                 linger: float = 0.01) -> None:
         self.app = app
         self.work = work
         self.max_batch = max_batch
+        self.linger = linger
         self._queue: list[tuple[J, asyncio.Future[Any]]] = []
         self._draining = False
         self._task: asyncio.Task[None] | None = None
+        self._expect = 1  # jobs in the last batch: as many are expected in the next
+        self._filled: asyncio.Event | None = None
 
     async def submit(self, job: J) -> R:
         """The job's answer once the transaction that wrote it has committed (or its error)."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._queue.append((job, future))
+        if self._filled is not None and len(self._queue) >= self._expect:
+            self._filled.set()
         if not self._draining:
             self._draining = True
             self._task = asyncio.create_task(self._drain())
@@ -80,8 +93,10 @@ class GroupCommit(Generic[J, C, R]):
     async def _drain(self) -> None:
         try:
             while self._queue:
+                await self._gather()
                 batch = self._queue[:self.max_batch]
                 del self._queue[:self.max_batch]
+                self._expect = len(batch)
                 outcomes = await self._outcomes([job for job, _ in batch])
                 for (_job, future), outcome in zip(batch, outcomes, strict=True):
                     if future.done():  # its client went away: the record stays written
@@ -92,6 +107,18 @@ class GroupCommit(Generic[J, C, R]):
                         future.set_result(outcome)
         finally:
             self._draining = False
+
+    async def _gather(self) -> None:
+        """Wait, at most ``linger``, until as many jobs as the last batch held are queued."""
+        if self.linger <= 0 or len(self._queue) >= min(self._expect, self.max_batch):
+            return
+        self._filled = asyncio.Event()
+        try:
+            await asyncio.wait_for(self._filled.wait(), self.linger)
+        except TimeoutError:
+            pass
+        finally:
+            self._filled = None
 
     async def _outcomes(self, jobs: list[J]) -> list[R | BaseException]:
         try:
