@@ -74,7 +74,7 @@ from liptako.core.adminlevels import levels_of
 from liptako.core.db import make_engine
 from liptako.core.geo import admin_index
 from liptako.incidents.queries import filtered
-from liptako.incidents.rules import acled_event_type, actor_ids_text, feature_fragment
+from liptako.incidents.rules import acled_event_type, with_derived
 from liptako.incidents.schemas import IncidentFilter
 from liptako.ingest.place import place_points
 from liptako.intel.normalise import normalise
@@ -236,11 +236,9 @@ def seed(url: str, src: dict[str, Any], n: int, seed_: int, map_target: int,
         ids = conn.scalars(text("SELECT nextval(pg_get_serial_sequence('incident', 'id')) "
                                 "FROM generate_series(1, :n)"), {"n": n}).all()
         for lo in range(0, n, chunk):
-            part = [{**row, "id": iid, "actor_ids": actor_ids_text(a[2] for a in acts)}
+            part = [with_derived({**row, "id": iid}, (a[2] for a in acts))
                     for row, iid, acts in zip(rows[lo:lo + chunk], ids[lo:lo + chunk],
                                               actors[lo:lo + chunk], strict=True)]
-            for row in part:
-                row["feature"] = feature_fragment(row)
             conn.execute(insert(Base.metadata.tables["incident"]), part)
             conn.execute(insert(Base.metadata.tables["incident_actor"]), [
                 {"incident_id": iid, "role": a[0], "raw": a[1], "actor_id": a[2],

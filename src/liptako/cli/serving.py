@@ -123,8 +123,7 @@ def _deal(listener: socket.socket, channels: list[socket.socket | None],
 def serve(host: str, port: int, *, workers: int, access_log: bool) -> None:
     """Serve until told to stop; one process, or ``workers`` dealt connections in turn."""
     if workers == 1:
-        uvicorn.run(APP, factory=True, host=host, port=port, log_level="info",
-                    proxy_headers=False, access_log=access_log)
+        uvicorn.Server(_config(host, port, access_log)).run()
         return
     # the parent listens (the address is free, ours or not, else this fails here) and deals
     listener = _listening_socket(host, port, 2048)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -214,6 +215,12 @@ def _next_ids(session: Session, column: Column[Any], count: int) -> list[int] | 
         f"SELECT nextval(pg_get_serial_sequence('{column.table.name}', "
         f"'{column.name}')) FROM generate_series(1, {count})").scalars())
     return None if None in ids else ids
+
+
+@functools.cache
+def column_keys(model: type[Base]) -> tuple[str, ...]:
+    """The attribute names of a model's columns, in table order."""
+    return tuple(attr.key for attr in inspect(model).column_attrs)
 
 
 def insert_numbered(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]

@@ -88,6 +88,15 @@ def feature_fragment(row: Mapping[str, Any]) -> str:
             "description": (row["description"] or "")[:DESCRIPTION_CHARS]}}).decode()
 
 
+def with_derived(row: dict[str, Any], actor_ids: Iterable[str | None]) -> dict[str, Any]:
+    """An incident's column values (``row``, changed in place) with the columns stored beside
+    them set: ``actor_ids`` and the map ``feature``. For rows written past the ORM, whose
+    listener keeps them otherwise."""
+    row["actor_ids"] = actor_ids_text(actor_ids)
+    row["feature"] = feature_fragment(row)
+    return row
+
+
 def feature_json(incident_id: int, fragment: str) -> str:
     """The whole GeoJSON feature of an incident from its stored fragment."""
     return f'{{"type":"Feature","id":{incident_id},{fragment[1:]}'

@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
 from liptako.audit.rules import digest
 from liptako.auth.releasability import audience_text
 from liptako.core.adminlevels import levels_of
-from liptako.core.db import as_stored, insert_numbered
+from liptako.core.db import as_stored, column_keys, insert_numbered
 from liptako.core.errors import RuleViolation
 from liptako.core.geo import AdminUnit, admin_index, in_named_area, prio_grid_gids
 from liptako.incidents.models import Incident, IncidentActor
-from liptako.incidents.rules import actor_ids_text, feature_fragment
+from liptako.incidents.rules import with_derived
 from liptako.incidents.schemas import IncidentIn
-
-
-@functools.cache
-def _column_keys() -> tuple[str, ...]:
-    return tuple(attr.key for attr in inspect(Incident).column_attrs)
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:
     """Every column of an incident plus its actors, as JSON-ready values."""
     data: dict[str, Any] = {}
-    for key in _column_keys():
+    for key in column_keys(Incident):
         value = getattr(incident, key)
         if isinstance(value, dt.date | dt.datetime):
             value = value.isoformat()
@@ -107,7 +100,7 @@ def _new_rows(report: NewReport, now: dt.datetime, unit: AdminUnit | None, gid: 
         audience = audience_text(payload.audience)
     except ValueError as exc:
         raise RuleViolation(str(exc)) from exc
-    row: dict[str, Any] = dict.fromkeys(_column_keys())
+    row: dict[str, Any] = dict.fromkeys(column_keys(Incident))
     del row["id"]
     row.update(
         source="national", source_id=f"{state}-{uuid.uuid4().hex[:12]}", source_version="1",
@@ -130,9 +123,7 @@ def _new_rows(report: NewReport, now: dt.datetime, unit: AdminUnit | None, gid: 
             actor_id, attribution, period = link if link else (None, None, None)
             actors.append({"role": "actor1", "raw": perpetrator[:300], "actor_id": actor_id,
                            "attribution": attribution, "period": period})
-    row["actor_ids"] = actor_ids_text(a["actor_id"] for a in actors)
-    row["feature"] = feature_fragment(row)
-    return row, actors
+    return with_derived(row, (a["actor_id"] for a in actors)), actors
 
 
 def _targets_civilians(payload: IncidentIn) -> bool:

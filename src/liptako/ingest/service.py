@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
 from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
-from liptako.incidents.rules import actor_ids_text, feature_fragment
+from liptako.incidents.rules import actor_ids_text, with_derived
 from liptako.incidents.service import snapshot
 from liptako.ingest.place import Placement, place
 from liptako.ingest.records import EventRecord
@@ -179,12 +179,10 @@ def _insert(session: Session, rows: list[tuple[EventRecord, Placement, str]],
     if not rows:
         return []
     actors = [_actor_rows(None, r) for r, _p, _d in rows]
-    values = [{**_columns(r, p, d), "version": 1, "tlp": "CLEAR", "audience": "",
-               "originator": r.source.upper(), "created_at": now, "updated_at": now,
-               "actor_ids": actor_ids_text(a["actor_id"] for a in acts)}
+    values = [with_derived({**_columns(r, p, d), "version": 1, "tlp": "CLEAR", "audience": "",
+                            "originator": r.source.upper(), "created_at": now,
+                            "updated_at": now}, (a["actor_id"] for a in acts))
               for (r, p, d), acts in zip(rows, actors, strict=True)]
-    for value in values:
-        value["feature"] = feature_fragment(value)
     # a Core insert with NULLs rendered stays one batched statement; the ORM form splits it
     # per pattern of NULL columns and re-reads its RETURNING rows each time (quadratic)
     table = cast(Table, Incident.__table__)

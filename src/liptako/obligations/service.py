@@ -34,6 +34,7 @@ from liptako.charter import (
     parse_incident,
 )
 from liptako.charter.policy import UNION_OF_TERRITORIES
+from liptako.core.db import column_keys
 from liptako.core.errors import RuleViolation
 from liptako.incidents.models import Incident
 from liptako.intel.actors import ActorRegistry
@@ -132,7 +133,8 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
                     stored.append(written)
     if fresh:
         session.execute(insert(StoredDetermination.__table__),  # type: ignore[arg-type]
-                        [{key: getattr(d, key) for key in _determination_keys()} for d in fresh])
+                        [{key: getattr(d, key) for key in column_keys(StoredDetermination)
+                         if key != "id"} for d in fresh])
     if new_duties:
         session.execute(insert(Duty.__table__), new_duties)  # type: ignore[arg-type]
     session.flush()
@@ -199,11 +201,6 @@ def _store(session: Session, incident: Incident, setting: PactSetting, facts: di
     counts.changed += 1
     _sync_duties(session, incident, setting.pact, provisions, counts, now, duties, new_duties)
     return current
-
-
-@functools.cache
-def _determination_keys() -> tuple[str, ...]:
-    return tuple(c.key for c in StoredDetermination.__table__.columns if c.key != "id")
 
 
 def _articles(provisions: list[dict[str, object]], status: str) -> str:
