@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Collection
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -93,6 +94,18 @@ POINTS_IN = {  # for a country-only location: points inside and outside the zone
 }
 
 
+def _placed(loc: dict[str, Any], members: Collection[str]) -> list[dict[str, Any]]:
+    """A location's complete forms: as it is with coordinates; a party's country as its home
+    territory or at points in and out of the zone; another country at points on either side
+    of the tropic."""
+    if "lat" in loc:
+        return [loc]
+    points = POINTS_IN.get(loc["country"], [])
+    if loc["country"] not in members:
+        points = [*points, {"lat": 50.0, "lon": 10.0}, {"lat": 10.0, "lon": 10.0}]
+    return [{**loc, **point} for point in points or [{}]]
+
+
 def _options(d: dict[str, Any], pact: Pact, policy: Policy) -> list[list[tuple[str, Any]]]:
     """For each unknown fact, the (path, value) completions to try.
 
@@ -104,13 +117,11 @@ def _options(d: dict[str, Any], pact: Pact, policy: Policy) -> list[list[tuple[s
     p, t, loc = d["perpetrator"], d["target"], d["location"]
     members = pact.members_on(max(dt.date.fromisoformat(d["occurred_on"]), pact.in_force_from))
     out: list[list[tuple[str, Any]]] = []
-    if loc is None:
-        out.append([("location", fill) for fill in LOCATION_FILLS])
+    if loc is None:  # each fill as complete as a given location would be made
+        out.append([("location", place) for fill in LOCATION_FILLS
+                    for place in _placed(fill, members)])
     elif "lat" not in loc:
-        points = POINTS_IN.get(loc["country"], [])
-        if loc["country"] not in members:
-            points = [*points, {"lat": 50.0, "lon": 10.0}, {"lat": 10.0, "lon": 10.0}]
-        out.append([("location", {**loc, **point}) for point in points or [{}]])
+        out.append([("location", place) for place in _placed(loc, members)])
     if p["kind"] in (None, "unknown"):
         out.append([("perpetrator.kind", k) for k in KINDS])
     if p["state"] is None:
