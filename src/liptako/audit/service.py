@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from liptako.audit.models import AuditEntry, AuditHead
 from liptako.audit.rules import GENESIS_HASH, digest, entry_hash
-from liptako.core.db import AUDIT_AT_COMMIT
+from liptako.core.db import AUDIT_AT_COMMIT, insert_rows
 
 _PENDING = "liptako.audit_pending"
 
@@ -97,7 +97,7 @@ def seal(session: Session) -> None:
         seq, last = entry.seq, entry.hash
     # entries are written, never changed, and the head is one row: plain statements, no unit
     # of work to track them
-    session.execute(insert(AuditEntry.__table__), rows)  # type: ignore[arg-type]
+    insert_rows(session, AuditEntry.__table__, rows)  # type: ignore[arg-type]
     if found is None:
         session.execute(insert(AuditHead).values(id=1, seq=seq, hash=last))
     else:

@@ -34,7 +34,7 @@ from liptako.charter import (
     parse_incident,
 )
 from liptako.charter.policy import UNION_OF_TERRITORIES
-from liptako.core.db import column_keys
+from liptako.core.db import column_keys, insert_rows
 from liptako.core.errors import RuleViolation
 from liptako.incidents.models import Incident
 from liptako.intel.actors import ActorRegistry
@@ -132,9 +132,9 @@ def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_
                 if written is not None and stored is not None:
                     stored.append(written)
     if fresh:
-        session.execute(insert(StoredDetermination.__table__),  # type: ignore[arg-type]
-                        [{key: getattr(d, key) for key in column_keys(StoredDetermination)
-                         if key != "id"} for d in fresh])
+        insert_rows(session, StoredDetermination.__table__,  # type: ignore[arg-type]
+                    [{key: getattr(d, key) for key in column_keys(StoredDetermination)
+                      if key != "id"} for d in fresh])
     if new_duties:
         session.execute(insert(Duty.__table__), new_duties)  # type: ignore[arg-type]
     session.flush()
