@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import Table, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from liptako.audit.models import AuditEntry, AuditHead
@@ -80,14 +80,20 @@ def record(
     return entry
 
 
+_HEAD = cast(Table, AuditHead.__table__)
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("seq"),
+                                                        hash=bindparam("hash"))
+
+
 def seal(session: Session) -> None:
     """Number, hash and add the staged entries, in the order they were recorded."""
     pending: list[AuditEntry] = session.info.get(_PENDING) or []
     if not pending:
         return
     session.info[_PENDING] = []
-    found = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
-                            .with_for_update()).one_or_none()
+    conn = session.connection()  # plain statements on the session's own connection
+    found = conn.execute(_READ_HEAD).one_or_none()
     seq, last = (0, GENESIS_HASH) if found is None else (found.seq, found.hash)
     rows = []
     for entry in pending:
@@ -99,10 +105,9 @@ def seal(session: Session) -> None:
     # of work to track them
     insert_rows(session, AuditEntry.__table__, rows)  # type: ignore[arg-type]
     if found is None:
-        session.execute(insert(AuditHead).values(id=1, seq=seq, hash=last))
+        conn.execute(insert(_HEAD).values(id=1, seq=seq, hash=last))
     else:
-        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=last)
-                        .execution_options(synchronize_session=False))
+        conn.execute(_MOVE_HEAD, {"seq": seq, "hash": last})
 
 
 @event.listens_for(Session, "before_commit")
