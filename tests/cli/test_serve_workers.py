@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -91,8 +92,9 @@ def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     migrate.upgrade(Settings(env="test", database_url=url))
     port = _free_port()
     env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev"}
+    access = (tmp_path / "access.log").open("w")
     proc = subprocess.Popen([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, stdout=access, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     clients: list[socket.socket] = []
     try:
@@ -126,7 +128,13 @@ def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
             conn.close()
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+        access.close()
     assert proc.returncode == 0
+    # each request's access line, written by either worker: UTC time, client, request, status
+    lines = (tmp_path / "access.log").read_text().splitlines()
+    line = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 127\.0\.0\.1:\d+ '
+                      r'"GET /api/v1/health HTTP/1\.1" 200')
+    assert sum(bool(line.fullmatch(x)) for x in lines) >= 2 * len(clients), lines[:3]
     assert not [p for p in workers if Path(f"/proc/{p}").exists()
                 and "Z" not in Path(f"/proc/{p}/stat").read_text().split()[2]]
 
