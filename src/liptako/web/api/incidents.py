@@ -43,7 +43,7 @@ from liptako.web.security import (
     Principal,
     authenticate,
     credentials,
-    remembered_principal,
+    remembered_viewer,
 )
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -201,9 +201,9 @@ async def list_incidents(request: Request) -> Response:
     await credentials(request, settings)  # 401 before the parameters are looked at
     flt, limit, cursor = list_arguments(request.query_params)
     reads = async_reads(request)
-    principal = remembered_principal(request, settings) if reads else None
-    if reads and principal:  # PostgreSQL, a caller seen moments ago: no thread, one round trip
-        stmt, params = queries.page_query(principal.viewer, flt, limit=limit, cursor=cursor)
+    viewer = remembered_viewer(request, settings) if reads else None
+    if reads and viewer:  # PostgreSQL, a caller seen moments ago: no thread, one round trip
+        stmt, params = queries.page_query(viewer, flt, limit=limit, cursor=cursor)
         body = queries.page_body(await reads.rows(stmt, params), limit)
     else:
         def work(session: Session) -> bytes:  # one thread hop, one query (and the account)
