@@ -42,7 +42,13 @@ class AsyncReads:
 
     async def rows(self, stmt: ClauseElement, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         sql, args = compiled_args(stmt, _DIALECT, params)
-        async with self.pool.connection() as conn:
+        # taken and given back by hand: the pool's context manager would also open and end a
+        # transaction block around the read, which autocommit makes a no-op that costs a lock
+        # (a pool connection broken meanwhile is still replaced when it comes back)
+        conn = await self.pool.getconn()
+        try:
             # binary results: numbers and dates arrive without text to parse
             cursor = await conn.execute(sql, args, prepare=True, binary=True)
             return await cursor.fetchall()
+        finally:
+            await self.pool.putconn(conn)
