@@ -16,6 +16,7 @@ from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
+from liptako.core.db import insert_numbered, insert_rows
 from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
 from liptako.incidents.rules import actor_ids_text, with_derived
 from liptako.incidents.service import snapshot
@@ -183,16 +184,10 @@ def _insert(session: Session, rows: list[tuple[EventRecord, Placement, str]],
                             "originator": r.source.upper(), "created_at": now,
                             "updated_at": now}, (a["actor_id"] for a in acts))
               for (r, p, d), acts in zip(rows, actors, strict=True)]
-    # a Core insert with NULLs rendered stays one batched statement; the ORM form splits it
-    # per pattern of NULL columns and re-reads its RETURNING rows each time (quadratic)
-    table = cast(Table, Incident.__table__)
-    stmt = (insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            .execution_options(render_nulls=True))
-    ids = [row.id for row in session.execute(stmt, values)]
+    ids = insert_numbered(session, Incident, values)
     actor_rows = [{**a, "incident_id": iid} for acts, iid in zip(actors, ids, strict=True)
                   for a in acts]
-    if actor_rows:
-        session.execute(insert(cast(Table, IncidentActor.__table__)), actor_rows)
+    insert_rows(session, cast(Table, IncidentActor.__table__), actor_rows)
     return ids
 
 

@@ -102,18 +102,22 @@ def _recent_claims(request: Request, settings: Settings) -> tokens.AccessClaims 
     return claims or _claims(request, token, settings)
 
 
+def _remembered_facts(request: Request, settings: Settings) -> UserFacts | None:
+    """What the process remembers of the bearer caller's account, or None."""
+    claims = _recent_claims(request, settings)
+    return _recent(request).user(claims.user_id) if claims else None
+
+
 def remembered_principal(request: Request, settings: Settings) -> Principal | None:
     """The bearer caller if the process remembers its account (no database), else None."""
-    claims = _recent_claims(request, settings)
-    facts = _recent(request).user(claims.user_id) if claims else None
+    facts = _remembered_facts(request, settings)
     return Principal(facts.as_user(), "bearer") if facts else None
 
 
 def remembered_viewer(request: Request, settings: Settings) -> Viewer | None:
     """What :func:`remembered_principal` gives a reader, without building its account
     object (an ORM instance: two thirds of the cost of that lookup), for the hot read path."""
-    claims = _recent_claims(request, settings)
-    facts = _recent(request).user(claims.user_id) if claims else None
+    facts = _remembered_facts(request, settings)
     return Viewer(facts.id, facts.state, facts.roles) if facts else None
 
 
