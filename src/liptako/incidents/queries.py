@@ -33,7 +33,7 @@ from liptako.auth.releasability import (
 from liptako.core.db import execute_compiled
 from liptako.core.errors import NotFound, RuleViolation
 from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
-from liptako.incidents.rules import feature_json
+from liptako.incidents.rules import feature_parts
 from liptako.incidents.schemas import IncidentFilter
 
 MAX_PAGE = 5000
@@ -181,14 +181,22 @@ def page_query(viewer: Viewer, flt: IncidentFilter, *, limit: int,
 
 
 def page_body(rows: Sequence[Any], limit: int) -> bytes:
-    """The page's rows as a GeoJSON FeatureCollection (JSON bytes), ``next`` when more: the
-    features stored with the incidents, joined."""
-    features = ",".join([feature_json(ident, fragment) for ident, _day, fragment in rows[:limit]])
-    tail = ""
+    """The page's rows (id, day and stored feature, the last two as UTF-8 bytes) as a GeoJSON
+    FeatureCollection (JSON bytes), ``next`` when more: the features stored with the
+    incidents, joined as they are stored, never decoded."""
+    parts: list[bytes] = [b'{"type":"FeatureCollection","features":[']
+    for ident, _day, fragment in rows[:limit]:
+        parts += feature_parts(ident, fragment)
+        parts.append(b",")
+    if len(parts) > 1:
+        parts.pop()  # the last comma
+    parts.append(b"]")
     if len(rows) > limit:
         last = rows[limit - 1]
-        tail = f',"next":"{encode_cursor(dt.date.fromisoformat(last[1]), last[0])}"'
-    return f'{{"type":"FeatureCollection","features":[{features}]{tail}}}'.encode()
+        day = dt.date.fromisoformat(last[1].decode())
+        parts.append(b',"next":"%s"' % encode_cursor(day, last[0]).encode())
+    parts.append(b"}")
+    return b"".join(parts)
 
 
 def feature_collection(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
@@ -198,7 +206,8 @@ def feature_collection(session: Session, viewer: Viewer, flt: IncidentFilter, *,
     The statement is built once per filter shape and cached; values go in as parameters.
     """
     stmt, params = page_query(viewer, flt, limit=limit, cursor=cursor)
-    return page_body(execute_compiled(session, stmt, params), limit)
+    rows: Sequence[Any] = execute_compiled(session, stmt, params)
+    return page_body([(row[0], row[1].encode(), row[2].encode()) for row in rows], limit)
 
 
 def get_incident(session: Session, viewer: Viewer, incident_id: int) -> Incident:

@@ -38,6 +38,7 @@ from liptako.obligations import service as obligations
 from liptako.obligations.models import StoredDetermination
 from liptako.web.batching import BatchWork, GroupCommit
 from liptako.web.deps import SessionDep, async_reads, run_in_transaction
+from liptako.web.routing import PlainRoute
 from liptako.web.security import (
     CurrentPrincipal,
     Principal,
@@ -191,10 +192,6 @@ def incident_out(session: Session, incident: Incident, *, new: bool = False,
     )
 
 
-@router.get("", response_class=Response, openapi_extra={"parameters": LIST_PARAMETERS},
-            responses={200: {"content": {"application/geo+json": {}},
-                             "description": "A GeoJSON FeatureCollection, with `next` when "
-                             "there are more"}})
 async def list_incidents(request: Request) -> Response:
     """A GeoJSON FeatureCollection of the incidents the caller may see, newest first."""
     settings: Settings = request.app.state.settings
@@ -213,6 +210,13 @@ async def list_incidents(request: Request) -> Response:
 
         body = await run_in_transaction(request, work)
     return Response(body, media_type="application/geo+json")
+
+
+router.add_api_route("", list_incidents, methods=["GET"], route_class_override=PlainRoute,
+                     response_class=Response, openapi_extra={"parameters": LIST_PARAMETERS},
+                     responses={200: {"content": {"application/geo+json": {}},
+                                      "description": "A GeoJSON FeatureCollection, with "
+                                      "`next` when there are more"}})
 
 
 def read_incident(session: Session, principal: Principal, incident_id: int) -> Incident:
@@ -259,8 +263,6 @@ def report_body(raw: bytes) -> IncidentIn:
             body=raw) from None
 
 
-@router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED,
-             openapi_extra=REPORT_BODY)
 async def create_incident(request: Request) -> Response:
     """Report an incident for the caller's state (analysts, liaison officers, secretariat).
 
@@ -274,6 +276,11 @@ async def create_incident(request: Request) -> Response:
     # the record was built as an IncidentOut already: serialised once, not checked again
     return Response(stored.model_dump_json(), status_code=status.HTTP_201_CREATED,
                     media_type="application/json")
+
+
+router.add_api_route("", create_incident, methods=["POST"], route_class_override=PlainRoute,
+                     response_model=IncidentOut, status_code=status.HTTP_201_CREATED,
+                     openapi_extra=REPORT_BODY)
 
 
 @dataclass(frozen=True)
