@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg.types.string import ByteaBinaryLoader
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import ClauseElement
@@ -26,10 +26,18 @@ from liptako.core.db import PG_OPTIONS, compiled_args
 _DIALECT = psycopg.dialect()  # type: ignore[no-untyped-call]
 
 
-async def _configure(conn: AsyncConnection[Any]) -> None:
+class _ReadConnection(AsyncConnection[tuple[Any, ...]]):
+    """A pool connection with the one cursor its reads run on (binary results: numbers and
+    dates arrive without text to parse; text as its bytes), made once, not per read."""
+
+    reader: AsyncCursor[tuple[Any, ...]]
+
+
+async def _configure(conn: _ReadConnection) -> None:
     # bytea's binary loader gives a value's bytes as they come (psycopg's C version of it)
     for name in ("text", "varchar", "bpchar"):
         conn.adapters.register_loader(name, ByteaBinaryLoader)
+    conn.reader = conn.cursor(binary=True)
 
 
 class AsyncReads:
@@ -37,9 +45,9 @@ class AsyncReads:
 
     def __init__(self, database_url: str, *, size: int) -> None:
         url = make_url(database_url).set(drivername="postgresql")
-        self.pool = AsyncConnectionPool(
+        self.pool: AsyncConnectionPool[_ReadConnection] = AsyncConnectionPool(
             url.render_as_string(hide_password=False), min_size=min(2, size), max_size=size,
-            open=False, timeout=10, configure=_configure,
+            connection_class=_ReadConnection, open=False, timeout=10, configure=_configure,
             kwargs={"autocommit": True,
                     "options": f"{PG_OPTIONS} -c default_transaction_read_only=on"})
 
@@ -58,8 +66,7 @@ class AsyncReads:
         # (a pool connection broken meanwhile is still replaced when it comes back)
         conn = await self.pool.getconn()
         try:
-            # binary results: numbers and dates arrive without text to parse
-            cursor = await conn.execute(sql, args, prepare=True, binary=True)
+            cursor = await conn.reader.execute(sql, args, prepare=True)
             return await cursor.fetchall()
         finally:
             await self.pool.putconn(conn)

@@ -95,12 +95,3 @@ def with_derived(row: dict[str, Any], actor_ids: Iterable[str | None]) -> dict[s
     row["actor_ids"] = actor_ids_text(actor_ids)
     row["feature"] = feature_fragment(row)
     return row
-
-
-FEATURE_HEAD: Final = b'{"type":"Feature","id":'
-
-
-def feature_parts(incident_id: int, fragment: bytes) -> tuple[bytes, bytes, bytes]:
-    """The whole GeoJSON feature of an incident, from its stored fragment (UTF-8), as parts
-    to join (its type and id, then the fragment less its opening brace)."""
-    return FEATURE_HEAD, b"%d," % incident_id, fragment[1:]
