@@ -1,5 +1,6 @@
 import dataclasses
 import datetime as dt
+import math
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -135,6 +136,7 @@ def test_the_stored_map_feature_follows_every_change(session: Session,
     _load(session, records)
     stored = list(session.scalars(select(Incident)))
     assert stored and all(i.feature == expected(i) for i in stored)
+    assert all(i.lon_band == math.floor(i.lon) for i in stored if i.lon is not None)
     assert any(i.actor_ids for i in stored)
     record = records[0]
     newer = dataclasses.replace(record, fatalities=(record.fatalities or 0) + 7,

@@ -140,8 +140,9 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-# (statement, dialect) -> (SQL, default values, positional order)
-_COMPILED: dict[tuple[ClauseElement, str], tuple[str, dict[str, Any], tuple[str, ...] | None]] = {}
+# (statement, dialect, parameter style) -> (SQL, default values, positional order)
+_Compiled = tuple[str, dict[str, Any], tuple[str, ...] | None]
+_COMPILED: dict[tuple[ClauseElement, str, str], _Compiled] = {}
 
 
 def compiled_args(stmt: ClauseElement, dialect: Dialect,
@@ -149,9 +150,10 @@ def compiled_args(stmt: ClauseElement, dialect: Dialect,
     """The SQL of a *cached* statement for ``dialect`` and its driver arguments.
 
     ``stmt`` should be a template built once (an ``lru_cache``'d function's result): it is
-    compiled once per dialect. Values go in as ``params`` (one bound parameter per value).
+    compiled once per dialect and parameter style. Values go in as ``params`` (one bound
+    parameter per value).
     """
-    key = (stmt, dialect.name)
+    key = (stmt, dialect.name, dialect.paramstyle)
     found = _COMPILED.get(key)
     if found is None:
         compiled = stmt.compile(dialect=dialect)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import AsyncConnection, AsyncCursor
+from psycopg import AsyncConnection, AsyncRawCursor
+from psycopg.pq import Format
 from psycopg.types.string import ByteaBinaryLoader
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import ClauseElement
@@ -22,22 +23,27 @@ from sqlalchemy.engine import make_url
 
 from liptako.core.db import PG_OPTIONS, compiled_args
 
-# the engine's own dialect: the same SQL as the worker-thread path
-_DIALECT = psycopg.dialect()  # type: ignore[no-untyped-call]
+# the engine's own dialect, the same SQL as the worker-thread path, with PostgreSQL's own
+# placeholders ($1, ..): the driver sends the statement as it is, where it would otherwise
+# rewrite its %(name)s placeholders, anew each time for a statement over 4 kB (a page of a box
+# read band by band is one)
+_DIALECT = psycopg.dialect(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
 
 
 class _ReadConnection(AsyncConnection[tuple[Any, ...]]):
     """A pool connection with the one cursor its reads run on (binary results: numbers and
-    dates arrive without text to parse; text as its bytes), made once, not per read."""
+    dates arrive without text to parse; text as its bytes; statements with $n placeholders),
+    made once, not per read."""
 
-    reader: AsyncCursor[tuple[Any, ...]]
+    reader: AsyncRawCursor[tuple[Any, ...]]
 
 
 async def _configure(conn: _ReadConnection) -> None:
     # bytea's binary loader gives a value's bytes as they come (psycopg's C version of it)
     for name in ("text", "varchar", "bpchar"):
         conn.adapters.register_loader(name, ByteaBinaryLoader)
-    conn.reader = conn.cursor(binary=True)
+    conn.reader = AsyncRawCursor(conn)
+    conn.reader.format = Format.BINARY
 
 
 class AsyncReads:

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from liptako.core.db import Base
-from liptako.incidents.rules import FEATURE_FIELDS, actor_ids_text, feature_fragment
+from liptako.incidents.rules import FEATURE_FIELDS, actor_ids_text, feature_fragment, lon_band
 
 
 class Incident(Base):
@@ -32,6 +32,8 @@ class Incident(Base):
         Index("ix_incident_occurred_on_iso3", "occurred_on", "iso3"),
         # the map's page order (newest first), then the box tested on the index entry
         Index("ix_incident_occurred_on_id_lon_lat", "occurred_on", "id", "lon", "lat"),
+        # the same within one degree of longitude, for a page of a box read band by band
+        Index("ix_incident_lon_band_page", "lon_band", "occurred_on", "id", "lon", "lat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,6 +89,8 @@ class Incident(Base):
     # its map feature as JSON, less its type and id (incidents.rules.feature_fragment): a
     # page of the map joins these; kept in step like actor_ids
     feature: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the whole degree of longitude it lies in (incidents.rules.lon_band); kept like feature
+    lon_band: Mapped[int | None]
 
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
@@ -147,3 +151,4 @@ def _keep_derived(session: Session, _context: object, _instances: object) -> Non
                 state.attrs[name].history.has_changes() for name in FEATURE_FIELDS):
             incident.feature = feature_fragment(
                 {name: getattr(incident, name) for name in FEATURE_FIELDS})
+            incident.lon_band = lon_band(incident.lon)

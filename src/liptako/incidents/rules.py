@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -90,8 +91,15 @@ def feature_fragment(row: Mapping[str, Any]) -> str:
 
 def with_derived(row: dict[str, Any], actor_ids: Iterable[str | None]) -> dict[str, Any]:
     """An incident's column values (``row``, changed in place) with the columns stored beside
-    them set: ``actor_ids`` and the map ``feature``. For rows written past the ORM, whose
+    them set: ``actor_ids``, the map ``feature``, ``lon_band``. For rows written past the ORM, whose
     listener keeps them otherwise."""
     row["actor_ids"] = actor_ids_text(actor_ids)
     row["feature"] = feature_fragment(row)
+    row["lon_band"] = lon_band(row["lon"])
     return row
+
+
+def lon_band(lon: float | None) -> int | None:
+    """The whole degree of longitude a point lies in (the floor of its longitude): the map's
+    list reads a box one such band at a time (see incidents.queries.page_query)."""
+    return None if lon is None else math.floor(lon)
