@@ -14,8 +14,8 @@ All in one run, loopback only:
    analyst with ``liptako users create``;
 2. seeds ``--incidents`` incidents straight into ``incident`` / ``incident_actor`` with
    SQLAlchemy Core executemany INSERTs (ids drawn from the table's sequence; the API one by
-   one would take an hour; each row with its actor ids and map feature, as the app stores
-   them): points resampled from ``shared/data/acled_sahel.csv`` with 0.02°
+   one would take an hour; each row with its actor ids, map feature and longitude band, as
+   the app stores them): points resampled from ``shared/data/acled_sahel.csv`` with 0.02°
    jitter and placed with the project's own ``place_points``; actors resolved with
    ``normalise``; 40 % ACLED rows (CLEAR), 60 % national reports by the state the point lies
    in (CLEAR 30 %, GREEN 30 %, AMBER 40 %, a third of AMBER shared with one other state);
