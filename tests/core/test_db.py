@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import Engine, inspect, text
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 from liptako.audit.models import AuditEntry
 from liptako.auth.models import ApiToken, User
 from liptako.core.clock import month_id, month_start
-from liptako.core.db import as_stored, insert_numbered, make_engine
+from liptako.core.db import as_stored, insert_numbered, json_text, make_engine
 
 
 def _user(name: str) -> User:
@@ -183,3 +184,29 @@ def test_rows_inserted_in_bulk_go_past_the_statement_layer_on_postgresql(
     count = session.execute(text("SELECT count(*) FROM audit_entry WHERE seq >= 900020 "
                                  "AND seq < 900025")).scalar_one()
     assert count == 5
+
+
+
+def test_json_columns_are_stored_compact_and_as_written(session: Session) -> None:
+    """JSON columns are written by orjson: compact, text beyond ASCII as it is; read back as
+    the values written."""
+    user = _user("json")
+    user.roles = ["analyst", "Ségou"]
+    session.add(user)
+    session.flush()
+    stored = session.execute(text("SELECT roles FROM user_account WHERE id = :id"),
+                             {"id": user.id}).scalar_one()
+    assert stored in ('["analyst","Ségou"]', ["analyst", "Ségou"])  # PostgreSQL's json: parsed
+    raw = session.execute(text("SELECT CAST(roles AS TEXT) FROM user_account WHERE id = :id"),
+                          {"id": user.id}).scalar_one()
+    assert raw == '["analyst","Ségou"]'
+    session.expire_all()
+    back = session.get(User, user.id)
+    assert back is not None and back.roles == ["analyst", "Ségou"]
+
+
+def test_json_text_writes_what_the_standard_library_reads() -> None:
+    value = {"place": "Ségou", "n": 1.5, 7: ["x", None, True], "nested": {"b": 2, "a": 1}}
+    expected = '{"place":"Ségou","n":1.5,"7":["x",null,true],"nested":{"b":2,"a":1}}'
+    assert json_text(value) == expected
+    assert json.loads(json_text(value)) == json.loads(json.dumps(value))

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, cast
 
+import orjson
 from sqlalchemy import (
     ClauseElement,
     Column,
@@ -95,13 +96,21 @@ def _sqlite_on_begin(conn: Any) -> None:
 PG_OPTIONS = "-c lock_timeout=5s"
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's stored text: compact, UTF-8 as it is (orjson: a tenth of the cost of
+    the standard library's encoder, which was a twentieth of a report's work), keys that are
+    not strings written as strings as the standard library writes them."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 40) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and the transaction fix."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False},
+                               json_serializer=json_text)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
@@ -112,7 +121,8 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 40) -> Engine:
     # found dead fails its request, and SQLAlchemy then drops every pooled connection older
     # than it, so a database restart costs one failed request per server process.
     return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=10,
-                         pool_timeout=10, pool_recycle=3600, connect_args={"options": PG_OPTIONS})
+                         pool_timeout=10, pool_recycle=3600, connect_args={"options": PG_OPTIONS},
+                         json_serializer=json_text)
 
 
 # a session option: audit entries are sealed into the chain at commit (see liptako.audit)
