@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, insert, select, update
+from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
@@ -203,7 +203,7 @@ def _update(session: Session, incident: Incident, record: EventRecord, placement
     incident.actors.clear()
     session.flush()
     actor_rows = _actor_rows(incident.id, record)
-    session.execute(insert(IncidentActor), actor_rows)
+    insert_rows(session, cast(Table, IncidentActor.__table__), actor_rows)
     incident.actor_ids = actor_ids_text(a["actor_id"] for a in actor_rows)
     session.expire(incident, ["actors"])
 
