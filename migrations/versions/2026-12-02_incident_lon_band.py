@@ -15,8 +15,6 @@ page).
 
 from __future__ import annotations
 
-import math
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,8 +22,6 @@ revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
-
-BATCH = 5000
 
 
 def upgrade() -> None:
@@ -38,21 +34,11 @@ def upgrade() -> None:
 
 
 def _fill_bands() -> None:
-    conn = op.get_bind()
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("UPDATE incident SET lon_band = CAST(floor(lon) AS INTEGER) "
-                             "WHERE lon IS NOT NULL"))
-        return
-    last = 0
-    while True:
-        rows = conn.execute(sa.text(f"SELECT id, lon FROM incident WHERE id > :last "
-                                    f"AND lon IS NOT NULL ORDER BY id LIMIT {BATCH}"),
-                            {"last": last}).all()
-        if not rows:
-            break
-        conn.execute(sa.text("UPDATE incident SET lon_band = :band WHERE id = :id"),
-                     [{"id": ident, "band": math.floor(lon)} for ident, lon in rows])
-        last = rows[-1][0]
+    # PostgreSQL's CAST rounds, SQLite's truncates toward zero (and its floor() is optional):
+    # the floor of the longitude either way
+    floor = ("CAST(floor(lon) AS INTEGER)" if op.get_bind().dialect.name == "postgresql"
+             else "CAST(lon AS INTEGER) - (lon < CAST(lon AS INTEGER))")
+    op.execute(f"UPDATE incident SET lon_band = {floor} WHERE lon IS NOT NULL")
 
 
 def downgrade() -> None:

@@ -186,7 +186,6 @@ def test_rows_inserted_in_bulk_go_past_the_statement_layer_on_postgresql(
     assert count == 5
 
 
-
 def test_json_columns_are_stored_compact_and_as_written(session: Session) -> None:
     """JSON columns are written by orjson: compact, text beyond ASCII as it is; read back as
     the values written."""

@@ -137,7 +137,7 @@ class IncidentVersion(Base):
 @event.listens_for(Session, "before_flush")
 def _keep_derived(session: Session, _context: object, _instances: object) -> None:
     """An incident changed through the ORM gets its ``actor_ids`` (when its actors changed)
-    and its map ``feature`` (when what it shows changed) anew."""
+    and its map ``feature`` and ``lon_band`` (when what it shows changed) anew."""
     touched = {obj for obj in (*session.new, *session.dirty) if isinstance(obj, Incident)}
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, IncidentActor) and "incident" in obj.__dict__ and obj.incident:
