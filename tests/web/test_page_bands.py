@@ -114,3 +114,13 @@ def test_the_migration_fills_the_band_of_stored_incidents(fresh_database_url: st
         engine.dispose()
     assert len(rows) == len(LONS) * len(TLPS)
     assert all(band == math.floor(lon) for lon, band in rows)
+
+
+def test_a_reversed_box_is_read_in_one_pass(session: Session) -> None:
+    """West past east (the API refuses it; a caller of the queries may not): no bands, and
+    the page the one-pass statement gives, empty."""
+    _seed(session)
+    flt = IncidentFilter(bbox=(2.0, 12.0, -5.0, 16.0))
+    assert "band_0" not in queries.page_query(READERS[1], flt, limit=10)[1]
+    page = json.loads(queries.feature_collection(session, READERS[1], flt, limit=10))
+    assert page["features"] == []

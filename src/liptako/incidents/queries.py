@@ -208,7 +208,7 @@ def page_query(viewer: Viewer, flt: IncidentFilter, *, limit: int,
     bands = 0
     if flt.bbox is not None:
         first, last = lon_band(flt.bbox[0]), lon_band(flt.bbox[2])
-        if first is not None and last is not None and last - first < MAX_BANDS:
+        if first is not None and last is not None and 0 <= last - first < MAX_BANDS:
             bands = last - first + 1
             params.update({f"band_{i}": first + i for i in range(bands)})
     return _page_template(shape, bool(cursor), bands), params
