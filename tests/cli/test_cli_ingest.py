@@ -15,7 +15,7 @@ from helpers.data import ACLED_DYADIC, TEST_DATA, acled_rows, to_csv
 from liptako.cli.main import app
 from liptako.core.db import make_engine
 from liptako.incidents.models import Incident, IncidentActor
-from liptako.ingest import service
+from liptako.obligations import recording
 
 runner = CliRunner()
 
@@ -109,7 +109,7 @@ def test_deletions_file(fresh_database_url: str, tmp_path: Path) -> None:
 def test_a_failure_mid_import_keeps_earlier_batches_whole(
         fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _sample(tmp_path, 100)
-    real = service.load_batch
+    real = recording.record_batch
     calls = {"n": 0}
 
     def failing(session, records, **kw):  # type: ignore[no-untyped-def]
@@ -119,7 +119,7 @@ def test_a_failure_mid_import_keeps_earlier_batches_whole(
             raise RuntimeError("disk on fire")
         return out
 
-    monkeypatch.setattr(service, "load_batch", failing)
+    monkeypatch.setattr(recording, "record_batch", failing)
     result = _run(fresh_database_url, "ingest", "acled", str(path), "--batch-size", "25")
     assert result.exit_code != 0
     _assert_whole(fresh_database_url, expected=50)

@@ -1,10 +1,8 @@
-"""``liptako serve --workers N``: connections dealt to the workers in turn, a clean stop."""
+"""``liptako serve --workers N``: uvicorn's own worker processes, a clean stop."""
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -37,45 +35,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _established_by_pid(port: int, pids: list[int]) -> dict[int, int]:
-    """Server-side connections on ``port`` held by each process (from /proc)."""
-    inodes = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
-            inodes.add(fields[9])
-    counts = {}
-    for pid in pids:
-        held = 0
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            held += target.startswith("socket:[") and target[8:-1] in inodes
-        counts[pid] = held
-    return counts
-
-
-def _holder(port: int, client: socket.socket, pids: list[int]) -> int | None:
-    """The process holding the server side of ``client``'s connection to ``port``."""
-    client_port = client.getsockname()[1]
-    inode = None
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if (int(fields[1].split(":")[1], 16) == port
-                and int(fields[2].split(":")[1], 16) == client_port):
-            inode = fields[9]
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                if os.readlink(fd) == f"socket:[{inode}]":
-                    return pid
-            except OSError:
-                continue
-    return None
-
-
 def _get(conn: socket.socket) -> bytes:
     conn.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
     answer = b""
@@ -92,49 +51,31 @@ def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     migrate.upgrade(Settings(env="test", database_url=url))
     port = _free_port()
     env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev"}
-    access = (tmp_path / "access.log").open("w")
+    log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
-                            env=env, stdout=access, stderr=subprocess.DEVNULL,
+                            env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
-    clients: list[socket.socket] = []
+    answered = 0
     try:
         deadline = time.monotonic() + 60
-        while len(_children(proc.pid)) < 2 or len(clients) < 32:
+        while len(_children(proc.pid)) < 2 or answered < 20:
             assert time.monotonic() < deadline, "the workers did not all answer within 60 s"
             try:
-                conn = socket.create_connection(("127.0.0.1", port), timeout=60)
+                with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:
+                    answered += b" 200 " in _get(conn)
             except OSError:
                 time.sleep(0.2)
-                continue
-            if b" 200 " in _get(conn):
-                clients.append(conn)
-            else:
-                conn.close()
         workers = _children(proc.pid)
         assert len(workers) == 2
-        time.sleep(0.3)
-        held = _established_by_pid(port, workers)
-        assert sum(held.values()) >= len(clients) - 2
-        # the parent deals connections in turn: each worker holds half of them, and
-        # connections opened one after the other go to one worker, then the other
-        assert max(held.values()) - min(held.values()) <= 2, held
-        holders = [_holder(port, conn, workers) for conn in clients[-12:]]
-        assert None not in holders and all(
-            a != b for a, b in itertools.pairwise(holders)), holders
-        for conn in clients:  # every connection is served, whichever worker holds it
-            assert b" 200 " in _get(conn)
     finally:
-        for conn in clients:
-            conn.close()
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-        access.close()
+        log.close()
     assert proc.returncode == 0
-    # each request's access line, written by either worker: UTC time, client, request, status
-    lines = (tmp_path / "access.log").read_text().splitlines()
-    line = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 127\.0\.0\.1:\d+ '
-                      r'"GET /api/v1/health HTTP/1\.1" 200')
-    assert sum(bool(line.fullmatch(x)) for x in lines) >= 2 * len(clients), lines[:3]
+    # uvicorn's access log: one line per request, whichever worker served it
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    served = [x for x in lines if '"GET /api/v1/health HTTP/1.1" 200' in x]
+    assert len(served) >= answered, lines[-5:]
     assert not [p for p in workers if Path(f"/proc/{p}").exists()
                 and "Z" not in Path(f"/proc/{p}/stat").read_text().split()[2]]
 

@@ -18,8 +18,8 @@ from liptako.audit import service as audit
 from liptako.auth.models import User
 from liptako.incidents.models import Incident
 from liptako.incidents.schemas import IncidentIn
-from liptako.incidents.service import create_incident
 from liptako.obligations import service as obligations
+from liptako.obligations.recording import record_report
 
 NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
 CAPITALS = {"MLI": (12.64, -8.0), "BFA": (12.37, -1.52), "NER": (13.51, 2.11)}
@@ -54,8 +54,8 @@ def attacks(session: Session, states: list[str], *, now: dt.datetime = NOW, **ov
             "occurred_on": "2026-11-20", "location": {"lat": lat, "lon": lon},
             "perpetrator": {"kind": "international_organization"},
             "target": {"kind": "territory"}, "description": f"Attack on {state}", **overrides}))
-        made.append(create_incident(session, payload, actor=audit.Actor(None, "seed", state),
-                                    state=state, now=now))
+        made.append(record_report(session, payload, actor=audit.Actor(None, "seed", state),
+                                    state=state, pact_ids=(), now=now))
     obligations.evaluate_incidents(session, made, pact_ids=("aes-2023",), actor=audit.SYSTEM,
                                    now=now)
     return made

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from liptako.audit.service import Actor
 from liptako.incidents.models import Incident
 from liptako.incidents.schemas import IncidentIn
-from liptako.incidents.service import create_incident
+from liptako.obligations.recording import record_report
 
 NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
 POINTS = {"MLI": (14.49, -4.19), "BFA": (14.10, -1.63), "NER": (14.21, 1.45)}
@@ -41,6 +41,6 @@ def seed_markings(session: Session) -> list[Incident]:
             location={"lat": lat, "lon": lon}, tlp=tlp, audience=audience,
             fatalities=i, description=f"marking test {state} {tlp} {audience}",
             occurred_on=(dt.date(2024, 1, 1) + dt.timedelta(days=i)).isoformat()))
-        out.append(create_incident(session, payload, actor=Actor(None, "seed", state),
-                                   state=state, now=NOW))
+        out.append(record_report(session, payload, actor=Actor(None, "seed", state),
+                                   state=state, pact_ids=(), now=NOW))
     return out

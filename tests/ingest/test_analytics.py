@@ -13,6 +13,8 @@ from liptako.cli import analytics as analytics_cli
 from liptako.core.clock import month_id
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory, transaction
+from liptako.incidents.place import place
+from liptako.incidents.schemas import EventRecord
 from liptako.ingest.acled import HeaderInvalid, read_acled
 from liptako.ingest.analytics import (
     SCHEMA,
@@ -20,9 +22,9 @@ from liptako.ingest.analytics import (
     csv_to_parquet,
     refresh_from_database,
 )
-from liptako.ingest.place import place
-from liptako.ingest.records import EventRecord, RowError
-from liptako.ingest.service import apply_deletions, load_batch
+from liptako.ingest.records import RowError
+from liptako.ingest.service import apply_deletions
+from liptako.obligations.recording import record_batch as load_batch
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

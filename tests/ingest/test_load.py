@@ -1,6 +1,5 @@
 import dataclasses
 import datetime as dt
-import math
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -8,9 +7,11 @@ from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
 from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
+from liptako.incidents.schemas import EventRecord
 from liptako.ingest.acled import read_acled
-from liptako.ingest.records import EventRecord
-from liptako.ingest.service import ImportCounts, apply_deletions, load_batch
+from liptako.ingest.service import apply_deletions
+from liptako.obligations.recording import ImportCounts
+from liptako.obligations.recording import record_batch as load_batch
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -120,38 +121,3 @@ def test_each_batch_is_audited(session: Session, acled_dyadic: Path) -> None:
     _load(session, _records(acled_dyadic, 30), size=10)
     report = audit.verify_chain(session)
     assert report.intact and report.entries == before + 3
-
-
-def test_the_stored_map_feature_follows_every_change(session: Session,
-                                                     acled_dyadic: Path) -> None:
-    """What the map's list shows is stored with each incident: imported, re-imported with
-    other values and actors, or changed through the ORM, it is what the columns say."""
-    from liptako.incidents.models import IncidentActor as Actor
-    from liptako.incidents.rules import FEATURE_FIELDS, feature_fragment
-
-    def expected(incident: Incident) -> str:
-        return feature_fragment({name: getattr(incident, name) for name in FEATURE_FIELDS})
-
-    records = _records(acled_dyadic, 40)
-    _load(session, records)
-    stored = list(session.scalars(select(Incident)))
-    assert stored and all(i.feature == expected(i) for i in stored)
-    assert all(i.lon_band == math.floor(i.lon) for i in stored if i.lon is not None)
-    assert any(i.actor_ids for i in stored)
-    record = records[0]
-    newer = dataclasses.replace(record, fatalities=(record.fatalities or 0) + 7,
-                                actors=record.actors[:1],
-                                source_version=str(int(record.source_version or 0) + 100))
-    _load(session, [newer])
-    session.flush()
-    incident = session.scalars(select(Incident).where(Incident.source_id == record.source_id)
-                               ).one()
-    session.refresh(incident)
-    assert incident.fatalities == newer.fatalities
-    assert incident.feature == expected(incident)
-    assert f'"fatalities":{newer.fatalities}' in incident.feature
-    incident.tlp, incident.description = "GREEN", "changed by hand"
-    incident.actors.append(Actor(role="actor2", raw="JNIM", actor_id="jnim"))
-    session.flush()
-    assert incident.feature == expected(incident) and '"tlp":"GREEN"' in incident.feature
-    assert "jnim" in incident.actor_ids.split(",") and '"jnim"' in incident.feature

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from helpers.data import acled_rows, to_csv
+from liptako.incidents.schemas import EventRecord
 from liptako.ingest.acled import HeaderInvalid, read_acled
-from liptako.ingest.records import EventRecord, RowError
+from liptako.ingest.records import RowError
 from liptako.ingest.ucdp import read_ucdp
 
 TODAY = dt.date(2026, 11, 27)

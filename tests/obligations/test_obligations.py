@@ -9,20 +9,21 @@ from liptako.auth.models import User
 from liptako.auth.releasability import Viewer
 from liptako.incidents.models import Incident, IncidentActor
 from liptako.incidents.schemas import IncidentIn
-from liptako.incidents.service import create_incident
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import queries
 from liptako.obligations import service as obligations
 from liptako.obligations.facts import derive_facts
 from liptako.obligations.models import Duty, StoredDetermination
+from liptako.obligations.recording import record_report
 
 NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
 PACTS = ("aes-2023",)
 
 
 def _national(session: Session, state: str, **overrides: object) -> Incident:
-    incident = create_incident(session, IncidentIn.model_validate(report(**overrides)),
-                               actor=audit.Actor(None, "t", state), state=state, now=NOW)
+    incident = record_report(session, IncidentIn.model_validate(report(**overrides)),
+                               actor=audit.Actor(None, "t", state), state=state,
+                               pact_ids=(), now=NOW)
     obligations.evaluate_incidents(session, [incident], pact_ids=PACTS, actor=audit.SYSTEM,
                                    now=NOW)
     return incident

@@ -113,7 +113,7 @@ def test_earlier_versions_stay_retrievable(client: TestClient, auth, session: Se
     from helpers.data import ACLED_DYADIC
     from liptako.audit import service as audit
     from liptako.ingest.acled import read_acled
-    from liptako.ingest.service import load_batch
+    from liptako.obligations.recording import record_batch as load_batch
 
     with ACLED_DYADIC.open(encoding="utf-8", newline="") as handle:
         record = next(iter(read_acled(handle, today=dt.date(2026, 11, 27))))

@@ -2,7 +2,7 @@
 
 Each request's session runs in worker threads a hop at a time (open, the handler, commit). The
 server must not let requests that hold a connection wait for a thread while every thread waits
-for a connection: here 2 threads and a pool of 12 connections serve 60 concurrent requests of
+for a connection: here 2 threads and a pool of 2 connections serve 60 concurrent requests of
 a plain synchronous route on a session, on a real database (no test session).
 """
 
@@ -23,7 +23,7 @@ from liptako.web.deps import SessionDep
 
 def test_sixty_requests_on_two_threads_all_answer(fresh_database_url: str) -> None:
     settings = Settings(env="test", database_url=fresh_database_url, secret_key="t" * 40,
-                        worker_threads=2)
+                        db_pool_size=2, db_max_overflow=0)
     app = create_app(settings)
 
     def probe(session: SessionDep) -> dict[str, int]:

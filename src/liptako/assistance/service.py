@@ -87,7 +87,7 @@ def record_step(session: Session, request: AssistanceRequest, action: str, actor
                 now: dt.datetime, detail: dict[str, Any] | None = None) -> TimelineEvent:
     """One audit entry and the timeline event that points at it."""
     entry = audit.record(session, actor=actor, action=f"assistance.{action}", target_type=TARGET,
-                         target_id=request.id, now=now, detail=detail, seal_now=True)
+                         target_id=request.id, now=now, detail=detail)
     event = TimelineEvent(request_id=request.id, at=now, action=action, actor_id=actor.id,
                           actor_name=actor.name, actor_state=actor.state, detail=detail,
                           audit_seq=entry.seq)

@@ -6,17 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, event, insert, select, update
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from liptako.audit.models import AuditEntry, AuditHead
 from liptako.audit.rules import GENESIS_HASH, digest, entry_hash
-from liptako.core.db import AUDIT_AT_COMMIT, insert_rows
 
-_PENDING = "liptako.audit_pending"
-
-_COLUMNS = ("seq", "at", "actor_id", "actor_name", "actor_state", "action", "target_type",
-            "target_id", "before_digest", "after_digest", "detail", "prev_hash", "hash")
 HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor_name", "actor_state", "action", "target_type",
     "target_id", "before_digest", "after_digest", "detail",
@@ -39,6 +34,12 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in HASHED_FIELDS}
 
 
+_HEAD = cast(Table, AuditHead.__table__)
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("seq"),
+                                                        hash=bindparam("hash"))
+
+
 def record(
     session: Session,
     *,
@@ -50,15 +51,11 @@ def record(
     before: Any = None,
     after: Any = None,
     detail: dict[str, Any] | None = None,
-    seal_now: bool = False,
 ) -> AuditEntry:
     """Append one entry to the chain; it commits or rolls back with the caller's work.
 
-    In sessions made by :func:`liptako.core.db.make_session_factory` the entry is staged and
-    sealed (numbered, hashed, the chain's head locked) just before the transaction commits, so
-    the head is locked for the commit alone, not for the whole request. Elsewhere, inside a
-    savepoint, or with ``seal_now`` (the caller needs ``seq`` at once), it is sealed here and
-    the head stays locked until the caller commits.
+    The entry is sealed here (numbered, hashed, the chain's head moved), so the head stays
+    locked until the caller's transaction ends: services record their entries last.
     """
     entry = AuditEntry(
         at=now,
@@ -72,53 +69,16 @@ def record(
         after_digest=None if after is None else digest(after),
         detail=detail,
     )
-    if not session.in_transaction():
-        session.begin()  # so that a rollback, even before any SQL, drops the staged entry
-    session.info.setdefault(_PENDING, []).append(entry)
-    if seal_now or not session.info.get(AUDIT_AT_COMMIT) or session.in_nested_transaction():
-        seal(session)
-    return entry
-
-
-_HEAD = cast(Table, AuditHead.__table__)
-_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("seq"),
-                                                        hash=bindparam("hash"))
-
-
-def seal(session: Session) -> None:
-    """Number, hash and add the staged entries, in the order they were recorded."""
-    pending: list[AuditEntry] = session.info.get(_PENDING) or []
-    if not pending:
-        return
-    session.info[_PENDING] = []
-    conn = session.connection()  # plain statements on the session's own connection
-    found = conn.execute(_READ_HEAD).one_or_none()
+    found = session.execute(_READ_HEAD).one_or_none()
     seq, last = (0, GENESIS_HASH) if found is None else (found.seq, found.hash)
-    rows = []
-    for entry in pending:
-        entry.seq, entry.prev_hash = seq + 1, last
-        entry.hash = entry_hash(last, _fields(entry))
-        rows.append({name: getattr(entry, name) for name in _COLUMNS})
-        seq, last = entry.seq, entry.hash
-    # entries are written, never changed, and the head is one row: plain statements, no unit
-    # of work to track them
-    insert_rows(session, AuditEntry.__table__, rows)  # type: ignore[arg-type]
+    entry.seq, entry.prev_hash = seq + 1, last
+    entry.hash = entry_hash(last, _fields(entry))
+    session.add(entry)
     if found is None:
-        conn.execute(insert(_HEAD).values(id=1, seq=seq, hash=last))
+        session.execute(insert(_HEAD).values(id=1, seq=entry.seq, hash=entry.hash))
     else:
-        conn.execute(_MOVE_HEAD, {"seq": seq, "hash": last})
-
-
-@event.listens_for(Session, "before_commit")
-def _seal_before_commit(session: Session) -> None:
-    seal(session)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _drop_unsealed(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the transaction rolled back: so do its staged entries
-        session.info.pop(_PENDING, None)
+        session.execute(_MOVE_HEAD, {"seq": entry.seq, "hash": entry.hash})
+    return entry
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
 
@@ -68,36 +68,12 @@ def may_see(viewer: Viewer, tlp: str, originator: str, audience: str) -> bool:
 
 def visible_clause(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     """The same rule as :func:`may_see`, as a WHERE clause on a model with the three columns."""
-    secretariat, acts = visible_shape(viewer)
-    return _visible(model, viewer.state, f"%,{viewer.state},%", secretariat=secretariat,
-                    acts=acts)
-
-
-def visible_template(model: Any, *, secretariat: bool, acts: bool) -> ColumnElement[bool]:
-    """:func:`visible_clause` with the viewer's state left as bound parameters.
-
-    For statements built once and cached (hot read paths): the structure depends only on
-    ``secretariat`` and ``acts``; :func:`visible_params` gives the values.
-    """
-    return _visible(model, bindparam("viewer_state"), bindparam("viewer_audience"),
-                    secretariat=secretariat, acts=acts)
-
-
-def visible_shape(viewer: Viewer) -> tuple[bool, bool]:
-    """(secretariat, acts): what :func:`visible_template` needs to know of a viewer."""
-    return viewer.state == SECRETARIAT, not viewer.is_observer_only
-
-
-def visible_params(viewer: Viewer) -> dict[str, str]:
-    return {"viewer_state": viewer.state, "viewer_audience": f"%,{viewer.state},%"}
-
-
-def _visible(model: Any, state: Any, audience_pattern: Any, *, secretariat: bool,
-             acts: bool) -> ColumnElement[bool]:
-    named = or_(model.originator == state, model.audience.like(audience_pattern))
+    named = or_(model.originator == viewer.state,
+                model.audience.like(f"%,{viewer.state},%"))
     return or_(
-        model.tlp == "CLEAR", model.tlp == "GREEN",  # not IN: no expanding parameter
-        and_(model.tlp == "AMBER", or_(named, true() if secretariat else false())),
+        model.tlp.in_(("CLEAR", "GREEN")),
+        and_(model.tlp == "AMBER", or_(named, true() if viewer.state == SECRETARIAT
+                                       else false())),
         and_(model.tlp == "AMBER+STRICT", named),
-        and_(model.tlp == "RED", named, true() if acts else false()),
+        and_(model.tlp == "RED", named, false() if viewer.is_observer_only else true()),
     )

@@ -11,16 +11,19 @@ from typing import TextIO
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from sqlalchemy.orm import Session, sessionmaker
 
 from liptako.audit.service import SYSTEM
 from liptako.cli.common import fail, settings_of
 from liptako.core.clock import utcnow
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory, transaction
+from liptako.incidents.schemas import EventRecord
 from liptako.ingest import service
 from liptako.ingest.acled import HeaderInvalid, Parsed, read_acled
-from liptako.ingest.records import EventRecord, RowError
+from liptako.ingest.records import RowError
 from liptako.ingest.ucdp import read_ucdp
+from liptako.obligations import recording
 
 app = typer.Typer(help="Import events from public datasets.", no_args_is_help=True)
 Reader = Callable[[TextIO], Iterator[Parsed]]
@@ -102,17 +105,17 @@ def _run(ctx: typer.Context, source: str, file: Path, reader: Reader, errors: Pa
 
 
 def _load(ctx: typer.Context, source: str, file: Path, reader: Reader,
-          batch_size: int) -> tuple[service.ImportCounts, list[RowError]]:
+          batch_size: int) -> tuple[recording.ImportCounts, list[RowError]]:
     parsed = _parsed(file, reader, f"{source} {file.name}")
     return load_parsed(settings_of(ctx), parsed, batch_size=batch_size)
 
 
 def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
-                batch_size: int) -> tuple[service.ImportCounts, list[RowError]]:
+                batch_size: int) -> tuple[recording.ImportCounts, list[RowError]]:
     """Store parsed records in batches, one committed transaction per batch."""
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
-    counts, bad, batch = service.ImportCounts(), [], []
+    counts, bad, batch = recording.ImportCounts(), [], []
     try:
         for item in parsed:
             if isinstance(item, RowError):
@@ -130,12 +133,13 @@ def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
     return counts, bad
 
 
-def _commit_batch(factory: object, batch: list[EventRecord],
-                  pact_ids: Sequence[str]) -> service.ImportCounts:
+def _commit_batch(factory: sessionmaker[Session], batch: list[EventRecord],
+                  pact_ids: Sequence[str]) -> recording.ImportCounts:
     if not batch:
-        return service.ImportCounts()
-    with transaction(factory) as session:  # type: ignore[arg-type]
-        return service.load_batch(session, batch, actor=SYSTEM, now=utcnow(), pact_ids=pact_ids)
+        return recording.ImportCounts()
+    with transaction(factory) as session:
+        return recording.record_batch(session, batch, actor=SYSTEM, now=utcnow(),
+                                      pact_ids=pact_ids)
 
 
 def _write_errors(path: Path | None, bad: list[RowError]) -> None:

@@ -31,12 +31,15 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     sql_echo: bool = False
     pacts: tuple[str, ...] = ("aes-2023",)
-    # per server process: worker threads for database work (the pool is sized to match)
-    worker_threads: int = Field(default=16, ge=1, le=200)
+    # uvicorn's own access log, one line per request (off when a proxy in front logs them)
     access_log: bool = True
-    # how long a server process may reuse an account it read for a bearer token on the hot
-    # paths (the incident list and reports); 0: read it on every request
-    auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    # per server process: connections kept open, and how many more a burst may open; the
+    # server runs at most as many requests on the database at once (see README, PostgreSQL)
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_max_overflow: int = Field(default=10, ge=0, le=100)
+    # server-side prepared statements (PostgreSQL): off by default so that a pooler in
+    # transaction mode (PgBouncer) can sit between the app and the database
+    db_prepared_statements: bool = False
 
     @model_validator(mode="after")
     def _secret_is_set_outside_dev(self) -> Settings:
@@ -55,6 +58,11 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def db_connections(self) -> int:
+        """The most database connections one server process opens."""
+        return self.db_pool_size + self.db_max_overflow
 
     @property
     def secure_cookies(self) -> bool:

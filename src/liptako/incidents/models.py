@@ -14,13 +14,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
-    inspect,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liptako.core.db import Base
-from liptako.incidents.rules import FEATURE_FIELDS, actor_ids_text, feature_fragment, lon_band
 
 
 class Incident(Base):
@@ -32,8 +29,6 @@ class Incident(Base):
         Index("ix_incident_occurred_on_iso3", "occurred_on", "iso3"),
         # the map's page order (newest first), then the box tested on the index entry
         Index("ix_incident_occurred_on_id_lon_lat", "occurred_on", "id", "lon", "lat"),
-        # the same within one degree of longitude, for a page of a box read band by band
-        Index("ix_incident_lon_band_page", "lon_band", "occurred_on", "id", "lon", "lat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,15 +77,6 @@ class Incident(Base):
     # one LIKE test filters it the same way on SQLite and PostgreSQL
     audience: Mapped[str] = mapped_column(String(64), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    # the canonical ids of its actors (incident_actor), as ",jnim,state.bfa.military,": the
-    # map's list reads them with the row instead of one lookup per incident; kept in step by
-    # the listener below for ORM changes and by the importers' bulk inserts
-    actor_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # its map feature as JSON, less its type and id (incidents.rules.feature_fragment): a
-    # page of the map joins these; kept in step like actor_ids
-    feature: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # the whole degree of longitude it lies in (incidents.rules.lon_band); kept like feature
-    lon_band: Mapped[int | None]
 
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
@@ -132,23 +118,3 @@ class IncidentVersion(Base):
     source_version: Mapped[str | None] = mapped_column(String(32))
     superseded_at: Mapped[dt.datetime]
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-@event.listens_for(Session, "before_flush")
-def _keep_derived(session: Session, _context: object, _instances: object) -> None:
-    """An incident changed through the ORM gets its ``actor_ids`` (when its actors changed)
-    and its map ``feature`` and ``lon_band`` (when what it shows changed) anew."""
-    touched = {obj for obj in (*session.new, *session.dirty) if isinstance(obj, Incident)}
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, IncidentActor) and "incident" in obj.__dict__ and obj.incident:
-            touched.add(obj.incident)
-    for incident in touched:
-        if "actors" in incident.__dict__:  # loaded or set: never a lazy load here
-            incident.actor_ids = actor_ids_text(
-                a.actor_id for a in incident.actors if a not in session.deleted)
-        state = inspect(incident)
-        if state.pending or state.transient or any(
-                state.attrs[name].history.has_changes() for name in FEATURE_FIELDS):
-            incident.feature = feature_fragment(
-                {name: getattr(incident, name) for name in FEATURE_FIELDS})
-            incident.lon_band = lon_band(incident.lon)

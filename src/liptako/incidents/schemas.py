@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from liptako.audit.rules import digest
+from liptako.auth.releasability import audience_list
+from liptako.incidents.models import Incident
 from liptako.incidents.rules import EVENT_TYPES
 
 
@@ -67,12 +71,18 @@ class IncidentIn(Strict):
             raise ValueError(f"expected a date from 1946 on, got {value.isoformat()}")
         return value
 
+    def targets_civilians(self) -> bool:
+        return self.event_type == "violence_against_civilians" or (
+            self.target is not None and self.target.kind == "civilians")
+
     def reported_facts(self) -> dict[str, Any]:
         return self.model_dump(include={"perpetrator", "target", "acts", "launched_from",
                                         "host_permitted"}, exclude_none=True)
 
 
 class ActorOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     role: str
     raw: str
     actor_id: str | None
@@ -81,12 +91,24 @@ class ActorOut(BaseModel):
 
 
 class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     version: int
     source_version: str | None
     superseded_at: dt.datetime
 
 
+def _hidden() -> Any:
+    """A column read from the model to build another field, not shown itself."""
+    return Field(exclude=True)
+
+
 class IncidentOut(BaseModel):
+    """An incident as the API shows it, read from the stored model (``from_attributes``);
+    its earlier versions and determinations are added by whoever reads them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     source: str
     source_id: str
@@ -95,7 +117,8 @@ class IncidentOut(BaseModel):
     occurred_on: dt.date
     occurred_until: dt.date | None
     date_precision: int | None
-    location: Location | None
+    lat: float | None = _hidden()
+    lon: float | None = _hidden()
     geo_precision: int | None
     iso3: str | None
     admin1_code: str | None
@@ -106,10 +129,13 @@ class IncidentOut(BaseModel):
     outside_country_km: float | None
     priogrid_gid: int | None
     in_liptako_gourma: bool | None
-    source_place: dict[str, str | None]
+    src_admin1: str | None = _hidden()
+    src_admin2: str | None = _hidden()
+    src_admin3: str | None = _hidden()
+    src_location: str | None = _hidden()
     event_type: str
-    source_event_type: str | None
-    source_sub_event_type: str | None
+    source_event_type: str | None = Field(validation_alias="src_event_type")
+    source_sub_event_type: str | None = Field(validation_alias="src_sub_event_type")
     fatalities: int | None
     fatalities_low: int | None
     fatalities_high: int | None
@@ -126,6 +152,105 @@ class IncidentOut(BaseModel):
     actors: list[ActorOut]
     versions: list[VersionOut] = Field(default_factory=list)
     determinations: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _audience_codes(cls, value: Any) -> Any:
+        return audience_list(value) if isinstance(value, str) or value is None else value
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def location(self) -> Location | None:
+        if self.lat is None or self.lon is None:
+            return None
+        return Location(lat=self.lat, lon=self.lon)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def source_place(self) -> dict[str, str | None]:
+        return {"admin1": self.src_admin1, "admin2": self.src_admin2,
+                "admin3": self.src_admin3, "location": self.src_location}
+
+
+DESCRIPTION_CHARS = 280
+"""How much of its description an incident's map feature carries."""
+
+
+def map_feature(incident: Incident) -> dict[str, Any]:
+    """An incident (with its actors loaded) as a GeoJSON feature of the map's list."""
+    located = incident.lat is not None and incident.lon is not None
+    return {
+        "type": "Feature", "id": incident.id,
+        "geometry": {"type": "Point", "coordinates": [incident.lon, incident.lat]}
+        if located else None,
+        "properties": {
+            "occurred_on": incident.occurred_on.isoformat(),
+            "event_type": incident.event_type, "fatalities": incident.fatalities,
+            "iso3": incident.iso3, "admin1_name": incident.admin1_name,
+            "admin2_name": incident.admin2_name, "source": incident.source,
+            "tlp": incident.tlp,
+            "actors": sorted({a.actor_id for a in incident.actors if a.actor_id}),
+            "description": (incident.description or "")[:DESCRIPTION_CHARS]}}
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor as the source names it, and its side of the event."""
+
+    role: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class Marking:
+    """Who may see a national report, who sent it, and what it states about who acted and
+    what was attacked (charter facts). Imported events carry none: they are public data."""
+
+    tlp: str
+    originator: str
+    audience: str
+    reported: dict[str, Any] | None
+    created_by: int | None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event as a source gives it (a file's row, a national report), before it is placed
+    on the map; ``line`` is where a file gave it (0 for a report)."""
+
+    line: int
+    source: str
+    source_id: str
+    source_version: str | None
+    occurred_on: dt.date
+    occurred_until: dt.date | None
+    date_precision: int | None
+    lat: float
+    lon: float
+    geo_precision: int | None
+    iso3: str | None
+    event_type: str
+    src_event_type: str | None
+    src_sub_event_type: str | None
+    fatalities: int | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    civilian_targeting: bool | None
+    description: str | None
+    sources: str | None
+    src_admin: tuple[str | None, str | None, str | None]
+    src_location: str | None
+    actors: tuple[ActorRef, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+    marking: Marking | None = None
+
+    def content_hash(self) -> str:
+        """A digest of what the event says, leaving out where and when it was read and, for
+        a report, its marking."""
+        body = {k: v for k, v in self.__dict__.items()
+                if k not in ("line", "source_version", "marking")}
+        body["actors"] = [(a.role, a.raw) for a in self.actors]
+        return digest(body)
 
 
 class IncidentFilter(BaseModel):

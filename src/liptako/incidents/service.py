@@ -1,131 +1,123 @@
-"""Incident use cases shared by the importers, the API and the pages."""
+"""Incident use cases of the registry itself: rows from records, new versions, audited reads.
+
+Recording incidents as a whole (actors resolved, pacts evaluated, audit) is the flow in
+:mod:`liptako.obligations.recording`, which calls these.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
-from liptako.audit.rules import digest
-from liptako.auth.releasability import audience_text
-from liptako.core.adminlevels import levels_of
-from liptako.core.db import as_stored, column_keys, insert_numbered
+from liptako.auth.releasability import Viewer, audience_text
 from liptako.core.errors import RuleViolation
-from liptako.core.geo import AdminUnit, admin_index, in_named_area, prio_grid_gids
-from liptako.incidents.models import Incident, IncidentActor
-from liptako.incidents.rules import with_derived
-from liptako.incidents.schemas import IncidentIn
+from liptako.incidents import queries
+from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
+from liptako.incidents.place import Placement
+from liptako.incidents.schemas import ActorRef, EventRecord, IncidentIn, Marking
+
+SENSITIVE = ("AMBER+STRICT", "RED")
+"""Markings whose every read is audited."""
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:
     """Every column of an incident plus its actors, as JSON-ready values."""
     data: dict[str, Any] = {}
-    for key in column_keys(Incident):
-        value = getattr(incident, key)
+    for attr in inspect(Incident).column_attrs:
+        value = getattr(incident, attr.key)
         if isinstance(value, dt.date | dt.datetime):
             value = value.isoformat()
-        data[key] = value
+        data[attr.key] = value
     data["actors"] = [{"role": a.role, "raw": a.raw, "actor_id": a.actor_id,
                        "attribution": a.attribution, "period": a.period}
                       for a in incident.actors]
     return data
 
 
-ActorLink = tuple[str, str, str | None]  # canonical id, attribution, period
-
-
-@dataclass(frozen=True)
-class NewReport:
-    """One national report to record: what was reported, by whom, for which state, and the
-    canonical actors the caller resolved the perpetrator's name to (the intelligence domain
-    does that; this one only stores them)."""
-
-    payload: IncidentIn
-    actor: audit.Actor
-    state: str
-    perpetrator_links: tuple[ActorLink, ...] = ()
-
-
-def create_incident(session: Session, payload: IncidentIn, *, actor: audit.Actor,
-                    state: str, now: dt.datetime,
-                    perpetrator_links: list[ActorLink] | None = None) -> Incident:
-    """Record a national report: placed on our map, marked, audited."""
-    report = NewReport(payload, actor, state, tuple(perpetrator_links or ()))
-    return create_incidents(session, [report], now=now)[0]
-
-
-def create_incidents(session: Session, reports: Sequence[NewReport], *,
-                     now: dt.datetime) -> list[Incident]:
-    """Record national reports together: one audit entry each.
-
-    The rows are written with two executemany INSERTs (incidents, then their actors), past the
-    unit of work and its bookkeeping; the incidents returned are in ``session`` as if read
-    back, holding exactly what was stored.
-    """
-    lats = [r.payload.location.lat for r in reports]
-    lons = [r.payload.location.lon for r in reports]
-    index = admin_index()  # every point placed at once
-    places = zip(index.assign(lats, lons).tolist(), prio_grid_gids(lats, lons).tolist(),
-                 in_named_area("liptako_gourma", lats, lons).tolist(), strict=True)
-    made = [_new_rows(report, now, index.units[k] if k >= 0 else None, gid, zone)
-            for report, (k, gid, zone) in zip(reports, places, strict=True)]
-    ids = insert_numbered(session, Incident, [row for row, _actors in made])
-    links = [{**actor, "incident_id": ident}
-             for ident, (_row, actors) in zip(ids, made, strict=True) for actor in actors]
-    link_ids = iter(insert_numbered(session, IncidentActor, links))
-    incidents = []
-    for report, ident, (row, actors) in zip(reports, ids, made, strict=True):
-        theirs = [as_stored(session, IncidentActor,
-                            {**actor, "incident_id": ident, "id": next(link_ids)})
-                  for actor in actors]
-        incident = as_stored(session, Incident, {**row, "id": ident}, {"actors": theirs})
-        incidents.append(incident)
-        audit.record(session, actor=report.actor, action="incident.create",
-                     target_type="incident", target_id=ident, now=now,
-                     after=snapshot(incident))
-    return incidents
-
-
-def _new_rows(report: NewReport, now: dt.datetime, unit: AdminUnit | None, gid: int,
-              in_zone: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A report's incident row (every column but its id) and its actor rows."""
-    payload, state = report.payload, report.state
-    levels = levels_of(unit)
+def report_record(payload: IncidentIn, *, state: str, reporter_id: int | None) -> EventRecord:
+    """A national report as a record of the registry: the reporting state's, placed by its
+    point, with a new id of its own."""
     try:
         audience = audience_text(payload.audience)
     except ValueError as exc:
         raise RuleViolation(str(exc)) from exc
-    row: dict[str, Any] = dict.fromkeys(column_keys(Incident))
-    del row["id"]
-    row.update(
-        source="national", source_id=f"{state}-{uuid.uuid4().hex[:12]}", source_version="1",
-        version=1, occurred_on=payload.occurred_on, lat=payload.location.lat,
-        lon=payload.location.lon, geo_precision=1, iso3=unit.iso3 if unit else None,
-        admin1_code=levels.admin1_code, admin1_name=levels.admin1_name,
-        admin2_code=levels.admin2_code, admin2_name=levels.admin2_name,
-        admin_method="point" if unit else None, priogrid_gid=gid, in_liptako_gourma=in_zone,
-        src_location=payload.place_name, event_type=payload.event_type,
-        fatalities=payload.fatalities, civilian_targeting=_targets_civilians(payload),
-        description=payload.description, reported=payload.reported_facts() or None,
-        tlp=payload.tlp, originator=state, audience=audience, created_by=report.actor.id,
-        created_at=now, updated_at=now, content_hash=digest(payload.model_dump(mode="json")),
-    )
     perpetrator = payload.perpetrator.actor if payload.perpetrator else None
-    actors = []
-    if perpetrator:
-        links: list[ActorLink | None] = list(report.perpetrator_links) or [None]
-        for link in links:
-            actor_id, attribution, period = link if link else (None, None, None)
-            actors.append({"role": "actor1", "raw": perpetrator[:300], "actor_id": actor_id,
-                           "attribution": attribution, "period": period})
-    return with_derived(row, (a["actor_id"] for a in actors)), actors
+    return EventRecord(
+        line=0, source="national", source_id=f"{state}-{uuid.uuid4().hex[:12]}",
+        source_version="1", occurred_on=payload.occurred_on, occurred_until=None,
+        date_precision=None, lat=payload.location.lat, lon=payload.location.lon,
+        geo_precision=1, iso3=None, event_type=payload.event_type, src_event_type=None,
+        src_sub_event_type=None, fatalities=payload.fatalities, fatalities_low=None,
+        fatalities_high=None, civilian_targeting=payload.targets_civilians(),
+        description=payload.description, sources=None, src_admin=(None, None, None),
+        src_location=payload.place_name,
+        actors=(ActorRef("actor1", perpetrator),) if perpetrator else (),
+        marking=Marking(tlp=payload.tlp, originator=state, audience=audience,
+                        reported=payload.reported_facts() or None, created_by=reporter_id))
 
 
-def _targets_civilians(payload: IncidentIn) -> bool:
-    return payload.event_type == "violence_against_civilians" or (
-        payload.target is not None and payload.target.kind == "civilians")
+def _columns(record: EventRecord, placement: Placement) -> dict[str, Any]:
+    """The incident columns a record and its placement give (a report's marking included)."""
+    columns: dict[str, Any] = {
+        "source": record.source, "source_id": record.source_id,
+        "source_version": record.source_version, "content_hash": record.content_hash(),
+        "occurred_on": record.occurred_on, "occurred_until": record.occurred_until,
+        "date_precision": record.date_precision, "lat": record.lat, "lon": record.lon,
+        "geo_precision": record.geo_precision, "iso3": record.iso3,
+        "admin1_code": placement.admin1_code, "admin1_name": placement.admin1_name,
+        "admin2_code": placement.admin2_code, "admin2_name": placement.admin2_name,
+        "admin_method": placement.admin_method,
+        "outside_country_km": placement.outside_country_km,
+        "priogrid_gid": placement.priogrid_gid, "in_liptako_gourma": placement.in_liptako_gourma,
+        "src_admin1": record.src_admin[0], "src_admin2": record.src_admin[1],
+        "src_admin3": record.src_admin[2], "src_location": record.src_location,
+        "event_type": record.event_type, "src_event_type": record.src_event_type,
+        "src_sub_event_type": record.src_sub_event_type, "fatalities": record.fatalities,
+        "fatalities_low": record.fatalities_low, "fatalities_high": record.fatalities_high,
+        "civilian_targeting": record.civilian_targeting, "description": record.description,
+        "sources": record.sources, "extra": record.extra or None,
+    }
+    marking = record.marking
+    if marking is None:  # a public dataset's event: open to all, its dataset the originator
+        columns.update(tlp="CLEAR", originator=record.source.upper(), audience="")
+    else:
+        # a report names no country: it is the one its point lies in
+        columns.update(iso3=placement.unit_iso3, tlp=marking.tlp, originator=marking.originator,
+                       audience=marking.audience, reported=marking.reported,
+                       created_by=marking.created_by)
+    return columns
+
+
+def new_incident(record: EventRecord, placement: Placement, actors: list[IncidentActor], *,
+                 now: dt.datetime) -> Incident:
+    """A new incident from a record (for the caller to add to its session)."""
+    return Incident(**_columns(record, placement), version=1, actors=actors, created_at=now,
+                    updated_at=now)
+
+
+def new_version(session: Session, incident: Incident, record: EventRecord,
+                placement: Placement, actors: list[IncidentActor], *, now: dt.datetime) -> None:
+    """Keep the incident as it was as a version, then make it what the record says."""
+    session.add(IncidentVersion(incident_id=incident.id, version=incident.version,
+                                source_version=incident.source_version, superseded_at=now,
+                                snapshot=snapshot(incident)))
+    for name, value in _columns(record, placement).items():
+        setattr(incident, name, value)
+    incident.version += 1
+    incident.updated_at = now
+    incident.actors = actors
+
+
+def read_incident(session: Session, viewer: Viewer, incident_id: int, *, actor: audit.Actor,
+                  now: dt.datetime) -> Incident:
+    """An incident the viewer may see (else NotFound); reading a restricted one is audited."""
+    incident = queries.get_incident(session, viewer, incident_id)
+    if incident.tlp in SENSITIVE:
+        audit.record(session, actor=actor, action="incident.read", target_type="incident",
+                     target_id=incident.id, now=now)
+    return incident

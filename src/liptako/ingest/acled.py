@@ -8,9 +8,8 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from liptako.incidents.rules import acled_event_type, targets_civilians
+from liptako.incidents.schemas import ActorRef, EventRecord
 from liptako.ingest.records import (
-    ActorRef,
-    EventRecord,
     RowError,
     RowInvalid,
     blank_to_none,

@@ -3,7 +3,7 @@
 :func:`refresh_from_database` streams the registry's live incidents out in chunks.
 :func:`csv_to_parquet` takes an ACLED export straight to Parquet, columnar, for bulk history:
 the importer's row rules (:mod:`liptako.ingest.records`) run once per distinct value, points are
-placed by the importer's :func:`~liptako.ingest.place.place_points`, and rejected rows are
+placed by the importer's :func:`~liptako.incidents.place.place_points`, and rejected rows are
 replayed through :func:`~liptako.ingest.acled.read_acled`, so their field and reason are the
 importer's. Memory is bounded by the batch (polars' streaming scan of the needed columns); the
 file is written under a temporary name and renamed into place.
@@ -31,10 +31,10 @@ from liptako.core.adminlevels import levels_of
 from liptako.core.clock import month_start
 from liptako.core.geo import STATES, admin_index
 from liptako.incidents.models import Incident
+from liptako.incidents.place import place_points
 from liptako.incidents.rules import acled_event_type, targets_civilians
 from liptako.ingest import records as rec
 from liptako.ingest.acled import ISO3_BY_NUMERIC, read_acled
-from liptako.ingest.place import place_points
 from liptako.ingest.records import RowError
 
 SCHEMA = pl.Schema({

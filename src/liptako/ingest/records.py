@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
-from typing import Any
-
-from liptako.audit.rules import digest
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -31,48 +28,6 @@ class RowInvalid(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class ActorRef:
-    role: str
-    raw: str
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    """One event as read from a source file, before it is placed on the map."""
-
-    line: int
-    source: str
-    source_id: str
-    source_version: str | None
-    occurred_on: dt.date
-    occurred_until: dt.date | None
-    date_precision: int | None
-    lat: float
-    lon: float
-    geo_precision: int | None
-    iso3: str | None
-    event_type: str
-    src_event_type: str | None
-    src_sub_event_type: str | None
-    fatalities: int | None
-    fatalities_low: int | None
-    fatalities_high: int | None
-    civilian_targeting: bool | None
-    description: str | None
-    sources: str | None
-    src_admin: tuple[str | None, str | None, str | None]
-    src_location: str | None
-    actors: tuple[ActorRef, ...]
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def content_hash(self) -> str:
-        """A digest of what the event says, leaving out where and when it was read."""
-        body = {k: v for k, v in self.__dict__.items() if k not in ("line", "source_version")}
-        body["actors"] = [(a.role, a.raw) for a in self.actors]
-        return digest(body)
 
 
 def parse_date(value: str, field_name: str) -> dt.date:

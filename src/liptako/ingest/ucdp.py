@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from liptako.incidents.rules import UCDP_TYPES_OF_VIOLENCE
+from liptako.incidents.schemas import ActorRef, EventRecord
 from liptako.ingest.acled import HeaderInvalid, Parsed, Row
 from liptako.ingest.records import (
-    ActorRef,
-    EventRecord,
     RowError,
     RowInvalid,
     blank_to_none,

@@ -10,13 +10,25 @@ from sqlalchemy.orm import Session
 
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.auth.rules import SECRETARIAT
+from liptako.incidents import queries as incident_queries
 from liptako.incidents.models import Incident
+from liptako.incidents.schemas import IncidentOut, VersionOut
 from liptako.obligations.models import (
     ClassificationDecision,
     ComplianceCase,
     Duty,
     StoredDetermination,
 )
+
+
+def incident_out(session: Session, incident: Incident) -> IncidentOut:
+    """An incident as the API and its page show it: the stored record, its earlier versions
+    and its determinations."""
+    out = IncidentOut.model_validate(incident)
+    out.versions = [VersionOut.model_validate(v)
+                    for v in incident_queries.versions_of(session, incident.id)]
+    out.determinations = determinations_of(session, incident.id)
+    return out
 
 
 def determinations_of(session: Session, incident_id: int) -> list[dict[str, Any]]:

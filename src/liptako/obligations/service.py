@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
@@ -34,7 +34,6 @@ from liptako.charter import (
     parse_incident,
 )
 from liptako.charter.policy import UNION_OF_TERRITORIES
-from liptako.core.db import column_keys, insert_rows
 from liptako.core.errors import RuleViolation
 from liptako.incidents.models import Incident
 from liptako.intel.actors import ActorRegistry
@@ -94,56 +93,38 @@ class EvaluationCounts:
 
 
 def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_ids: Iterable[str],
-                       actor: audit.Actor, now: dt.datetime, new: bool = False,
-                       stored: list[StoredDetermination] | None = None) -> EvaluationCounts:
-    """Evaluate a batch (vectorised) and store what changed; flushes, never commits.
-
-    ``new``: the incidents were created in this transaction, so they have no decisions,
-    determinations or duties yet, and none are looked up. ``stored`` collects the
-    determinations written (new or changed).
-    """
+                       actor: audit.Actor, now: dt.datetime) -> EvaluationCounts:
+    """Evaluate a batch (vectorised) and store what changed; flushes, never commits."""
     counts = EvaluationCounts()
-    if not incidents:
+    pact_ids = tuple(pact_ids)
+    if not incidents or not pact_ids:
         return counts
     registry = ActorRegistry.load()
     ids = [i.id for i in incidents]
-    decisions = {} if new else classifications_of(session, ids)
+    decisions = classifications_of(session, ids)
     facts = [derive_facts(i, registry, decisions.get(i.id)) for i in incidents]
     parsed = [parse_incident(f) for f in facts]
-    existing = {} if new else {(d.incident_id, d.pact_id): d for d in session.scalars(
+    existing = {(d.incident_id, d.pact_id): d for d in session.scalars(
         select(StoredDetermination).where(StoredDetermination.incident_id.in_(ids)))}
     duties: dict[tuple[int, str], dict[tuple[str, str], Duty]] = {}
-    for duty in [] if new else session.scalars(select(Duty).where(Duty.incident_id.in_(ids))):
+    for duty in session.scalars(select(Duty).where(Duty.incident_id.in_(ids))):
         duties.setdefault((duty.incident_id, duty.pact_id), {})[(duty.article, duty.owed_by)] = duty
-    # new determinations and duties are written in one executemany each, past the unit of
-    # work: nothing changes them again in this transaction
-    fresh: list[StoredDetermination] = []
-    new_duties: list[dict[str, object]] = []
     with session.no_autoflush:  # one flush at the end, not one per incident
         placer = _placer(parsed, [pact_setting(p).policy for p in pact_ids])
         for pact_id in pact_ids:
             setting = pact_setting(pact_id)
             results = _determinations(parsed, setting, placer)
             for index, incident in enumerate(incidents):
-                current = existing.get((incident.id, pact_id))
-                written = _store(session, incident, setting, facts[index], results[index],
-                                 current, counts, now, duties.get((incident.id, pact_id), {}),
-                                 new_duties, fresh)
-                if written is not None and stored is not None:
-                    stored.append(written)
-    if fresh:
-        insert_rows(session, StoredDetermination.__table__,  # type: ignore[arg-type]
-                    [{key: getattr(d, key) for key in column_keys(StoredDetermination)
-                      if key != "id"} for d in fresh])
-    if new_duties:
-        session.execute(insert(Duty.__table__), new_duties)  # type: ignore[arg-type]
+                _store(session, incident, setting, facts[index], results[index],
+                       existing.get((incident.id, pact_id)), counts, now,
+                       duties.get((incident.id, pact_id), {}))
     session.flush()
     counts.evaluated = len(incidents)
     if counts.changed:
         audit.record(session, actor=actor, action="determination.evaluate",
                      target_type="incident", target_id=incidents[0].id, now=now,
                      detail={"incidents": len(incidents), "incident_ids": ids[:1000],
-                    "changed": counts.changed,
+                             "changed": counts.changed,
                              "duties_opened": counts.duties_opened,
                              "duties_lapsed": counts.duties_lapsed,
                              "cases_opened": counts.cases_opened})
@@ -176,19 +157,18 @@ def _determinations(parsed: Sequence[IncidentFacts], setting: PactSetting,
 
 def _store(session: Session, incident: Incident, setting: PactSetting, facts: dict[str, object],
            result: Determination, current: StoredDetermination | None,
-           counts: EvaluationCounts, now: dt.datetime, duties: dict[tuple[str, str], Duty],
-           new_duties: list[dict[str, object]], fresh: list[StoredDetermination]
-           ) -> StoredDetermination | None:
+           counts: EvaluationCounts, now: dt.datetime,
+           duties: dict[tuple[str, str], Duty]) -> None:
     provisions = [p.to_dict() for p in result.provisions]
     facts_digest = digest(facts)
     if (current is not None and current.facts_digest == facts_digest
             and current.pact_version == setting.pact.version
             and current.policy_digest == setting.policy_digest
             and current.provisions == provisions):
-        return None
-    if current is None:  # written with the others at the end (transient until then)
+        return
+    if current is None:
         current = StoredDetermination(incident_id=incident.id, pact_id=setting.pact.id)
-        fresh.append(current)
+        session.add(current)
     current.pact_version = setting.pact.version
     current.policy_digest = setting.policy_digest
     current.facts, current.facts_digest = dict(facts), facts_digest
@@ -199,8 +179,7 @@ def _store(session: Session, incident: Incident, setting: PactSetting, facts: di
     current.undetermined = _articles(provisions, "undetermined")
     current.evaluated_at = now
     counts.changed += 1
-    _sync_duties(session, incident, setting.pact, provisions, counts, now, duties, new_duties)
-    return current
+    _sync_duties(session, incident, setting.pact, provisions, counts, now, duties)
 
 
 def _articles(provisions: list[dict[str, object]], status: str) -> str:
@@ -217,8 +196,7 @@ def _family(pact: Pact, article: str) -> str | None:
 
 def _sync_duties(session: Session, incident: Incident, pact: Pact,
                  provisions: list[dict[str, object]], counts: EvaluationCounts,
-                 now: dt.datetime, duties: dict[tuple[str, str], Duty],
-                 new_duties: list[dict[str, object]]) -> None:
+                 now: dt.datetime, duties: dict[tuple[str, str], Duty]) -> None:
     wanted: set[tuple[str, str]] = set()
     for p in provisions:
         article, family = str(p["article"]), _family(pact, str(p["article"]))
@@ -227,8 +205,8 @@ def _sync_duties(session: Session, incident: Incident, pact: Pact,
         if family in DUTY_FAMILIES and p.get("beneficiary"):
             for party in p.get("owed_by") or []:  # type: ignore[attr-defined]
                 wanted.add((article, str(party)))
-                _open_duty(duties.get((article, str(party))), incident, pact, article,
-                           str(party), str(p["beneficiary"]), counts, now, new_duties)
+                _open_duty(session, duties.get((article, str(party))), incident, pact,
+                           article, str(party), str(p["beneficiary"]), counts, now)
         if family in COMPLIANCE_FAMILIES and p.get("respondent"):
             _open_case(session, incident, pact, article, str(p["respondent"]),
                        p.get("beneficiary"), counts, now)  # type: ignore[arg-type]
@@ -239,13 +217,13 @@ def _sync_duties(session: Session, incident: Incident, pact: Pact,
             counts.duties_lapsed += 1
 
 
-def _open_duty(duty: Duty | None, incident: Incident, pact: Pact, article: str,
-               owed_by: str, beneficiary: str, counts: EvaluationCounts, now: dt.datetime,
-               new_duties: list[dict[str, object]]) -> None:
+def _open_duty(session: Session, duty: Duty | None, incident: Incident, pact: Pact,
+               article: str, owed_by: str, beneficiary: str, counts: EvaluationCounts,
+               now: dt.datetime) -> None:
     if duty is None:
-        new_duties.append({"incident_id": incident.id, "pact_id": pact.id, "article": article,
-                           "owed_by": owed_by, "beneficiary": beneficiary, "status": "open",
-                           "opened_at": now})
+        session.add(Duty(incident_id=incident.id, pact_id=pact.id, article=article,
+                         owed_by=owed_by, beneficiary=beneficiary, status="open",
+                         opened_at=now))
         counts.duties_opened += 1
     elif duty.status == "lapsed":
         duty.status, duty.closed_at, duty.note = "open", None, "engaged again"

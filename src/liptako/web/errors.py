@@ -50,7 +50,9 @@ def _field_path(loc: tuple[object, ...]) -> str:
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": _field_path(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
+        # a body that is not JSON: FastAPI names the character where parsing stopped
+        {"field": "body" if e.get("type") == "json_invalid"
+         else _field_path(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
         for e in exc.errors()
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from liptako.core.clock import utcnow
+from liptako.incidents import service as incidents
 from liptako.obligations import queries
 from liptako.obligations import service as obligations
 from liptako.obligations.schemas import DutyOut
-from liptako.web.api.incidents import read_incident
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
 
@@ -58,7 +58,8 @@ class CaseOut(BaseModel):
 def classify(incident_id: int, body: ClassificationIn, principal: Classifier,
              session: SessionDep, settings: SettingsDep) -> ClassificationOut:
     """Record an interpretive decision (who, when, evidence, rationale); re-evaluates."""
-    incident = read_incident(session, principal, incident_id)
+    incident = incidents.read_incident(session, principal.viewer, incident_id,
+                                       actor=principal.actor, now=utcnow())
     decision = obligations.record_classification(
         session, incident=incident, question=body.question, value=body.value,
         evidence=body.evidence, rationale=body.rationale, actor=principal.actor,
@@ -70,7 +71,8 @@ def classify(incident_id: int, body: ClassificationIn, principal: Classifier,
 def classifications(incident_id: int, principal: CurrentPrincipal,
                     session: SessionDep) -> list[ClassificationOut]:
     """The decisions recorded on an incident, oldest first."""
-    read_incident(session, principal, incident_id)
+    incidents.read_incident(session, principal.viewer, incident_id, actor=principal.actor,
+                            now=utcnow())
     return [ClassificationOut.model_validate(d)
             for d in queries.decisions_of(session, incident_id)]
 

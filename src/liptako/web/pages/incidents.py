@@ -19,13 +19,13 @@ from liptako.incidents import service as incidents
 from liptako.incidents.models import Incident
 from liptako.incidents.rules import TLP_LEVELS
 from liptako.incidents.schemas import IncidentIn
-from liptako.intel.normalise import normalise
 from liptako.obligations import queries as obligation_queries
+from liptako.obligations import recording
 from liptako.obligations import service as obligations
-from liptako.web.api.incidents import incident_out, read_incident
 from liptako.web.deps import SessionDep
 from liptako.web.pages.common import Page, PageDep
 from liptako.web.pages.map import event_type_names
+from liptako.web.security import Principal
 
 router = APIRouter(include_in_schema=False)
 REPORTERS = ("analyst", "liaison", "secretariat")
@@ -65,16 +65,9 @@ async def submit_report(page: PageDep, request: Request, session: SessionDep) ->
                                                                         "Check this field."))
                   for e in exc.errors()}
         return _render_form(page, values=values, errors=errors, status_code=422)
-    links: list[incidents.ActorLink] = []
-    if payload.perpetrator and payload.perpetrator.actor:
-        links = [(m.actor_id, m.attribution, m.period)
-                 for m in normalise(payload.perpetrator.actor, on=payload.occurred_on,
-                                    source="national")]
-    incident = incidents.create_incident(session, payload, actor=principal.actor,
-                                         state=principal.user.state, now=utcnow(),
-                                         perpetrator_links=links)
-    obligations.evaluate_incidents(session, [incident], pact_ids=page.settings.pacts,
-                                   actor=principal.actor, now=utcnow(), new=True)
+    incident = recording.record_report(session, payload, actor=principal.actor,
+                                       state=principal.user.state,
+                                       pact_ids=page.settings.pacts, now=utcnow())
     return RedirectResponse(f"/incidents/{incident.id}?created=1", status_code=303)
 
 
@@ -127,7 +120,12 @@ CLASSIFIERS = ("analyst", "secretariat")
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: int, page: PageDep, session: SessionDep) -> Response:
     principal = page.require()
-    return _incident(page, session, read_incident(session, principal, incident_id))
+    return _incident(page, session, _read(session, principal, incident_id))
+
+
+def _read(session: Session, principal: Principal, incident_id: int) -> Incident:
+    return incidents.read_incident(session, principal.viewer, incident_id,
+                                   actor=principal.actor, now=utcnow())
 
 
 def _incident(page: Page, session: Session, incident: Incident, *, status_code: int = 200,
@@ -135,7 +133,8 @@ def _incident(page: Page, session: Session, incident: Incident, *, status_code: 
     principal = page.require()
     _ = page.fmt.gettext
     return page.render(
-        "incident.html", status_code=status_code, incident=incident_out(session, incident),
+        "incident.html", status_code=status_code,
+        incident=obligation_queries.incident_out(session, incident),
         type_names=dict((c, _(n)) for c, n in event_type_names(_)),
         created=page.request.query_params.get("created") == "1",
         decisions=obligation_queries.decisions_of(session, incident.id),
@@ -162,7 +161,7 @@ def _linked_requests(session: Session, viewer: Viewer, incident_id: int) -> list
 async def classify(incident_id: int, page: PageDep, request: Request,
                    session: SessionDep) -> Response:
     principal = page.require(*CLASSIFIERS)
-    incident = read_incident(session, principal, incident_id)
+    incident = _read(session, principal, incident_id)
     form = await request.form()
     page.check_csrf(str(form.get("csrf_token", "")))
     evidence, rationale = str(form.get("evidence", "")), str(form.get("rationale", ""))

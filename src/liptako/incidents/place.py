@@ -10,11 +10,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from liptako.core.adminlevels import levels_of
 from liptako.core.geo import admin_index, in_named_area, prio_grid_gids
-from liptako.ingest.records import EventRecord
+from liptako.incidents.schemas import EventRecord
 
 
 @dataclass(frozen=True)
 class Placement:
+    unit_iso3: str | None  # the country of its admin unit
     admin1_code: str | None
     admin1_name: str | None
     admin2_code: str | None
@@ -67,8 +68,9 @@ def place(records: list[EventRecord]) -> list[Placement]:
         unit_i = int(units[i])
         method = None if unit_i < 0 else ("nearest" if distance > 0 else "point")
         outside = None if math.isnan(distance) or distance == 0 else round(distance, 3)
-        a1, a1_name, a2, a2_name = levels_of(index.units[unit_i] if unit_i >= 0 else None)
-        out.append(Placement(a1, a1_name, a2, a2_name, admin_method=method,
-                             outside_country_km=outside, priogrid_gid=int(gids[i]),
-                             in_liptako_gourma=bool(liptako[i])))
+        unit = index.units[unit_i] if unit_i >= 0 else None
+        a1, a1_name, a2, a2_name = levels_of(unit)
+        out.append(Placement(unit.iso3 if unit else None, a1, a1_name, a2, a2_name,
+                             admin_method=method, outside_country_km=outside,
+                             priogrid_gid=int(gids[i]), in_liptako_gourma=bool(liptako[i])))
     return out
