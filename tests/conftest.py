@@ -22,6 +22,8 @@ from liptako.core import migrate
 from liptako.core.config import Settings
 from liptako.core.db import make_engine
 
+pytest_plugins = ["helpers.web"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -3,6 +3,7 @@ import datetime as dt
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from factories.audit import record_entries
 from liptako.audit import service as audit
 from liptako.audit.rules import GENESIS_HASH
 
@@ -11,9 +12,7 @@ ANALYST = audit.Actor(id=7, name="awa", state="MLI")
 
 
 def _record(session: Session, n: int) -> list[int]:
-    return [audit.record(session, actor=ANALYST, action="incident.create",
-                         target_type="incident", target_id=i, now=NOW,
-                         after={"i": i}).seq for i in range(n)]
+    return [entry.seq for entry in record_entries(session, n, actor=ANALYST, now=NOW)]
 
 
 def test_entries_chain_their_predecessor(session: Session) -> None:

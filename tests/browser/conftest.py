@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from factories.users import seed_cast
+from factories.auth import seed_cast
 from liptako.core.db import make_engine, make_session_factory, transaction
 
 CHROMIUM = "/usr/bin/chromium"

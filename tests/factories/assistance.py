@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from factories.auth import CAST
 from factories.incidents import report
-from factories.users import CAST
 from liptako.assistance import edxl, pledging, voting
 from liptako.assistance import service as assistance
 from liptako.assistance.models import AssistanceRequest, Pledge

@@ -3,30 +3,24 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories.incidents import report
+from factories.obligations import classification, evaluated_report
 from liptako.audit import service as audit
+from liptako.audit.models import AuditEntry
 from liptako.auth.models import User
 from liptako.auth.releasability import Viewer
 from liptako.incidents.models import Incident, IncidentActor
-from liptako.incidents.schemas import IncidentIn
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import queries
 from liptako.obligations import service as obligations
 from liptako.obligations.facts import derive_facts
 from liptako.obligations.models import Duty, StoredDetermination
-from liptako.obligations.recording import record_report
 
 NOW = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
 PACTS = ("aes-2023",)
 
 
 def _national(session: Session, state: str, **overrides: object) -> Incident:
-    incident = record_report(session, IncidentIn.model_validate(report(**overrides)),
-                               actor=audit.Actor(None, "t", state), state=state,
-                               pact_ids=(), now=NOW)
-    obligations.evaluate_incidents(session, [incident], pact_ids=PACTS, actor=audit.SYSTEM,
-                                   now=NOW)
-    return incident
+    return evaluated_report(session, state, pact_ids=PACTS, **overrides)
 
 
 def _article(session: Session, incident: Incident, article: str) -> dict[str, object]:
@@ -119,3 +113,14 @@ def test_reevaluation_follows_a_new_pact_version(session: Session) -> None:
                                              actor=audit.SYSTEM, now=NOW)
     assert changed.changed == 1
     assert stored.pact_version != "2023-09-16.0"
+
+
+def test_each_classification_is_audited_with_its_content(session: Session,
+                                                          cast: dict[str, User]) -> None:
+    incident = _national(session, "BFA")
+    classification(session, incident, value=True, decided_by=cast["sec"].id)
+    classification(session, incident, value=False, decided_by=cast["sec"].id)
+    entries = session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "classification.record",
+        AuditEntry.target_id == str(incident.id))).all()
+    assert len(entries) == 2 and len({e.after_digest for e in entries}) == 2

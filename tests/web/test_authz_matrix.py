@@ -25,8 +25,8 @@ from factories.assistance import (
     president_today,
     seed_assistance,
 )
+from factories.auth import CAST, PASSWORD
 from factories.incidents import report, seed_markings
-from factories.users import CAST, PASSWORD
 from liptako.auth.models import User
 from liptako.auth.releasability import Viewer, may_see
 from liptako.web.pages.common import LOGIN_CSRF_COOKIE

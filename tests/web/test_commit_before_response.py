@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from factories.users import PASSWORD, seed_cast
+from factories.auth import PASSWORD, seed_cast
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.web.app import create_app

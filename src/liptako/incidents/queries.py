@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, extract, func, or_, select
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.core.errors import NotFound, RuleViolation
@@ -93,7 +93,7 @@ _FEATURE_COLUMNS = (Incident.id, Incident.occurred_on, Incident.lat, Incident.lo
 def page(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
          cursor: str | None = None) -> tuple[list[Incident], str | None]:
     """One page of the filtered incidents, newest first, with their actors, and the cursor
-    of the next page (None on the last). Two statements, whatever the page's size."""
+    of the next page (None on the last): one statement, whatever the page's size."""
     if not 1 <= limit <= MAX_PAGE:
         raise RuleViolation(f"limit: expected 1 to {MAX_PAGE}, got {limit}")
     stmt = filtered(viewer, flt)
@@ -103,8 +103,8 @@ def page(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
                               and_(Incident.occurred_on == day, Incident.id < ident)))
     stmt = (stmt.order_by(Incident.occurred_on.desc(), Incident.id.desc()).limit(limit + 1)
             .options(load_only(*_FEATURE_COLUMNS),
-                     selectinload(Incident.actors).load_only(IncidentActor.actor_id)))
-    rows = list(session.scalars(stmt))
+                     joinedload(Incident.actors).load_only(IncidentActor.actor_id)))
+    rows = list(session.scalars(stmt).unique())
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from liptako.assistance.service import Caller
 from liptako.audit.service import Actor
 from liptako.auth import tokens
 from liptako.auth.models import User
@@ -122,3 +123,12 @@ def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return check
+
+
+def caller(principal: Principal) -> Caller:
+    """The caller as the assistance workflow knows it."""
+    return Caller(principal.actor, tuple(principal.user.roles))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

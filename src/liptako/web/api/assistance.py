@@ -43,7 +43,7 @@ from liptako.audit import service as audit
 from liptako.core.clock import utcnow
 from liptako.core.errors import NotFound, RuleViolation
 from liptako.web.deps import SessionDep
-from liptako.web.security import CurrentPrincipal, Principal, require_roles
+from liptako.web.security import CurrentPrincipal, Principal, caller, require_roles
 
 router = APIRouter(tags=["assistance"])
 PATH = "/assistance-requests"
@@ -57,10 +57,6 @@ XML = "application/xml"
 XML_TYPES = (XML, "text/xml")
 STATUS_PATTERN = "^(" + "|".join(("draft", "submitted", "open_for_pledges", "decided",
                                   "in_delivery", "closed", "withdrawn")) + ")$"
-
-
-def caller(principal: Principal) -> assistance.Caller:
-    return assistance.Caller(principal.actor, tuple(principal.user.roles))
 
 
 def _read(session: Session, principal: Principal, request_id: int) -> AssistanceRequest:

@@ -16,7 +16,7 @@ from liptako.auth.rules import ROLES
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
 from liptako.web.deps import SessionDep, SettingsDep
-from liptako.web.security import CurrentPrincipal, Principal, require_roles
+from liptako.web.security import CurrentPrincipal, Principal, client_address, require_roles
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
@@ -54,10 +54,6 @@ class ApiTokenOut(BaseModel):
 
 class ApiTokenCreated(ApiTokenOut):
     token: str
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.post("/token", response_model=TokenOut)

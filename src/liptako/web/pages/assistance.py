@@ -23,9 +23,9 @@ from liptako.assistance.rules import LINE_KINDS
 from liptako.assistance.schemas import PledgeIn, RequestIn
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
-from liptako.web.api.assistance import caller
 from liptako.web.deps import SessionDep
 from liptako.web.pages.common import Page, PageDep
+from liptako.web.security import caller
 
 router = APIRouter(include_in_schema=False)
 ITEM_ROWS = 3

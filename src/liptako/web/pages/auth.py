@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,11 +12,10 @@ from liptako.audit import service as audit
 from liptako.auth import login as login_service
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
-from liptako.web.api.auth import client_address
 from liptako.web.deps import SessionDep
 from liptako.web.i18n import LOCALES
 from liptako.web.pages.common import LANG_COOKIE, LOGIN_CSRF_COOKIE, PageDep
-from liptako.web.security import SESSION_COOKIE, make_session_cookie
+from liptako.web.security import SESSION_COOKIE, client_address, make_session_cookie
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,5 +100,3 @@ def choose_language(page: PageDep, session: SessionDep,
     return response
 
 
-def login_redirect(path: str) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={quote(path)}", status_code=303)

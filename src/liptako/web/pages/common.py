@@ -6,14 +6,16 @@ import secrets
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from liptako.core.config import Settings
 from liptako.core.errors import DomainError, PermissionDenied
+from liptako.incidents.rules import EVENT_TYPES
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
 from liptako.web.security import Principal, principal_or_none
@@ -94,3 +96,15 @@ def page_context(request: Request, session: SessionDep, settings: SettingsDep) -
 
 
 PageDep = Annotated[Page, Depends(page_context)]
+
+
+def event_type_names(gettext: object) -> list[tuple[str, str]]:
+    _ = gettext
+    names = {"battle": "Battle", "explosion_remote_violence": "Explosion / remote violence",
+             "violence_against_civilians": "Violence against civilians", "protest": "Protest",
+             "riot": "Riot", "strategic_development": "Strategic development"}
+    return [(code, names[code]) for code in EVENT_TYPES]
+
+
+def login_redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(path)}", status_code=303)

@@ -8,8 +8,7 @@ from fastapi.responses import Response
 from liptako.core.errors import DomainError
 from liptako.web.errors import domain_error_json, status_for
 from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
-from liptako.web.pages.auth import login_redirect
-from liptako.web.pages.common import LANG_COOKIE, TEMPLATES, LoginRequired
+from liptako.web.pages.common import LANG_COOKIE, TEMPLATES, LoginRequired, login_redirect
 
 TITLES = {404: "Not found", 403: "Not allowed", 409: "Conflict", 422: "Invalid request"}
 

@@ -23,8 +23,7 @@ from liptako.obligations import queries as obligation_queries
 from liptako.obligations import recording
 from liptako.obligations import service as obligations
 from liptako.web.deps import SessionDep
-from liptako.web.pages.common import Page, PageDep
-from liptako.web.pages.map import event_type_names
+from liptako.web.pages.common import Page, PageDep, event_type_names
 from liptako.web.security import Principal
 
 router = APIRouter(include_in_schema=False)

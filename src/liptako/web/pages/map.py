@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from liptako.incidents.models import Incident
-from liptako.incidents.rules import EVENT_TYPES, SOURCES, TLP_LEVELS
+from liptako.incidents.rules import SOURCES, TLP_LEVELS
 from liptako.web.deps import SessionDep
-from liptako.web.pages.common import PageDep
+from liptako.web.pages.common import PageDep, event_type_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,14 +19,6 @@ EVENT_COLORS = {"battle": "#c0392b", "explosion_remote_violence": "#8e44ad",
 MAIN_ACTORS = ("jnim", "is_sahel", "ansarul_islam", "aqim", "fla", "csp", "cma",
                "state.mli.military", "state.bfa.military", "state.ner.military",
                "militia.dozo", "militia.fulani", "ext.wagner")
-
-
-def event_type_names(gettext: object) -> list[tuple[str, str]]:
-    _ = gettext
-    names = {"battle": "Battle", "explosion_remote_violence": "Explosion / remote violence",
-             "violence_against_civilians": "Violence against civilians", "protest": "Protest",
-             "riot": "Riot", "strategic_development": "Strategic development"}
-    return [(code, names[code]) for code in EVENT_TYPES]
 
 
 @router.get("/")

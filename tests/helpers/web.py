@@ -1,3 +1,6 @@
+"""The web fixtures: the app on the test's own transaction, a client, the named cast, and
+bearer tokens for it (a pytest plugin, loaded by the root conftest)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from factories.users import PASSWORD, seed_cast
+from factories.auth import PASSWORD, seed_cast
 from liptako.auth.models import User
 from liptako.core.config import Settings
 from liptako.web.app import create_app

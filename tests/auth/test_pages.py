@@ -2,7 +2,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories.users import PASSWORD
+from factories.auth import PASSWORD
 from liptako.audit.models import AuditEntry
 from liptako.auth.models import User
 from liptako.core.config import Settings

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories.users import PASSWORD
+from factories.auth import PASSWORD
 from liptako.audit.models import AuditEntry
 from liptako.auth import tokens
 from liptako.auth.models import ApiToken, User
