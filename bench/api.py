@@ -358,16 +358,22 @@ end
 # --- measuring -----------------------------------------------------------------------------
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of the processes (from /proc; gone ones count zero)."""
-    total = 0.0
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still alive (from /proc)."""
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except (OSError, IndexError, ValueError):
             continue
-    return total
+    return out
+
+
+def cpu_since(start: dict[int, float], pids: list[int]) -> float:
+    """CPU the processes alive now spent since ``start`` (new ones count from zero; those
+    gone meanwhile are missed: a PostgreSQL backend closed with an overflow connection)."""
+    return sum(cpu - start.get(pid, 0.0) for pid, cpu in cpu_by_pid(pids).items())
 
 
 def pids_of(*, name: str | None = None, parent: int | None = None) -> list[int]:
@@ -415,12 +421,13 @@ def peak_connections(url: str, every_s: float = 0.1) -> Iterator[list[int]]:
 def run_wrk(base: str, script: Path, connections: int, seconds: int,
             server_pid: int) -> dict[str, Any]:
     """One wrk run, with the CPU the app, PostgreSQL and other processes took meanwhile."""
-    app, pg = [server_pid, *pids_of(parent=server_pid)], pids_of(name="postgres")
-    cpu0 = (cpu_seconds(app), cpu_seconds(pg), machine_busy())
+    app = [server_pid, *pids_of(parent=server_pid)]
+    cpu0 = (cpu_by_pid(app), cpu_by_pid(pids_of(name="postgres")), machine_busy())
     done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
                            "--timeout", "5s", "-s", str(script), base],
                           capture_output=True, text=True, timeout=seconds + 60, check=True)
-    app_cpu, pg_cpu = cpu_seconds(app) - cpu0[0], cpu_seconds(pg) - cpu0[1]
+    app_cpu = cpu_since(cpu0[0], app)
+    pg_cpu = cpu_since(cpu0[1], pids_of(name="postgres"))
     line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON "))
     out: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     out["seconds"] = out["duration_us"] / 1e6
@@ -560,7 +567,7 @@ def verdicts(results: dict[str, dict[str, Any]], map_settled: dict[str, float]) 
         r = results[name]
         ratio = r["rps"] / results["health"]["rps"]
         ok = ratio >= floor and r["errors"] == 0
-        lines.append(f"{name} >= {floor} x health: {'PASS' if ok else 'MISS'} ({ratio:.2f}: "
+        lines.append(f"{name} >= {floor} x health: {'PASS' if ok else 'MISS'} ({ratio:.3f}: "
                      f"{r['rps']:,.0f} against {results['health']['rps']:,.0f} req/s, "
                      f"{r['errors']} errors)")
     if map_settled:

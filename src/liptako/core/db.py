@@ -74,8 +74,11 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-# A lock wait fails after 5 s instead of piling requests up.
-PG_OPTIONS = "-c lock_timeout=5s"
+def _postgresql_on_begin(conn: Any) -> None:
+    # A lock wait fails after 5 s instead of piling requests up. Set per transaction, not as
+    # a connection option: a pooler in transaction mode (PgBouncer) refuses startup options
+    # and hands each transaction another server connection.
+    conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
 
 
 def json_text(value: Any) -> str:
@@ -102,12 +105,12 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 5, max_overflo
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    connect_args: dict[str, Any] = {"options": PG_OPTIONS}
-    if not prepared_statements:
-        connect_args["prepare_threshold"] = None
-    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow,
-                         pool_recycle=3600, pool_pre_ping=True,
-                         connect_args=connect_args, json_serializer=json_text)
+    connect_args = {} if prepared_statements else {"prepare_threshold": None}
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow,
+                           pool_recycle=3600, pool_pre_ping=True, connect_args=connect_args,
+                           json_serializer=json_text)
+    event.listen(engine, "begin", _postgresql_on_begin)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
