@@ -1,4 +1,5 @@
-"""What the API accepts and returns for incidents."""
+"""What the registry takes in (national reports, records of a source) and shows (the API's
+incident, the map's features)."""
 
 from __future__ import annotations
 
