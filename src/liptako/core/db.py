@@ -78,7 +78,13 @@ def _postgresql_on_begin(conn: Any) -> None:
     # A lock wait fails after 5 s instead of piling requests up. Set per transaction, not as
     # a connection option: a pooler in transaction mode (PgBouncer) refuses startup options
     # and hands each transaction another server connection.
-    conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+    # (on the driver's own cursor: a transaction begun for a streamed read would otherwise
+    # run it on a server-side cursor, which takes only queries)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute("SET LOCAL lock_timeout = '5s'")
+    finally:
+        cursor.close()
 
 
 def json_text(value: Any) -> str:
