@@ -28,6 +28,7 @@ def test_first_entry_starts_from_genesis(session: Session) -> None:
         return
     entry = audit.record(session, actor=audit.SYSTEM, action="x", target_type="t",
                          target_id=None, now=NOW)
+    session.flush()  # sealed
     assert entry.prev_hash == GENESIS_HASH
 
 

@@ -139,7 +139,7 @@ def _burst(base: str, token: str, n: int) -> list[Job]:
 
 
 @pytest.mark.parametrize(("settings", "limit"), [
-    ({}, 60),  # 4 x (5 + 10), the README's formula with the defaults
+    ({}, 60),  # 4 x (10 + 5), the README's formula with the defaults
     ({"LIPTAKO_DB_POOL_SIZE": "2", "LIPTAKO_DB_MAX_OVERFLOW": "1"}, 12),
 ], ids=["defaults", "2+1"])
 def test_four_workers_open_at_most_sixty_connections(

@@ -15,6 +15,8 @@ ANALYST = audit.Actor(id=7, name="awa", state="MLI")
 
 def record_entries(session: Session, n: int, *, actor: audit.Actor = ANALYST,
                    action: str = "incident.create", now: dt.datetime = NOW) -> list[AuditEntry]:
-    """``n`` entries on incidents 0..n-1, each with its own content digest."""
-    return [audit.record(session, actor=actor, action=action, target_type="incident",
-                         target_id=i, now=now, after={"i": i}) for i in range(n)]
+    """``n`` entries on incidents 0..n-1, each with its own content digest, sealed (flushed)."""
+    entries = [audit.record(session, actor=actor, action=action, target_type="incident",
+                            target_id=i, now=now, after={"i": i}) for i in range(n)]
+    session.flush()
+    return entries

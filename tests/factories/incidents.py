@@ -67,7 +67,8 @@ def event(i: int, **overrides: Any) -> EventRecord:
 
 
 def seed_events(session: Session, n: int, *, pact_ids: tuple[str, ...] = ()) -> list[int]:
-    """``n`` imported events, recorded as one batch; their ids."""
+    """``n`` imported events, recorded as one batch (its audit entries sealed); their ids."""
     counts = record_batch(session, [event(i) for i in range(n)], actor=Actor(None, "seed", None),
                           now=NOW, pact_ids=pact_ids)
+    session.flush()
     return counts.inserted_ids

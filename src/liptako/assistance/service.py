@@ -88,6 +88,7 @@ def record_step(session: Session, request: AssistanceRequest, action: str, actor
     """One audit entry and the timeline event that points at it."""
     entry = audit.record(session, actor=actor, action=f"assistance.{action}", target_type=TARGET,
                          target_id=request.id, now=now, detail=detail)
+    session.flush()  # sealed: the timeline points at its number
     event = TimelineEvent(request_id=request.id, at=now, action=action, actor_id=actor.id,
                           actor_name=actor.name, actor_state=actor.state, detail=detail,
                           audit_seq=entry.seq)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from liptako.audit.models import AuditEntry, AuditHead
@@ -38,6 +38,7 @@ _HEAD = cast(Table, AuditHead.__table__)
 _READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("seq"),
                                                         hash=bindparam("hash"))
+_STAGED = "liptako.audit_staged"
 
 
 def record(
@@ -54,8 +55,10 @@ def record(
 ) -> AuditEntry:
     """Append one entry to the chain; it commits or rolls back with the caller's work.
 
-    The entry is sealed here (numbered, hashed, the chain's head moved), so the head stays
-    locked until the caller's transaction ends: services record their entries last.
+    The entry is sealed into the chain (numbered, hashed, the chain's head moved and locked
+    until the transaction ends) when the session next flushes: at the latest when it
+    commits, so that the head is held for the end of the transaction only. A caller that
+    needs ``seq`` at once flushes.
     """
     entry = AuditEntry(
         at=now,
@@ -69,16 +72,32 @@ def record(
         after_digest=None if after is None else digest(after),
         detail=detail,
     )
-    found = session.execute(_READ_HEAD).one_or_none()
-    seq, last = (0, GENESIS_HASH) if found is None else (found.seq, found.hash)
-    entry.seq, entry.prev_hash = seq + 1, last
-    entry.hash = entry_hash(last, _fields(entry))
     session.add(entry)
-    if found is None:
-        session.execute(insert(_HEAD).values(id=1, seq=entry.seq, hash=entry.hash))
-    else:
-        session.execute(_MOVE_HEAD, {"seq": entry.seq, "hash": entry.hash})
+    session.info.setdefault(_STAGED, []).append(entry)
+    # the session that records an entry is the one that seals it, whoever made the session
+    if not event.contains(session, "before_flush", _seal_staged):
+        event.listen(session, "before_flush", _seal_staged)
     return entry
+
+
+def _seal_staged(session: Session, _context: object, _instances: object) -> None:
+    """Seal the entries recorded since the last flush, in the order they were recorded (a
+    rollback has taken those of the work it undid out of the session: they are left out)."""
+    pending = session.new
+    staged = [e for e in session.info.pop(_STAGED, []) if e in pending]
+    if not staged:
+        return
+    conn = session.connection()
+    found = conn.execute(_READ_HEAD).one_or_none()
+    seq, last = (0, GENESIS_HASH) if found is None else (found.seq, found.hash)
+    for entry in staged:
+        entry.seq, entry.prev_hash = seq + 1, last
+        entry.hash = entry_hash(last, _fields(entry))
+        seq, last = entry.seq, entry.hash
+    if found is None:
+        conn.execute(insert(_HEAD).values(id=1, seq=seq, hash=last))
+    else:
+        conn.execute(_MOVE_HEAD, {"seq": seq, "hash": last})
 
 
 @dataclass(frozen=True)

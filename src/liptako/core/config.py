@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     access_log: bool = True
     # per server process: connections kept open, and how many more a burst may open; the
     # server runs at most as many requests on the database at once (see README, PostgreSQL)
-    db_pool_size: int = Field(default=5, ge=1, le=100)
-    db_max_overflow: int = Field(default=10, ge=0, le=100)
+    db_pool_size: int = Field(default=10, ge=1, le=100)
+    db_max_overflow: int = Field(default=5, ge=0, le=100)
     # server-side prepared statements (PostgreSQL): off by default so that a pooler in
     # transaction mode (PgBouncer) can sit between the app and the database
     db_prepared_statements: bool = False

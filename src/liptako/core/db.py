@@ -93,7 +93,7 @@ def json_text(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 5, max_overflow: int = 10,
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 5,
                 prepared_statements: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and the transaction fix.
 
@@ -111,9 +111,11 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 5, max_overflo
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
+    # No ping before each checkout (a round trip per request): a connection found dead fails
+    # its request, and the pool then drops every connection older than it.
     connect_args = {} if prepared_statements else {"prepare_threshold": None}
     engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow,
-                           pool_recycle=3600, pool_pre_ping=True, connect_args=connect_args,
+                           pool_recycle=3600, connect_args=connect_args,
                            json_serializer=json_text)
     event.listen(engine, "begin", _postgresql_on_begin)
     return engine

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, extract, func, or_, select
-from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.core.errors import NotFound, RuleViolation
@@ -83,42 +83,39 @@ def decode_cursor(cursor: str) -> tuple[dt.date, int]:
         raise RuleViolation("cursor: expected the `next` value of a previous page") from None
 
 
-# what a map feature shows (schemas.map_feature): only these columns are read for a page
+# what a map feature shows (schemas.map_feature): a page reads these columns, not whole rows
 _FEATURE_COLUMNS = (Incident.id, Incident.occurred_on, Incident.lat, Incident.lon,
                     Incident.event_type, Incident.fatalities, Incident.iso3,
                     Incident.admin1_name, Incident.admin2_name, Incident.source, Incident.tlp,
                     Incident.description)
 
 
-def page(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
-         cursor: str | None = None) -> tuple[list[Incident], str | None]:
-    """One page of the filtered incidents, newest first, with their actors, and the cursor
-    of the next page (None on the last): one statement, whatever the page's size."""
+def feature_collection(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
+                       cursor: str | None = None) -> dict[str, Any]:
+    """One page of the map's list, newest first, as a GeoJSON FeatureCollection with ``next``
+    (the cursor of the following page) when there are more: two statements, the page's rows
+    and their actors, whatever the page's size."""
     if not 1 <= limit <= MAX_PAGE:
         raise RuleViolation(f"limit: expected 1 to {MAX_PAGE}, got {limit}")
-    stmt = filtered(viewer, flt)
+    stmt = filtered(viewer, flt).with_only_columns(*_FEATURE_COLUMNS)
     if cursor:
         day, ident = decode_cursor(cursor)
         stmt = stmt.where(or_(Incident.occurred_on < day,
                               and_(Incident.occurred_on == day, Incident.id < ident)))
-    stmt = (stmt.order_by(Incident.occurred_on.desc(), Incident.id.desc()).limit(limit + 1)
-            .options(load_only(*_FEATURE_COLUMNS),
-                     joinedload(Incident.actors).load_only(IncidentActor.actor_id)))
-    rows = list(session.scalars(stmt).unique())
-    if len(rows) <= limit:
-        return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], encode_cursor(last.occurred_on, last.id)
-
-
-def feature_collection(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
-                       cursor: str | None = None) -> dict[str, Any]:
-    """One page of the map's list as a GeoJSON FeatureCollection, ``next`` when more."""
-    incidents, next_cursor = page(session, viewer, flt, limit=limit, cursor=cursor)
-    body: dict[str, Any] = {"type": "FeatureCollection",
-                            "features": [map_feature(i) for i in incidents]}
-    if next_cursor:
-        body["next"] = next_cursor
+    rows = session.execute(stmt.order_by(Incident.occurred_on.desc(), Incident.id.desc())
+                           .limit(limit + 1)).all()
+    page = rows[:limit]
+    actors: dict[int, set[str]] = {}
+    if page:
+        for incident_id, actor_id in session.execute(
+                select(IncidentActor.incident_id, IncidentActor.actor_id).where(
+                    IncidentActor.incident_id.in_([row.id for row in page]))):
+            if actor_id is not None:  # a name no canonical actor answers to
+                actors.setdefault(incident_id, set()).add(actor_id)
+    body: dict[str, Any] = {"type": "FeatureCollection", "features": [
+        map_feature(row, actors.get(row.id, set())) for row in page]}
+    if len(rows) > limit:
+        body["next"] = encode_cursor(page[-1].occurred_on, page[-1].id)
     return body
 
 

@@ -4,6 +4,7 @@ incident, the map's features)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -11,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validat
 
 from liptako.audit.rules import digest
 from liptako.auth.releasability import audience_list
-from liptako.incidents.models import Incident
 from liptako.incidents.rules import EVENT_TYPES
 
 
@@ -177,8 +177,9 @@ DESCRIPTION_CHARS = 280
 """How much of its description an incident's map feature carries."""
 
 
-def map_feature(incident: Incident) -> dict[str, Any]:
-    """An incident (with its actors loaded) as a GeoJSON feature of the map's list."""
+def map_feature(incident: Any, actor_ids: Iterable[str]) -> dict[str, Any]:
+    """An incident (a row with the columns it shows, or the model) and the canonical ids of
+    its actors as a GeoJSON feature of the map's list."""
     located = incident.lat is not None and incident.lon is not None
     return {
         "type": "Feature", "id": incident.id,
@@ -189,8 +190,7 @@ def map_feature(incident: Incident) -> dict[str, Any]:
             "event_type": incident.event_type, "fatalities": incident.fatalities,
             "iso3": incident.iso3, "admin1_name": incident.admin1_name,
             "admin2_name": incident.admin2_name, "source": incident.source,
-            "tlp": incident.tlp,
-            "actors": sorted({a.actor_id for a in incident.actors if a.actor_id}),
+            "tlp": incident.tlp, "actors": sorted(actor_ids),
             "description": (incident.description or "")[:DESCRIPTION_CHARS]}}
 
 

@@ -25,9 +25,13 @@ def incident_out(session: Session, incident: Incident) -> IncidentOut:
     """An incident as the API and its page show it: the stored record, its earlier versions
     and its determinations."""
     out = IncidentOut.model_validate(incident)
-    out.versions = [VersionOut.model_validate(v)
-                    for v in incident_queries.versions_of(session, incident.id)]
-    out.determinations = determinations_of(session, incident.id)
+    # reading what is stored needs no flush; one here would seal audit entries just
+    # recorded, holding the chain's head for the rest of the request (see audit.record)
+    with session.no_autoflush:
+        if incident.version > 1:  # a first version has no earlier one
+            out.versions = [VersionOut.model_validate(v)
+                            for v in incident_queries.versions_of(session, incident.id)]
+        out.determinations = determinations_of(session, incident.id)
     return out
 
 

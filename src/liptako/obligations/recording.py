@@ -61,8 +61,9 @@ def record_report(session: Session, payload: IncidentIn, *, actor: audit.Actor, 
                   pact_ids: Sequence[str], now: dt.datetime) -> Incident:
     """Record a national report for ``state``: stored, evaluated, audited as ``actor``'s."""
     record = incidents.report_record(payload, state=state, reporter_id=actor.id)
-    _counts, (incident,) = _store(session, [record], now=now)
-    obligations.evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now)
+    _counts, (incident,) = _store(session, [record], existing={}, now=now)  # a new id
+    obligations.evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now,
+                                   new=True)
     audit.record(session, actor=actor, action="incident.create", target_type="incident",
                  target_id=incident.id, now=now, after=incidents.snapshot(incident))
     return incident
@@ -77,7 +78,7 @@ def record_batch(session: Session, records: Sequence[EventRecord], *, actor: aud
     counts = ImportCounts()
     changed: list[Incident] = []
     for run in _unique_runs(records):
-        run_counts, run_changed = _store(session, run, now=now)
+        run_counts, run_changed = _store(session, run, existing=_stored(session, run), now=now)
         counts.add(run_counts)
         changed += run_changed
     counts.read = len(records)
@@ -104,14 +105,19 @@ def _unique_runs(records: Sequence[EventRecord]) -> Iterator[list[EventRecord]]:
         yield run
 
 
-def _store(session: Session, records: list[EventRecord], *,
-           now: dt.datetime) -> tuple[ImportCounts, list[Incident]]:
-    """Write records of one source with distinct ids; the incidents inserted or updated."""
-    counts = ImportCounts(read=len(records))
-    existing = {incident.source_id: incident for incident in session.scalars(
+def _stored(session: Session, records: list[EventRecord]) -> dict[str, Incident]:
+    """The stored incidents of records of one source, by their id at the source."""
+    return {incident.source_id: incident for incident in session.scalars(
         select(Incident).options(selectinload(Incident.actors))
         .where(Incident.source == records[0].source,
                Incident.source_id.in_([r.source_id for r in records])))}
+
+
+def _store(session: Session, records: list[EventRecord], *, existing: dict[str, Incident],
+           now: dt.datetime) -> tuple[ImportCounts, list[Incident]]:
+    """Write records of one source with distinct ids, ``existing`` those already stored; the
+    incidents inserted or updated."""
+    counts = ImportCounts(read=len(records))
     added: list[Incident] = []
     updated: list[Incident] = []
     for record, placement in zip(records, place(records), strict=True):

@@ -93,21 +93,26 @@ class EvaluationCounts:
 
 
 def evaluate_incidents(session: Session, incidents: Sequence[Incident], *, pact_ids: Iterable[str],
-                       actor: audit.Actor, now: dt.datetime) -> EvaluationCounts:
-    """Evaluate a batch (vectorised) and store what changed; flushes, never commits."""
+                       actor: audit.Actor, now: dt.datetime, new: bool = False
+                       ) -> EvaluationCounts:
+    """Evaluate a batch (vectorised) and store what changed; flushes, never commits.
+
+    ``new``: the incidents were created in this transaction, so nothing is stored about them
+    yet (decisions, determinations, duties) and nothing is looked up.
+    """
     counts = EvaluationCounts()
     pact_ids = tuple(pact_ids)
     if not incidents or not pact_ids:
         return counts
     registry = ActorRegistry.load()
     ids = [i.id for i in incidents]
-    decisions = classifications_of(session, ids)
+    decisions = {} if new else classifications_of(session, ids)
     facts = [derive_facts(i, registry, decisions.get(i.id)) for i in incidents]
     parsed = [parse_incident(f) for f in facts]
-    existing = {(d.incident_id, d.pact_id): d for d in session.scalars(
+    existing = {} if new else {(d.incident_id, d.pact_id): d for d in session.scalars(
         select(StoredDetermination).where(StoredDetermination.incident_id.in_(ids)))}
     duties: dict[tuple[int, str], dict[tuple[str, str], Duty]] = {}
-    for duty in session.scalars(select(Duty).where(Duty.incident_id.in_(ids))):
+    for duty in [] if new else session.scalars(select(Duty).where(Duty.incident_id.in_(ids))):
         duties.setdefault((duty.incident_id, duty.pact_id), {})[(duty.article, duty.owed_by)] = duty
     with session.no_autoflush:  # one flush at the end, not one per incident
         placer = _placer(parsed, [pact_setting(p).policy for p in pact_ids])

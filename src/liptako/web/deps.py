@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from liptako.core.config import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
@@ -40,7 +41,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return parts[0], parts[1], parts[2], parts[3]
 
 
-def incident_filter(
+async def incident_filter(
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
     date_from: Annotated[dt.date | None, Query(alias="from", description="first day")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="last day")] = None,
@@ -66,7 +67,12 @@ FilterDep = Annotated[IncidentFilter, Depends(incident_filter)]
 
 
 class GeoJSONResponse(JSONResponse):
+    """GeoJSON, written by orjson (a page of the map is thousands of small values)."""
+
     media_type = "application/geo+json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 @router.get("/incidents", response_class=GeoJSONResponse,
