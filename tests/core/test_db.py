@@ -95,3 +95,15 @@ def test_json_text_writes_what_the_standard_library_reads() -> None:
     expected = '{"place":"Ségou","n":1.5,"7":["x",null,true],"nested":{"b":2,"a":1}}'
     assert json_text(value) == expected
     assert json.loads(json_text(value)) == json.loads(json.dumps(value))
+
+
+def test_the_migrations_build_the_schema_the_models_declare(engine: Engine) -> None:
+    """Every table, column, type and index of the models comes from an Alembic revision."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from liptako.models import Base
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []

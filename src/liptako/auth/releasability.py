@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, or_
 
 from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
 
@@ -67,13 +67,10 @@ def may_see(viewer: Viewer, tlp: str, originator: str, audience: str) -> bool:
 
 
 def visible_clause(viewer: Viewer, model: Any) -> ColumnElement[bool]:
-    """The same rule as :func:`may_see`, as a WHERE clause on a model with the three columns."""
+    """The same rule as :func:`may_see`, as a WHERE clause on a model with the three columns:
+    the markings anyone of the viewer's kind may see, or those it may see when named."""
+    open_to_all = ["CLEAR", "GREEN"] + (["AMBER"] if viewer.state == SECRETARIAT else [])
+    when_named = ["AMBER", "AMBER+STRICT"] + ([] if viewer.is_observer_only else ["RED"])
     named = or_(model.originator == viewer.state,
                 model.audience.like(f"%,{viewer.state},%"))
-    return or_(
-        model.tlp.in_(("CLEAR", "GREEN")),
-        and_(model.tlp == "AMBER", or_(named, true() if viewer.state == SECRETARIAT
-                                       else false())),
-        and_(model.tlp == "AMBER+STRICT", named),
-        and_(model.tlp == "RED", named, false() if viewer.is_observer_only else true()),
-    )
+    return or_(model.tlp.in_(open_to_all), and_(model.tlp.in_(when_named), named))

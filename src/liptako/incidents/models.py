@@ -92,11 +92,13 @@ class IncidentActor(Base):
     """One actor string of an incident, with the canonical actor it maps to (if any)."""
 
     __tablename__ = "incident_actor"
+    __table_args__ = (
+        # an incident's actors, and their canonical ids read from the index alone (the map)
+        Index("ix_incident_actor_incident_id_actor_id", "incident_id", "actor_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incident.id", ondelete="CASCADE"), index=True
-    )
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))
     raw: Mapped[str] = mapped_column(String(300))
     actor_id: Mapped[str | None] = mapped_column(String(64), index=True)
