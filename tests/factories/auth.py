@@ -44,3 +44,18 @@ def seed_cast(session: Session) -> dict[str, User]:
         users[name] = user
     session.flush()
     return users
+
+
+STATE_ADMINS = {"mli_admin": "MLI", "bfa_admin": "BFA", "ner_admin": "NER"}
+
+
+def seed_state_admins(session: Session) -> dict[str, User]:
+    """An administrator for each member state (beside the secretariat's ``admin``)."""
+    made = {}
+    for name, state in STATE_ADMINS.items():
+        made[name] = User(username=name, password_hash=_hash(), state=state, roles=["admin"],
+                          full_name=name.replace("_", " ").title(), locale="fr",
+                          is_active=True, created_at=NOW)
+        session.add(made[name])
+    session.flush()
+    return made

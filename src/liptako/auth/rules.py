@@ -33,3 +33,30 @@ def check_password(password: str) -> str:
             f"password: expected at least {MIN_PASSWORD_LENGTH} characters, got {len(password)}"
         )
     return password
+
+
+SECRETARIAT_ROLES: Final = ("admin", "secretariat")
+"""Roles only the secretariat's administrators grant."""
+
+
+def management_refusal(admin_state: str, target_state: str, roles: list[str]) -> str | None:
+    """Why an administrator of ``admin_state`` may not manage an account of ``target_state``
+    holding ``roles`` (None when it may): a member state's administrator manages its own
+    state's accounts only, and never grants an administrator's or the secretariat's role;
+    the secretariat's administrators manage every account.
+
+    >>> management_refusal("MLI", "BFA", ["analyst"])
+    'state: an administrator of MLI manages accounts of MLI only, got BFA'
+    >>> management_refusal("SEC", "BFA", ["admin"]) is None
+    True
+    """
+    if admin_state == SECRETARIAT:
+        return None
+    if target_state != admin_state:
+        return (f"state: an administrator of {admin_state} manages accounts of "
+                f"{admin_state} only, got {target_state}")
+    reserved = sorted(set(roles) & set(SECRETARIAT_ROLES))
+    if reserved:
+        return (f"roles: only the secretariat's administrators grant {', '.join(reserved)}, "
+                f"got {', '.join(sorted(roles))}")
+    return None

@@ -10,8 +10,13 @@ from sqlalchemy.orm import Session
 from liptako.audit import service as audit
 from liptako.auth.models import User
 from liptako.auth.passwords import hash_password, verify_password
-from liptako.auth.rules import check_password, check_roles, check_state
-from liptako.core.errors import Conflict, RuleViolation
+from liptako.auth.rules import (
+    check_password,
+    check_roles,
+    check_state,
+    management_refusal,
+)
+from liptako.core.errors import Conflict, PermissionDenied, RuleViolation
 
 
 def create_user(
@@ -25,12 +30,25 @@ def create_user(
     now: dt.datetime,
     full_name: str | None = None,
 ) -> User:
-    """Create a user bound to one state (or SEC) with its roles."""
+    """Create a user bound to one state (or SEC) with its roles.
+
+    ``actor`` is the administrator (the system, from the CLI on the server, may create any
+    account): one that may not manage such an account is refused, and the refusal is
+    recorded (the caller commits it before answering).
+    """
     try:
         state_code, role_list = check_state(state), check_roles(roles)
         check_password(password)
     except ValueError as exc:
         raise RuleViolation(str(exc)) from exc
+    refusal = None if actor.state is None else management_refusal(actor.state, state_code,
+                                                                  role_list)
+    if refusal is not None:
+        audit.record(session, actor=actor, action="user.create.refused", target_type="user",
+                     target_id=None, now=now,
+                     detail={"username": username, "state": state_code, "roles": role_list,
+                             "reason": refusal})
+        raise PermissionDenied(refusal)
     if not username or len(username) > 64:
         raise RuleViolation(f"username: expected 1 to 64 characters, got {username!r}")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -61,8 +79,12 @@ def count_admins(session: Session) -> int:
     return sum(1 for u in users if "admin" in u.roles)
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.username)))
+def list_users(session: Session, *, state: str | None = None) -> list[User]:
+    """Every user, or those of one state."""
+    stmt = select(User).order_by(User.username)
+    if state is not None:
+        stmt = stmt.where(User.state == state)
+    return list(session.scalars(stmt))
 
 
 def count_users(session: Session) -> int:

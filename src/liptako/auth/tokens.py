@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
 from liptako.auth.models import ApiToken, User
-from liptako.core.errors import NotFound, Unauthenticated
+from liptako.auth.rules import management_refusal
+from liptako.core.errors import NotFound, PermissionDenied, Unauthenticated
 
 ALGORITHM = "HS256"
 API_TOKEN_PREFIX = "lpt_"  # noqa: S105 - a prefix, not a secret
@@ -75,9 +76,18 @@ def user_for_api_token(session: Session, clear: str, *, now: dt.datetime) -> Use
 
 def revoke_api_token(session: Session, *, token_id: int, owner: User, actor: audit.Actor,
                      now: dt.datetime) -> ApiToken:
+    """Revoke a token: the caller's own, or as an administrator one of an account it manages
+    (another's is refused, and the refusal recorded: the caller commits it)."""
     token = session.get(ApiToken, token_id)
     if token is None or (token.user_id != owner.id and "admin" not in owner.roles):
         raise NotFound(f"api token {token_id}: not found")
+    holder = session.get(User, token.user_id) if token.user_id != owner.id else owner
+    refusal = None if holder is None else management_refusal(owner.state, holder.state, [])
+    if refusal is not None:
+        audit.record(session, actor=actor, action="api_token.revoke.refused",
+                     target_type="api_token", target_id=token.id, now=now,
+                     detail={"reason": refusal})
+        raise PermissionDenied(refusal)
     if token.revoked_at is None:
         token.revoked_at = now
         audit.record(session, actor=actor, action="api_token.revoke", target_type="api_token",

@@ -12,9 +12,9 @@ from liptako.auth import login as login_service
 from liptako.auth import service as users
 from liptako.auth import tokens
 from liptako.auth.models import ApiToken
-from liptako.auth.rules import ROLES
+from liptako.auth.rules import ROLES, SECRETARIAT
 from liptako.core.clock import utcnow
-from liptako.core.errors import DomainError
+from liptako.core.errors import DomainError, PermissionDenied
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, client_address, require_roles
 
@@ -101,9 +101,14 @@ def list_api_tokens(principal: CurrentPrincipal, session: SessionDep) -> list[Ap
 
 @router.delete("/api-tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_api_token(token_id: int, principal: CurrentPrincipal, session: SessionDep) -> None:
-    """Revoke one of the caller's machine tokens."""
-    tokens.revoke_api_token(session, token_id=token_id, owner=principal.user,
-                            actor=principal.actor, now=utcnow())
+    """Revoke one of the caller's machine tokens (an administrator: of an account it
+    manages)."""
+    try:
+        tokens.revoke_api_token(session, token_id=token_id, owner=principal.user,
+                                actor=principal.actor, now=utcnow())
+    except PermissionDenied:
+        session.commit()  # the refusal and its audit entry outlive the answer
+        raise
 
 
 class UserIn(BaseModel):
@@ -116,15 +121,21 @@ class UserIn(BaseModel):
 
 
 @users_router.get("", response_model=list[Me])
-def list_users(_admin: AdminDep, session: SessionDep) -> list[Me]:
-    """All users (administrators only)."""
-    return [Me.model_validate(u) for u in users.list_users(session)]
+def list_users(admin: AdminDep, session: SessionDep) -> list[Me]:
+    """The users an administrator manages: a member state's, or all for the secretariat's."""
+    state = None if admin.user.state == SECRETARIAT else admin.user.state
+    return [Me.model_validate(u) for u in users.list_users(session, state=state)]
 
 
 @users_router.post("", response_model=Me, status_code=status.HTTP_201_CREATED)
 def create_user(body: UserIn, admin: AdminDep, session: SessionDep) -> Me:
-    """Create a user (administrators only)."""
-    user = users.create_user(session, username=body.username, password=body.password,
-                             state=body.state, roles=body.roles, actor=admin.actor,
-                             now=utcnow(), full_name=body.full_name)
+    """Create a user: a member state's administrator in its own state, without the roles
+    the secretariat's administrators keep (admin, secretariat)."""
+    try:
+        user = users.create_user(session, username=body.username, password=body.password,
+                                 state=body.state, roles=body.roles, actor=admin.actor,
+                                 now=utcnow(), full_name=body.full_name)
+    except PermissionDenied:
+        session.commit()  # the refusal and its audit entry outlive the answer
+        raise
     return Me.model_validate(user)
