@@ -36,15 +36,21 @@ def issue_access_token(user: User, *, secret: str, minutes: int, now: dt.datetim
 
 
 def read_access_token(token: str, *, secret: str, now: dt.datetime) -> AccessClaims:
+    """The claims of a token this system signed; 401 for any other, an expired one, or one
+    whose ``sub`` or ``exp`` is missing or malformed (a signing key shared elsewhere must not
+    turn a bad claim into a server error)."""
     try:
         payload = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE,
-                             options={"verify_exp": False})
-    except jwt.PyJWTError as exc:
+                             options={"verify_exp": False, "require": ["sub", "exp"]})
+        user_id, expires_at = int(payload["sub"]), int(payload["exp"])
+        expires = dt.datetime.fromtimestamp(expires_at, dt.UTC)
+    except (jwt.PyJWTError, TypeError, ValueError, OverflowError, OSError) as exc:
         raise Unauthenticated("token: expected a valid bearer token") from exc
-    expires = dt.datetime.fromtimestamp(int(payload["exp"]), dt.UTC)
     if expires <= now:
         raise Unauthenticated("token: expired, log in again")
-    return AccessClaims(user_id=int(payload["sub"]), expires_at=expires)
+    if not 1 <= user_id <= 2_147_483_647:
+        raise Unauthenticated("token: expected a valid bearer token")
+    return AccessClaims(user_id=user_id, expires_at=expires)
 
 
 def _hash(token: str) -> str:
