@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -61,3 +61,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 # client told 201 finds its record, and a failed commit is an error response, not a success
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+# a stored record's number in a path: beyond the database's integer range it names nothing
+# (422), rather than reaching the database as a value it refuses
+MAX_ID = 2_147_483_647
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RecordIdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -15,7 +15,7 @@ from liptako.auth.models import ApiToken
 from liptako.auth.rules import ROLES, SECRETARIAT
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError, PermissionDenied
-from liptako.web.deps import SessionDep, SettingsDep
+from liptako.web.deps import RecordId, SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, client_address, require_roles
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -100,7 +100,7 @@ def list_api_tokens(principal: CurrentPrincipal, session: SessionDep) -> list[Ap
 
 
 @router.delete("/api-tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_api_token(token_id: int, principal: CurrentPrincipal, session: SessionDep) -> None:
+def revoke_api_token(token_id: RecordId, principal: CurrentPrincipal, session: SessionDep) -> None:
     """Revoke one of the caller's machine tokens (an administrator: of an account it
     manages)."""
     try:

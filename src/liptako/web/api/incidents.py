@@ -16,7 +16,7 @@ from liptako.incidents import service as incidents
 from liptako.incidents.schemas import IncidentFilter, IncidentIn, IncidentOut
 from liptako.obligations import recording
 from liptako.obligations.queries import incident_out
-from liptako.web.deps import SessionDep, SettingsDep
+from liptako.web.deps import RecordId, SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
 
 router = APIRouter(tags=["incidents"])
@@ -101,7 +101,7 @@ def create_incident(body: IncidentIn, principal: ReporterDep, session: SessionDe
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentOut)
-def get_incident(incident_id: int, principal: CurrentPrincipal,
+def get_incident(incident_id: RecordId, principal: CurrentPrincipal,
                  session: SessionDep) -> IncidentOut:
     """One incident with its actors, earlier versions and charter determinations."""
     incident = incidents.read_incident(session, principal.viewer, incident_id,
@@ -110,7 +110,7 @@ def get_incident(incident_id: int, principal: CurrentPrincipal,
 
 
 @router.get("/incidents/{incident_id}/versions/{version}")
-def get_version(incident_id: int, version: int, principal: CurrentPrincipal,
+def get_version(incident_id: RecordId, version: RecordId, principal: CurrentPrincipal,
                 session: SessionDep) -> dict[str, Any]:
     """An earlier version of an incident, exactly as it was stored before it was superseded."""
     incidents.read_incident(session, principal.viewer, incident_id, actor=principal.actor,

@@ -13,7 +13,7 @@ from liptako.incidents import service as incidents
 from liptako.obligations import queries
 from liptako.obligations import service as obligations
 from liptako.obligations.schemas import DutyOut
-from liptako.web.deps import SessionDep, SettingsDep
+from liptako.web.deps import RecordId, RecordIdFilter, SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
 
 router = APIRouter(tags=["obligations"])
@@ -55,7 +55,7 @@ class CaseOut(BaseModel):
 
 @router.post("/incidents/{incident_id}/classifications", response_model=ClassificationOut,
              status_code=status.HTTP_201_CREATED)
-def classify(incident_id: int, body: ClassificationIn, principal: Classifier,
+def classify(incident_id: RecordId, body: ClassificationIn, principal: Classifier,
              session: SessionDep, settings: SettingsDep) -> ClassificationOut:
     """Record an interpretive decision (who, when, evidence, rationale); re-evaluates."""
     incident = incidents.read_incident(session, principal.viewer, incident_id,
@@ -68,7 +68,7 @@ def classify(incident_id: int, body: ClassificationIn, principal: Classifier,
 
 
 @router.get("/incidents/{incident_id}/classifications", response_model=list[ClassificationOut])
-def classifications(incident_id: int, principal: CurrentPrincipal,
+def classifications(incident_id: RecordId, principal: CurrentPrincipal,
                     session: SessionDep) -> list[ClassificationOut]:
     """The decisions recorded on an incident, oldest first."""
     incidents.read_incident(session, principal.viewer, incident_id, actor=principal.actor,
@@ -79,7 +79,7 @@ def classifications(incident_id: int, principal: CurrentPrincipal,
 
 @router.get("/duties", response_model=list[DutyOut])
 def duties(principal: CurrentPrincipal, session: SessionDep,
-           incident_id: int | None = None,
+           incident_id: RecordIdFilter = None,
            status_: Annotated[str | None, Query(alias="status",
                                                 pattern="^(open|discharged|lapsed)$")] = None,
            state: Annotated[str | None, Query(pattern="^(BFA|MLI|NER)$")] = None,
@@ -91,7 +91,7 @@ def duties(principal: CurrentPrincipal, session: SessionDep,
 
 @router.get("/compliance-cases", response_model=list[CaseOut])
 def compliance_cases(principal: CurrentPrincipal, session: SessionDep,
-                     incident_id: int | None = None) -> list[CaseOut]:
+                     incident_id: RecordIdFilter = None) -> list[CaseOut]:
     """Art. 8 cases: the secretariat and the parties concerned only."""
     return [CaseOut.model_validate(c) for c in queries.visible_cases(
         session, principal.viewer, incident_id=incident_id)]

@@ -22,7 +22,7 @@ from liptako.incidents.schemas import IncidentIn
 from liptako.obligations import queries as obligation_queries
 from liptako.obligations import recording
 from liptako.obligations import service as obligations
-from liptako.web.deps import SessionDep
+from liptako.web.deps import RecordId, SessionDep
 from liptako.web.pages.common import Page, PageDep, event_type_names
 from liptako.web.security import Principal
 
@@ -117,7 +117,7 @@ CLASSIFIERS = ("analyst", "secretariat")
 
 
 @router.get("/incidents/{incident_id}")
-def incident_page(incident_id: int, page: PageDep, session: SessionDep) -> Response:
+def incident_page(incident_id: RecordId, page: PageDep, session: SessionDep) -> Response:
     principal = page.require()
     return _incident(page, session, _read(session, principal, incident_id))
 
@@ -157,7 +157,7 @@ def _linked_requests(session: Session, viewer: Viewer, incident_id: int) -> list
 
 
 @router.post("/incidents/{incident_id}/classify")
-async def classify(incident_id: int, page: PageDep, request: Request,
+async def classify(incident_id: RecordId, page: PageDep, request: Request,
                    session: SessionDep) -> Response:
     principal = page.require(*CLASSIFIERS)
     incident = _read(session, principal, incident_id)
