@@ -19,7 +19,7 @@ from liptako.core.errors import RuleViolation
 from liptako.incidents import queries
 from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
 from liptako.incidents.place import Placement
-from liptako.incidents.schemas import ActorRef, EventRecord, IncidentIn, Marking
+from liptako.incidents.schemas import ActorRef, EventRecord, IncidentFilter, IncidentIn, Marking
 
 SENSITIVE = ("AMBER+STRICT", "RED")
 """Markings whose every read is audited."""
@@ -121,3 +121,15 @@ def read_incident(session: Session, viewer: Viewer, incident_id: int, *, actor: 
         audit.record(session, actor=actor, action="incident.read", target_type="incident",
                      target_id=incident.id, now=now)
     return incident
+
+
+def read_page(session: Session, viewer: Viewer, flt: IncidentFilter, *, limit: int,
+              cursor: str | None, actor: audit.Actor, now: dt.datetime) -> dict[str, Any]:
+    """One page of the map's list (see queries.feature_collection); a page that shows
+    restricted incidents leaves one audit entry naming them."""
+    page = queries.feature_collection(session, viewer, flt, limit=limit, cursor=cursor)
+    shown = [f["id"] for f in page["features"] if f["properties"]["tlp"] in SENSITIVE]
+    if shown:
+        audit.record(session, actor=actor, action="incident.list", target_type="incident",
+                     target_id=None, now=now, detail={"incident_ids": shown})
+    return page

@@ -86,8 +86,9 @@ def list_incidents(
                                         "page")] = None,
 ) -> GeoJSONResponse:
     """The incidents the caller may see, newest first, as GeoJSON features."""
-    return GeoJSONResponse(queries.feature_collection(session, principal.viewer, flt,
-                                                      limit=limit, cursor=cursor))
+    return GeoJSONResponse(incidents.read_page(session, principal.viewer, flt, limit=limit,
+                                               cursor=cursor, actor=principal.actor,
+                                               now=utcnow()))
 
 
 @router.post("/incidents", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
