@@ -101,6 +101,47 @@ def _seal_staged(session: Session, _context: object, _instances: object) -> None
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """The chain's head at a moment: kept outside the database (a log, a partner, a signed
+    file), it lets a later check tell that the chain still reaches it."""
+
+    seq: int
+    hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "hash": self.hash}
+
+    @classmethod
+    def parse(cls, data: Any) -> Anchor:
+        """An anchor from its JSON form; ValueError naming what is wrong."""
+        if not isinstance(data, dict) or not isinstance(data.get("seq"), int) \
+                or not isinstance(data.get("hash"), str) or len(data["hash"]) != 64:
+            raise ValueError('anchor: expected {"seq": <entry number>, "hash": <64 hex '
+                             f"characters>}}, got {data!r}")
+        return cls(data["seq"], data["hash"])
+
+
+def anchor(session: Session) -> Anchor:
+    """The chain's head now."""
+    head = session.get(AuditHead, 1)
+    return Anchor(0, GENESIS_HASH) if head is None else Anchor(head.seq, head.hash)
+
+
+def reaches(session: Session, mark: Anchor) -> str | None:
+    """Why the chain no longer reaches ``mark`` (None when it does): the entry it names
+    must still be there, with the same hash."""
+    if mark.seq == 0:
+        return None if mark.hash == GENESIS_HASH else "anchor: entry 0 is the genesis"
+    found = session.get(AuditEntry, mark.seq)
+    if found is None:
+        return (f"the anchored entry {mark.seq} is gone: the chain was cut back "
+                f"(it now ends at {anchor(session).seq})")
+    if found.hash != mark.hash:
+        return f"the anchored entry {mark.seq} has another hash: the chain was rewritten"
+    return None
+
+
+@dataclass(frozen=True)
 class ChainReport:
     """The outcome of walking the chain."""
 

@@ -1,22 +1,49 @@
-"""`liptako audit`: the tamper-evident log."""
+"""`liptako audit`: the tamper-evident log: verify the chain, anchor its head."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
 
-from liptako.audit.service import verify_chain
-from liptako.cli.common import settings_of, unit_of_work
+from liptako.audit.service import Anchor, anchor, reaches, verify_chain
+from liptako.cli.common import fail, settings_of, unit_of_work
 
-app = typer.Typer(help="Audit log: verify the hash chain.", no_args_is_help=True)
+app = typer.Typer(help="Audit log: verify the hash chain, anchor its head.",
+                  no_args_is_help=True)
+ANCHOR_OPTION = typer.Option(None, "--anchor", help="An anchor printed earlier by `liptako "
+                             "audit anchor`: fail unless the chain still reaches it.")
 
 
 @app.command("verify")
-def verify(ctx: typer.Context) -> None:
-    """Walk the chain: exit 0 when intact, 1 naming the first broken entry."""
+def verify(ctx: typer.Context, anchor_file: Path | None = ANCHOR_OPTION) -> None:
+    """Walk the chain: exit 0 when intact (and reaching the anchor), 1 naming what broke."""
+    mark = _read_anchor(anchor_file) if anchor_file else None
     with unit_of_work(settings_of(ctx)) as session:
         report = verify_chain(session)
-    if report.intact:
-        typer.echo(f"audit chain intact: {report.entries} entries")
-        return
-    typer.echo(f"audit chain BROKEN at entry {report.broken_seq}: {report.reason}", err=True)
-    raise typer.Exit(1)
+        cut = reaches(session, mark) if mark else None
+    if not report.intact:
+        typer.echo(f"audit chain BROKEN at entry {report.broken_seq}: {report.reason}",
+                   err=True)
+        raise typer.Exit(1)
+    if cut:
+        typer.echo(f"audit chain BROKEN: {cut}", err=True)
+        raise typer.Exit(1)
+    reached = f", reaching the anchor at entry {mark.seq}" if mark else ""
+    typer.echo(f"audit chain intact: {report.entries} entries{reached}")
+
+
+@app.command("anchor")
+def print_anchor(ctx: typer.Context) -> None:
+    """Print the chain's head (entry number and hash) as JSON, to keep outside the database:
+    `liptako audit verify --anchor FILE` later fails if the chain no longer reaches it."""
+    with unit_of_work(settings_of(ctx)) as session:
+        typer.echo(json.dumps(anchor(session).as_dict()))
+
+
+def _read_anchor(path: Path) -> Anchor:
+    try:
+        return Anchor.parse(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        fail(f"{path}: {exc}")

@@ -11,12 +11,24 @@ and spreads keep-alive clients; the proxy's own logs can replace the access log
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import uvicorn
+import uvicorn.config
 
 APP = "liptako.web.asgi:app_factory"
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the app's own messages (the audit anchors) beside its own."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["liptako"] = {"handlers": ["default"], "level": "INFO",
+                                    "propagate": False}
+    return config
 
 
 def serve(host: str, port: int, *, workers: int, access_log: bool) -> None:
     """Serve until told to stop."""
     uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level="info")
+                access_log=access_log, log_level="info", log_config=_log_config())

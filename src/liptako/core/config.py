@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # server-side prepared statements (PostgreSQL): off by default so that a pooler in
     # transaction mode (PgBouncer) can sit between the app and the database
     db_prepared_statements: bool = False
+    # how often each server process writes the audit chain's head to its log (0: never)
+    audit_anchor_hours: float = Field(default=24.0, ge=0)
 
     @model_validator(mode="after")
     def _secret_is_set_outside_dev(self) -> Settings:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -9,8 +12,11 @@ from importlib.resources import files
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from liptako import __version__
+from liptako.audit import service as audit
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.core.errors import DomainError
@@ -29,6 +35,7 @@ from liptako.web.pages import incidents as incident_pages
 from liptako.web.pages import map as map_page
 
 API_PREFIX = "/api/v1"
+log = logging.getLogger("liptako.audit")
 
 
 def _install_pages(app: FastAPI) -> None:
@@ -50,6 +57,23 @@ def warm_up(settings: Settings) -> None:
         obligation_service.pact_setting(pact_id)
 
 
+async def log_anchors(app: FastAPI, hours: float) -> None:
+    """Write the audit chain's head to the log every ``hours`` (0: never): a record outside
+    the database that `liptako audit verify --anchor` can check the chain against later."""
+    while hours > 0:
+        await asyncio.sleep(hours * 3600)
+        try:
+            mark = await to_thread.run_sync(_anchor, app.state.session_factory)
+            log.info("audit anchor %s", json.dumps(mark.as_dict()))
+        except SQLAlchemyError as exc:  # the database is down: try again next time
+            log.warning("audit anchor: the database did not answer (%s)", exc)
+
+
+def _anchor(factory: sessionmaker[Session]) -> audit.Anchor:
+    with factory() as session:
+        return audit.anchor(session)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the engine is made here, never at import time."""
     engine = make_engine(settings.database_url, echo=settings.sql_echo,
@@ -61,9 +85,11 @@ def create_app(settings: Settings) -> FastAPI:
         # as many threads as the session gate has places (see web.deps)
         to_thread.current_default_thread_limiter().total_tokens = settings.db_connections
         warm_up(settings)
+        anchors = asyncio.create_task(log_anchors(_app, settings.audit_anchor_hours))
         try:
             yield
         finally:
+            anchors.cancel()
             engine.dispose()
 
     app = FastAPI(
