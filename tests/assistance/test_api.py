@@ -193,3 +193,21 @@ def test_reading_a_red_request_is_audited(client: TestClient, auth: Any, session
     listed = _ok(client.get(API, params={"status": "open_for_pledges", "state": "MLI"},
                             headers=auth("ibrahim_bfa_liaison")))
     assert [r["id"] for r in listed] == [made.id]
+
+
+def test_reading_a_red_request_on_its_page_is_audited(client: TestClient, session: Session,
+                                                      cast: Cast) -> None:
+    """The request's page audits a restricted read as the API does (issue 17, point 4)."""
+    from factories.auth import PASSWORD
+    from liptako.web.pages.common import LOGIN_CSRF_COOKIE
+
+    now = _now() - HOUR
+    made = opened(session, cast, [attacked(session, "MLI", now=now)], now=now, tlp="RED")
+    client.get("/login")
+    form = {"username": "moussa_ner_liaison", "password": PASSWORD, "next": "/",
+            "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    assert client.get(f"/assistance/{made.id}").status_code == 200
+    reads = session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "assistance_request.read")).all()
+    assert [(r.actor_name, r.target_id) for r in reads] == [("moussa_ner_liaison", str(made.id))]

@@ -117,9 +117,9 @@ def test_delivery_is_confirmed_by_the_requesting_state(session: Session, cast: C
         pledging.confirm_delivery(session, made.id, bfa.id, delivered_at=NOW + DAY,
                                   caller=mli, now=NOW)
     pledging.confirm_delivery(session, made.id, bfa.id, delivered_quantity=3,
-                              delivered_at=NOW - DAY / 2, caller=mli, now=NOW)
+                              delivered_at=NOW + DAY / 2, caller=mli, now=NOW + DAY)
     assert (bfa.status, bfa.delivered_quantity, bfa.delivered_at) == (
-        "delivered", 3, NOW - DAY / 2)
+        "delivered", 3, NOW + DAY / 2)
     with pytest.raises(Conflict, match=f"pledge {bfa.id} is delivered: expected accepted to "
                                        "confirm its delivery"):
         pledging.confirm_delivery(session, made.id, bfa.id, caller=mli, now=NOW)
@@ -130,9 +130,9 @@ def test_delivered_pledges_discharge_the_deliverers_duties(session: Session,
     made, (bfa, ner) = delivering(session, cast, [attacked(session, "MLI")])
     mli = caller(made_by(cast, "MLI"))
     duties = {d.owed_by: d for d in made.duties}
-    pledging.confirm_delivery(session, made.id, bfa.id, delivered_at=NOW - DAY, caller=mli,
-                              now=NOW)
-    assert (duties["BFA"].status, duties["BFA"].closed_at) == ("discharged", NOW - DAY)
+    pledging.confirm_delivery(session, made.id, bfa.id, delivered_at=NOW + DAY / 2, caller=mli,
+                              now=NOW + DAY / 2)
+    assert (duties["BFA"].status, duties["BFA"].closed_at) == ("discharged", NOW + DAY / 2)
     assert f"pledges {bfa.id} delivered on assistance request {made.id}" in (
         duties["BFA"].note or "")
     assert duties["NER"].status == "open" and duties["NER"].closed_at is None
@@ -178,3 +178,36 @@ def test_services_check_what_the_pages_send(session: Session, cast: Cast) -> Non
     with pytest.raises(RuleViolation, match="reason: expected at least 3 characters, got 2"):
         assistance.withdraw(session, other.id, reason="no", caller=caller(made_by(cast, "MLI")),
                             now=NOW)
+
+
+def test_a_delivery_is_dated_between_its_pledge_and_now(session: Session, cast: Cast) -> None:
+    made, (bfa, _) = delivering(session, cast, [attacked(session, "MLI")])
+    mli = caller(made_by(cast, "MLI"))
+    with pytest.raises(RuleViolation, match=r"delivered_at: expected a time not before the "
+                                            r"pledge \(2026-11-27T08:00:00\+00:00\), got "
+                                            r"2026-11-26T08:00:00\+00:00"):
+        pledging.confirm_delivery(session, made.id, bfa.id, delivered_at=NOW - DAY,
+                                  caller=mli, now=NOW + DAY)
+    assert (bfa.status, bfa.delivered_at) == ("accepted", None)
+    pledging.confirm_delivery(session, made.id, bfa.id, delivered_at=bfa.pledged_at,
+                              caller=mli, now=NOW + DAY)
+    assert (bfa.status, bfa.delivered_at) == ("delivered", NOW)
+
+
+def test_delivering_more_than_pledged_needs_the_over_delivery_flag(session: Session,
+                                                                   cast: Cast) -> None:
+    made, (bfa, ner) = delivering(session, cast, [attacked(session, "MLI")])
+    mli = caller(made_by(cast, "MLI"))
+    with pytest.raises(RuleViolation, match="delivered_quantity: expected at most the pledged 4 "
+                                            "unless over_delivery is set, got 5"):
+        pledging.confirm_delivery(session, made.id, bfa.id, delivered_quantity=5, caller=mli,
+                                  now=NOW)
+    assert bfa.status == "accepted"
+    pledging.confirm_delivery(session, made.id, bfa.id, delivered_quantity=5,
+                              over_delivery=True, caller=mli, now=NOW)
+    pledging.confirm_delivery(session, made.id, ner.id, delivered_quantity=1,
+                              over_delivery=True, caller=mli, now=NOW)
+    assert (bfa.delivered_quantity, ner.delivered_quantity) == (5, 1)
+    details = [e.detail for e in queries.timeline(session, made)
+               if e.action == "confirm_delivery"]
+    assert [(d or {}).get("over_delivery") for d in details] == [True, False]

@@ -23,20 +23,24 @@ from liptako.assistance import edxl, pledging
 from liptako.assistance.edxl.messages import ITEM_PREFIX
 from liptako.assistance.edxl.read import DEFAULT_UNIT
 from liptako.assistance.models import AssistanceRequest, Decline, Pledge
-from liptako.assistance.queries import visible_requests_clause
+from liptako.assistance.queries import hidden_incidents, visible_requests_clause
 from liptako.assistance.schemas import PledgeIn, RequestIn
 from liptako.assistance.service import Caller, file_request
+from liptako.auth.releasability import Viewer
 from liptako.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 
 SOURCE = "edxl-rm"
 
 
-def request_message(request: AssistanceRequest, *, now: dt.datetime) -> edxl.RequestMessage:
+def request_message(request: AssistanceRequest, *, now: dt.datetime,
+                    viewer: Viewer | None = None) -> edxl.RequestMessage:
+    """The request as a message; for a ``viewer``, naming only the incidents it may see."""
+    hidden = hidden_incidents(request, viewer) if viewer is not None else set()
     return edxl.RequestMessage(
         message_id=request.message_id, sent_at=now, requester=request.requesting_state,
         pact_id=request.pact_id, article=request.article, title=request.title,
         situation=request.situation, deadline_at=request.deadline_at, tlp=request.tlp,
-        incident_ids=tuple(i.id for i in request.incidents),
+        incident_ids=tuple(i.id for i in request.incidents if i.id not in hidden),
         items=tuple(edxl.Item(
             element_id=f"{ITEM_PREFIX}{i.position}", kind=i.kind, description=i.description,
             quantity=i.quantity, unit=i.unit, place=i.place, lat=i.lat, lon=i.lon,
@@ -51,9 +55,10 @@ def _checked(xml: bytes) -> bytes:
     return xml
 
 
-def export_request(request: AssistanceRequest, *, now: dt.datetime) -> bytes:
-    """The request as a RequestResource."""
-    return _checked(edxl.request_resource(request_message(request, now=now)))
+def export_request(request: AssistanceRequest, *, now: dt.datetime,
+                   viewer: Viewer | None = None) -> bytes:
+    """The request as a RequestResource (for a ``viewer``: see :func:`request_message`)."""
+    return _checked(edxl.request_resource(request_message(request, now=now, viewer=viewer)))
 
 
 def pledge_message(request: AssistanceRequest, pledge: Pledge, *,

@@ -143,25 +143,42 @@ def withdraw_pledge(session: Session, request_id: int, pledge_id: int, *, reason
     return found
 
 
+def _delivery_problem(pledge: Pledge, quantity: float | None, when: dt.datetime,
+                      over_delivery: bool, now: dt.datetime) -> str | None:
+    """Why a confirmed delivery is implausible, or None: not before the pledge, not after
+    now, and not more than pledged unless the requester says so explicitly."""
+    if quantity is not None and quantity <= 0:
+        return f"delivered_quantity: expected more than 0, got {quantity:g}"
+    if quantity is not None and quantity > pledge.quantity and not over_delivery:
+        return (f"delivered_quantity: expected at most the pledged {pledge.quantity:g} unless "
+                f"over_delivery is set, got {quantity:g}")
+    if when > now:
+        return (f"delivered_at: expected a time not after now ({now.isoformat()}), "
+                f"got {when.isoformat()}")
+    if when < pledge.pledged_at:
+        return (f"delivered_at: expected a time not before the pledge "
+                f"({pledge.pledged_at.isoformat()}), got {when.isoformat()}")
+    return None
+
+
 def confirm_delivery(session: Session, request_id: int, pledge_id: int, *,
                      delivered_quantity: float | None = None,
-                     delivered_at: dt.datetime | None = None, caller: Caller,
-                     now: dt.datetime) -> Pledge:
+                     delivered_at: dt.datetime | None = None, over_delivery: bool = False,
+                     caller: Caller, now: dt.datetime) -> Pledge:
     """The requesting state confirms what arrived; the deliverer's duties may be discharged."""
     request, found = _pledge_step(session, request_id, pledge_id, "confirm_delivery", caller,
                                   now)
     _expect(found, ("accepted",), "confirm its delivery")
     when = delivered_at or now
-    if delivered_quantity is not None and delivered_quantity <= 0:
-        raise RuleViolation(f"delivered_quantity: expected more than 0, got {delivered_quantity}")
-    if when > now:
-        raise RuleViolation(f"delivered_at: expected a time not after now ({now.isoformat()}), "
-                            f"got {when.isoformat()}")
+    problem = _delivery_problem(found, delivered_quantity, when, over_delivery, now)
+    if problem:
+        raise RuleViolation(problem)
     found.status, found.delivered_at = "delivered", when
     found.delivered_quantity = delivered_quantity or found.quantity
     record_step(session, request, "confirm_delivery", caller.actor, now, {
         "pledge_id": found.id, "state": found.state, "delivered_at": when.isoformat(),
-        "delivered_quantity": found.delivered_quantity, "pledged_quantity": found.quantity})
+        "delivered_quantity": found.delivered_quantity, "pledged_quantity": found.quantity,
+        "over_delivery": found.delivered_quantity > found.quantity})
     discharge_duties(session, request, found.state, caller.actor, now)
     return found
 

@@ -1,10 +1,14 @@
 """Read side of the assistance workflow: every reader goes through the releasability predicate.
 
 A draft is seen only by its requesting state; a submitted request by whoever its marking
-(TLP + audience of every party and the secretariat) lets see it.
+(TLP + audience of every party and the secretariat) lets see it. The incidents a request
+invokes keep their own markings: a reader who may see the request but not one of its
+incidents gets neither that incident's id nor its duties, only how many were left out.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,8 +23,9 @@ from liptako.assistance.schemas import (
     RequestOut,
     RequestSummary,
 )
-from liptako.auth.releasability import Viewer, audience_list, visible_clause
+from liptako.auth.releasability import Viewer, audience_list, may_see, visible_clause
 from liptako.core.errors import NotFound
+from liptako.incidents.models import Incident
 
 MAX_PAGE = 500
 
@@ -70,17 +75,31 @@ def waiting_for(request: AssistanceRequest, parties: tuple[str, ...]) -> list[st
     return list(rules.silent_parties(parties, request.requesting_state, answered))
 
 
-def request_out(request: AssistanceRequest, parties: tuple[str, ...]) -> RequestOut:
-    """The full record as the API returns it."""
+def sees_incident(viewer: Viewer, incident: Incident) -> bool:
+    return may_see(viewer, incident.tlp, incident.originator, incident.audience)
+
+
+def hidden_incidents(request: AssistanceRequest, viewer: Viewer) -> set[int]:
+    """Ids of the request's incidents the viewer may not see (never to be shown to it)."""
+    return {i.id for i in request.incidents if not sees_incident(viewer, i)}
+
+
+def request_out(request: AssistanceRequest, parties: tuple[str, ...],
+                viewer: Viewer) -> RequestOut:
+    """The full record as the API returns it to ``viewer``."""
     data = RequestSummary.model_validate(request).model_dump()
+    hidden = hidden_incidents(request, viewer)
+    duties = [d for d in request.duties if d.incident_id not in hidden]
     return RequestOut.model_validate({
         **data, "situation": request.situation, "source": request.source,
         "originator": request.originator, "audience": audience_list(request.audience),
         "submitted_at": request.submitted_at, "convened_at": request.convened_at,
         "convened_by": request.convened_by, "vote_deadline_at": request.vote_deadline_at,
         "closed_at": request.closed_at, "withdraw_reason": request.withdraw_reason,
-        "incident_ids": [i.id for i in request.incidents],
-        "duties": [DutyRef.model_validate(d) for d in request.duties],
+        "incident_ids": [i.id for i in request.incidents if i.id not in hidden],
+        "hidden_incidents": len(hidden),
+        "duties": [DutyRef.model_validate(d) for d in duties],
+        "hidden_duties": len(request.duties) - len(duties),
         "items": request.items, "pledges": request.pledges, "declines": request.declines,
         "votes": request.votes, "decision": request.decision,
         "reminders": request.reminders, "waiting_for": waiting_for(request, parties)})
@@ -116,8 +135,40 @@ def coverage_of(request: AssistanceRequest, parties: tuple[str, ...]) -> Coverag
         declined=sorted(d.state for d in request.declines))
 
 
-def timeline(session: Session, request: AssistanceRequest) -> list[EventOut]:
-    """Every step of the request, oldest first, with who and when."""
+# timeline details that name incidents or duty records (see service.file_request, submit and
+# pledging.discharge_duties)
+INCIDENT_KEYS = ("incidents",)
+DUTY_KEYS = ("duties", "duties_linked")
+
+
+def _scrubbed(detail: dict[str, Any] | None, incidents: set[int],
+              duties: set[int]) -> dict[str, Any] | None:
+    if not detail:
+        return detail
+    out = dict(detail)
+    for keys, hidden in ((INCIDENT_KEYS, incidents), (DUTY_KEYS, duties)):
+        for key in keys:
+            ids = out.get(key)
+            if isinstance(ids, list) and hidden.intersection(ids):
+                out[key] = [i for i in ids if i not in hidden]
+                out[f"{key}_hidden"] = len(ids) - len(out[key])
+    return out
+
+
+def timeline(session: Session, request: AssistanceRequest,
+             viewer: Viewer | None = None) -> list[EventOut]:
+    """Every step of the request, oldest first, with who and when. For a ``viewer``, the ids
+    of incidents it may not see, and of their duties, are left out of the details (counted);
+    without one, the record is whole (the system's own view)."""
     rows = session.scalars(select(TimelineEvent).where(TimelineEvent.request_id == request.id)
                            .order_by(TimelineEvent.at, TimelineEvent.id))
-    return [EventOut.model_validate(e) for e in rows]
+    events = [EventOut.model_validate(e) for e in rows]
+    if viewer is None:
+        return events
+    incidents = hidden_incidents(request, viewer)
+    if not incidents:
+        return events
+    duties = {d.id for d in request.duties if d.incident_id in incidents}
+    for event in events:
+        event.detail = _scrubbed(event.detail, incidents, duties)
+    return events

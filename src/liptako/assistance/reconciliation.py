@@ -3,7 +3,8 @@ delivered, and when. One row per (incident, state) that owed a duty, pledged or 
 
 A pledge answers a request, and a request may cover several incidents: a pledge is shown on
 the row of every incident its request covers. Visibility: duties of incidents the viewer may
-see, pledges and declines of requests the viewer may see.
+see, pledges and declines of requests the viewer may see, on the rows of the request's
+incidents the viewer may see; the others are only counted (``hidden_incidents``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liptako.assistance import rules
 from liptako.assistance.models import AssistanceRequest, Decline, Pledge
-from liptako.assistance.queries import visible_requests_clause
+from liptako.assistance.queries import sees_incident, visible_requests_clause
 from liptako.assistance.schemas import (
     PledgeTrace,
     ReconciliationOut,
@@ -52,8 +53,13 @@ def _add_duty(rows: dict[Key, ReconciliationRow], duty: Duty) -> None:
     row.discharged_at = duty.closed_at if duty.status == "discharged" else None
 
 
-def _add_request(rows: dict[Key, ReconciliationRow], request: AssistanceRequest) -> None:
+def _add_request(rows: dict[Key, ReconciliationRow], hidden: set[Key],
+                 request: AssistanceRequest, viewer: Viewer) -> None:
     for incident in request.incidents:
+        if not sees_incident(viewer, incident):
+            answered = [p.state for p in request.pledges] + [d.state for d in request.declines]
+            hidden.update((incident.id, state) for state in answered)
+            continue
         for p in request.pledges:
             row = rows.setdefault((incident.id, p.state), _blank(incident.id, p.state))
             row.pledges.append(_trace(p))
@@ -103,6 +109,7 @@ def reconciliation(session: Session, viewer: Viewer, *, state: str | None = None
                    incident_id: int | None = None) -> ReconciliationOut:
     """Owed, pledged and delivered per (incident, state), with totals per state and incident."""
     rows: dict[Key, ReconciliationRow] = {}
+    hidden: set[Key] = set()
     for duty in visible_duties(session, viewer, incident_id=incident_id):
         _add_duty(rows, duty)
     requests = session.scalars(
@@ -113,7 +120,7 @@ def reconciliation(session: Session, viewer: Viewer, *, state: str | None = None
                  selectinload(AssistanceRequest.declines))
         .order_by(AssistanceRequest.id))
     for request in requests:
-        _add_request(rows, request)
+        _add_request(rows, hidden, request, viewer)
     kept = [r for key, r in sorted(rows.items())
             if (state is None or key[1] == state)
             and (incident_id is None or key[0] == incident_id)]
@@ -123,6 +130,9 @@ def reconciliation(session: Session, viewer: Viewer, *, state: str | None = None
         _summarise(row)
         by_state[row.state].append(row)
         by_incident[row.incident_id].append(row)
+    # under a filter on one incident, say nothing of others (nor whether that one is linked)
+    unseen = {i for i, s in hidden if incident_id is None and state in (None, s)}
     return ReconciliationOut(
-        rows=kept, by_state={k: _totals(v) for k, v in sorted(by_state.items())},
+        rows=kept, hidden_incidents=len(unseen),
+        by_state={k: _totals(v) for k, v in sorted(by_state.items())},
         by_incident={k: _totals(v) for k, v in sorted(by_incident.items())})

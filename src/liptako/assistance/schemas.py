@@ -98,10 +98,16 @@ class VoteIn(Strict):
 
 
 class DeliveryIn(Strict):
-    """The requesting state confirms what arrived; defaults: the full quantity, now."""
+    """The requesting state confirms what arrived; defaults: the full quantity, now.
+
+    A delivery is dated between its pledge and now; more than was pledged needs
+    ``over_delivery`` set, so that a typing slip cannot inflate what a state delivered.
+    """
 
     delivered_quantity: float | None = Field(default=None, gt=0, le=1e9)
     delivered_at: AwareDatetime | None = None
+    over_delivery: bool = Field(default=False,
+                                description="confirm a delivered quantity above the pledge")
 
 
 class Out(BaseModel):
@@ -205,8 +211,12 @@ class RequestOut(RequestSummary):
     vote_deadline_at: dt.datetime | None
     closed_at: dt.datetime | None
     withdraw_reason: str | None
-    incident_ids: list[int]
-    duties: list[DutyRef]
+    incident_ids: list[int] = Field(description="the incidents invoked that you may see")
+    hidden_incidents: int = Field(default=0, description="incidents invoked that you may not "
+                                  "see: neither their ids nor their duties are shown")
+    duties: list[DutyRef] = Field(description="linked duties on incidents you may see")
+    hidden_duties: int = Field(default=0,
+                               description="linked duties on incidents you may not see")
     items: list[LineItemOut]
     pledges: list[PledgeOut]
     declines: list[DeclineOut]
@@ -302,5 +312,7 @@ class ReconciliationTotals(BaseModel):
 
 class ReconciliationOut(BaseModel):
     rows: list[ReconciliationRow]
+    hidden_incidents: int = Field(default=0, description="incidents you may not see that the "
+                                  "shown requests invoke; their rows are left out")
     by_state: dict[str, ReconciliationTotals]
     by_incident: dict[int, ReconciliationTotals]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from liptako.assistance import rules
 from liptako.assistance.models import AssistanceRequest, LineItem, TimelineEvent
 from liptako.assistance.presidency import presidency_on
-from liptako.assistance.queries import visible_requests_clause
+from liptako.assistance.queries import get_request, visible_requests_clause
 from liptako.assistance.schemas import RequestIn
 from liptako.audit import service as audit
 from liptako.auth.releasability import Viewer, audience_text, visible_clause
@@ -68,6 +68,20 @@ def load_pact(pact_id: str) -> Pact:
         return pact_setting(pact_id).pact
     except InvalidPact as exc:
         raise RuleViolation(f"pact_id: {exc}") from None
+
+
+SENSITIVE = ("AMBER+STRICT", "RED")
+"""Markings whose every read is audited."""
+
+
+def read_request(session: Session, viewer: Viewer, request_id: int, *, actor: audit.Actor,
+                 now: dt.datetime) -> AssistanceRequest:
+    """A request the viewer may see (else NotFound); reading a restricted one is audited."""
+    request = get_request(session, viewer, request_id)
+    if request.tlp in SENSITIVE:
+        audit.record(session, actor=actor, action="assistance_request.read",
+                     target_type=TARGET, target_id=request.id, now=now)
+    return request
 
 
 def load_request(session: Session, request_id: int, caller: Caller, *,

@@ -39,10 +39,9 @@ from liptako.assistance.schemas import (
     VoteOut,
     WithdrawIn,
 )
-from liptako.audit import service as audit
 from liptako.core.clock import utcnow
 from liptako.core.errors import NotFound, RuleViolation
-from liptako.web.deps import SessionDep
+from liptako.web.deps import RecordId, RecordIdFilter, SessionDep
 from liptako.web.security import CurrentPrincipal, Principal, caller, require_roles
 
 router = APIRouter(tags=["assistance"])
@@ -52,7 +51,6 @@ Liaison = Annotated[Principal, Depends(require_roles("liaison"))]
 LiaisonOrSec = Annotated[Principal, Depends(require_roles("liaison", "secretariat"))]
 Secretariat = Annotated[Principal, Depends(require_roles("secretariat"))]
 Operator = Annotated[Principal, Depends(require_roles("secretariat", "admin"))]
-SENSITIVE = ("AMBER+STRICT", "RED")
 XML = "application/xml"
 XML_TYPES = (XML, "text/xml")
 STATUS_PATTERN = "^(" + "|".join(("draft", "submitted", "open_for_pledges", "decided",
@@ -60,18 +58,14 @@ STATUS_PATTERN = "^(" + "|".join(("draft", "submitted", "open_for_pledges", "dec
 
 
 def _read(session: Session, principal: Principal, request_id: int) -> AssistanceRequest:
-    """A request the caller may see; reading a restricted one leaves an audit entry."""
-    request = queries.get_request(session, principal.viewer, request_id)
-    if request.tlp in SENSITIVE:
-        audit.record(session, actor=principal.actor, action="assistance_request.read",
-                     target_type=assistance.TARGET, target_id=request.id, now=utcnow())
-    return request
+    return assistance.read_request(session, principal.viewer, request_id,
+                                   actor=principal.actor, now=utcnow())
 
 
 def _out(session: Session, principal: Principal, request_id: int) -> RequestOut:
     request = queries.get_request(session, principal.viewer, request_id)
     parties = assistance.load_pact(request.pact_id).members_on(utcnow().date())
-    return queries.request_out(request, parties)
+    return queries.request_out(request, parties, principal.viewer)
 
 
 def _xml(body: bytes) -> Response:
@@ -98,26 +92,28 @@ def list_requests(principal: CurrentPrincipal, session: SessionDep,
 
 
 @router.get(ITEM, response_model=RequestOut)
-def get_request(request_id: int, principal: CurrentPrincipal, session: SessionDep) -> RequestOut:
+def get_request(request_id: RecordId, principal: CurrentPrincipal,
+                session: SessionDep) -> RequestOut:
     """One request with its items, pledges, declines, votes, decision and reminders."""
     _read(session, principal, request_id)
     return _out(session, principal, request_id)
 
 
 @router.post(ITEM + "/submit", response_model=RequestOut)
-def submit(request_id: int, principal: Liaison, session: SessionDep) -> RequestOut:
+def submit(request_id: RecordId, principal: Liaison, session: SessionDep) -> RequestOut:
     assistance.submit(session, request_id, caller=caller(principal), now=utcnow())
     return _out(session, principal, request_id)
 
 
 @router.post(ITEM + "/open", response_model=RequestOut)
-def open_for_pledges(request_id: int, principal: Secretariat, session: SessionDep) -> RequestOut:
+def open_for_pledges(request_id: RecordId, principal: Secretariat,
+                     session: SessionDep) -> RequestOut:
     assistance.open_request(session, request_id, caller=caller(principal), now=utcnow())
     return _out(session, principal, request_id)
 
 
 @router.post(ITEM + "/withdraw", response_model=RequestOut)
-def withdraw(request_id: int, body: WithdrawIn, principal: Liaison,
+def withdraw(request_id: RecordId, body: WithdrawIn, principal: Liaison,
              session: SessionDep) -> RequestOut:
     assistance.withdraw(session, request_id, reason=body.reason, caller=caller(principal),
                         now=utcnow())
@@ -125,7 +121,7 @@ def withdraw(request_id: int, body: WithdrawIn, principal: Liaison,
 
 
 @router.post(ITEM + "/pledges", response_model=PledgeOut, status_code=status.HTTP_201_CREATED)
-def pledge(request_id: int, body: PledgeIn, principal: Liaison,
+def pledge(request_id: RecordId, body: PledgeIn, principal: Liaison,
            session: SessionDep) -> PledgeOut:
     """Pledge against a line item, always for the caller's own state."""
     made = pledging.pledge(session, request_id, body, caller=caller(principal), now=utcnow())
@@ -134,7 +130,7 @@ def pledge(request_id: int, body: PledgeIn, principal: Liaison,
 
 @router.post(ITEM + "/declines", response_model=DeclineOut,
              status_code=status.HTTP_201_CREATED)
-def decline(request_id: int, body: DeclineIn, principal: Liaison,
+def decline(request_id: RecordId, body: DeclineIn, principal: Liaison,
             session: SessionDep) -> DeclineOut:
     """Decline for the caller's own state, with a reason (final)."""
     made = pledging.decline(session, request_id, reason=body.reason, caller=caller(principal),
@@ -143,7 +139,7 @@ def decline(request_id: int, body: DeclineIn, principal: Liaison,
 
 
 @router.post(ITEM + "/convene", response_model=RequestOut)
-def convene(request_id: int, body: ConveneIn, principal: LiaisonOrSec,
+def convene(request_id: RecordId, body: ConveneIn, principal: LiaisonOrSec,
             session: SessionDep) -> RequestOut:
     """The presidency (or the secretariat on its behalf) opens the vote."""
     voting.convene_vote(session, request_id, vote_deadline_at=body.vote_deadline_at,
@@ -152,7 +148,7 @@ def convene(request_id: int, body: ConveneIn, principal: LiaisonOrSec,
 
 
 @router.post(ITEM + "/votes", response_model=VoteOut, status_code=status.HTTP_201_CREATED)
-def vote(request_id: int, body: VoteIn, principal: Liaison, session: SessionDep) -> VoteOut:
+def vote(request_id: RecordId, body: VoteIn, principal: Liaison, session: SessionDep) -> VoteOut:
     """Vote for the caller's own state; a second vote is refused (409)."""
     made = voting.cast_vote(session, request_id, value=body.value, caller=caller(principal),
                             now=utcnow())
@@ -161,26 +157,27 @@ def vote(request_id: int, body: VoteIn, principal: Liaison, session: SessionDep)
 
 @router.post(ITEM + "/decision", response_model=DecisionOut,
              status_code=status.HTTP_201_CREATED)
-def decide(request_id: int, principal: LiaisonOrSec, session: SessionDep) -> DecisionOut:
+def decide(request_id: RecordId, principal: LiaisonOrSec, session: SessionDep) -> DecisionOut:
     """The presidency records the outcome of the vote under the pact's decision rule."""
     made = voting.record_decision(session, request_id, caller=caller(principal), now=utcnow())
     return DecisionOut.model_validate(made)
 
 
 @router.post(ITEM + "/delivery", response_model=RequestOut)
-def start_delivery(request_id: int, principal: LiaisonOrSec, session: SessionDep) -> RequestOut:
+def start_delivery(request_id: RecordId, principal: LiaisonOrSec,
+                   session: SessionDep) -> RequestOut:
     assistance.start_delivery(session, request_id, caller=caller(principal), now=utcnow())
     return _out(session, principal, request_id)
 
 
 @router.post(ITEM + "/close", response_model=RequestOut)
-def close(request_id: int, principal: LiaisonOrSec, session: SessionDep) -> RequestOut:
+def close(request_id: RecordId, principal: LiaisonOrSec, session: SessionDep) -> RequestOut:
     assistance.close(session, request_id, caller=caller(principal), now=utcnow())
     return _out(session, principal, request_id)
 
 
 @router.post(ITEM + "/pledges/{pledge_id}/accept", response_model=PledgeOut)
-def accept_pledge(request_id: int, pledge_id: int, principal: Liaison,
+def accept_pledge(request_id: RecordId, pledge_id: RecordId, principal: Liaison,
                   session: SessionDep) -> PledgeOut:
     made = pledging.accept_pledge(session, request_id, pledge_id, caller=caller(principal),
                                   now=utcnow())
@@ -188,7 +185,7 @@ def accept_pledge(request_id: int, pledge_id: int, principal: Liaison,
 
 
 @router.post(ITEM + "/pledges/{pledge_id}/refuse", response_model=PledgeOut)
-def refuse_pledge(request_id: int, pledge_id: int, body: ReasonIn, principal: Liaison,
+def refuse_pledge(request_id: RecordId, pledge_id: RecordId, body: ReasonIn, principal: Liaison,
                   session: SessionDep) -> PledgeOut:
     made = pledging.refuse_pledge(session, request_id, pledge_id, reason=body.reason,
                                   caller=caller(principal), now=utcnow())
@@ -196,7 +193,7 @@ def refuse_pledge(request_id: int, pledge_id: int, body: ReasonIn, principal: Li
 
 
 @router.post(ITEM + "/pledges/{pledge_id}/withdraw", response_model=PledgeOut)
-def withdraw_pledge(request_id: int, pledge_id: int, body: ReasonIn, principal: Liaison,
+def withdraw_pledge(request_id: RecordId, pledge_id: RecordId, body: ReasonIn, principal: Liaison,
                     session: SessionDep) -> PledgeOut:
     made = pledging.withdraw_pledge(session, request_id, pledge_id, reason=body.reason,
                                     caller=caller(principal), now=utcnow())
@@ -204,17 +201,19 @@ def withdraw_pledge(request_id: int, pledge_id: int, body: ReasonIn, principal: 
 
 
 @router.post(ITEM + "/pledges/{pledge_id}/deliver", response_model=PledgeOut)
-def confirm_delivery(request_id: int, pledge_id: int, body: DeliveryIn, principal: Liaison,
-                     session: SessionDep) -> PledgeOut:
-    """The requesting state confirms what arrived; may discharge the deliverer's duties."""
+def confirm_delivery(request_id: RecordId, pledge_id: RecordId, body: DeliveryIn,
+                     principal: Liaison, session: SessionDep) -> PledgeOut:
+    """The requesting state confirms what arrived (dated between the pledge and now; more than
+    pledged only with ``over_delivery``); may discharge the deliverer's duties."""
     made = pledging.confirm_delivery(
         session, request_id, pledge_id, delivered_quantity=body.delivered_quantity,
-        delivered_at=body.delivered_at, caller=caller(principal), now=utcnow())
+        delivered_at=body.delivered_at, over_delivery=body.over_delivery,
+        caller=caller(principal), now=utcnow())
     return PledgeOut.model_validate(made)
 
 
 @router.get(ITEM + "/coverage", response_model=CoverageOut)
-def coverage(request_id: int, principal: CurrentPrincipal, session: SessionDep) -> CoverageOut:
+def coverage(request_id: RecordId, principal: CurrentPrincipal, session: SessionDep) -> CoverageOut:
     """Per line item: requested, pledged, accepted, delivered; the gap list."""
     request = _read(session, principal, request_id)
     parties = assistance.load_pact(request.pact_id).members_on(utcnow().date())
@@ -222,23 +221,25 @@ def coverage(request_id: int, principal: CurrentPrincipal, session: SessionDep) 
 
 
 @router.get(ITEM + "/timeline", response_model=list[EventOut])
-def timeline(request_id: int, principal: CurrentPrincipal,
+def timeline(request_id: RecordId, principal: CurrentPrincipal,
              session: SessionDep) -> list[EventOut]:
     """Every step, who and when, oldest first (each points at its audit entry)."""
-    return queries.timeline(session, _read(session, principal, request_id))
+    return queries.timeline(session, _read(session, principal, request_id),
+                            principal.viewer)
 
 
 @router.get(ITEM + "/edxl-rm", response_class=Response,
             responses={200: {"content": {XML: {}}, "description": "EDXL-RM RequestResource"}})
-def export_request(request_id: int, principal: CurrentPrincipal, session: SessionDep) -> Response:
+def export_request(request_id: RecordId, principal: CurrentPrincipal,
+                   session: SessionDep) -> Response:
     """The request as an EDXL-RM 1.0 RequestResource (valid against the OASIS schema)."""
     request = _read(session, principal, request_id)
-    return _xml(exchange.export_request(request, now=utcnow()))
+    return _xml(exchange.export_request(request, now=utcnow(), viewer=principal.viewer))
 
 
 @router.get(ITEM + "/pledges/{pledge_id}/edxl-rm", response_class=Response,
             responses={200: {"content": {XML: {}}, "description": "EDXL-RM response"}})
-def export_pledge(request_id: int, pledge_id: int, principal: CurrentPrincipal,
+def export_pledge(request_id: RecordId, pledge_id: RecordId, principal: CurrentPrincipal,
                   session: SessionDep) -> Response:
     """A pledge as ResponseToRequestResource (offer) or CommitResource (accepted)."""
     request = _read(session, principal, request_id)
@@ -250,7 +251,7 @@ def export_pledge(request_id: int, pledge_id: int, principal: CurrentPrincipal,
 
 @router.get(ITEM + "/declines/{decline_id}/edxl-rm", response_class=Response,
             responses={200: {"content": {XML: {}}, "description": "EDXL-RM response"}})
-def export_decline(request_id: int, decline_id: int, principal: CurrentPrincipal,
+def export_decline(request_id: RecordId, decline_id: RecordId, principal: CurrentPrincipal,
                    session: SessionDep) -> Response:
     """A decline as a ResponseToRequestResource declining every line item."""
     request = _read(session, principal, request_id)
@@ -297,7 +298,7 @@ def import_edxl_rm(principal: Liaison, session: SessionDep,
 @router.get("/reconciliation", response_model=ReconciliationOut)
 def get_reconciliation(principal: CurrentPrincipal, session: SessionDep,
                        state: Annotated[str | None, Query(pattern="^(BFA|MLI|NER)$")] = None,
-                       incident_id: int | None = None) -> ReconciliationOut:
+                       incident_id: RecordIdFilter = None) -> ReconciliationOut:
     """Per state and per incident: what was owed, pledged and delivered, and when."""
     return reconciliation(session, principal.viewer, state=state, incident_id=incident_id)
 

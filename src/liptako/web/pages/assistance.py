@@ -20,10 +20,10 @@ from liptako.assistance import pledging, queries, voting
 from liptako.assistance import service as assistance
 from liptako.assistance.reconciliation import reconciliation
 from liptako.assistance.rules import LINE_KINDS
-from liptako.assistance.schemas import PledgeIn, RequestIn
+from liptako.assistance.schemas import DeliveryIn, PledgeIn, RequestIn
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
-from liptako.web.deps import SessionDep
+from liptako.web.deps import RecordId, SessionDep
 from liptako.web.pages.common import Page, PageDep
 from liptako.web.security import caller
 
@@ -102,20 +102,21 @@ async def file_page(page: PageDep, request: Request, session: SessionDep) -> Res
 
 
 @router.get("/assistance/{request_id}")
-def request_page(request_id: int, page: PageDep, session: SessionDep) -> Response:
+def request_page(request_id: RecordId, page: PageDep, session: SessionDep) -> Response:
     return _request(page, session, request_id)
 
 
 def _request(page: Page, session: Session, request_id: int, *, error: str | None = None,
              status_code: int = 200) -> Response:
     principal = page.require()
-    found = queries.get_request(session, principal.viewer, request_id)
+    found = assistance.read_request(session, principal.viewer, request_id,
+                                    actor=principal.actor, now=utcnow())
     parties = assistance.load_pact(found.pact_id).members_on(utcnow().date())
     return page.render(
         "assistance_request.html", status_code=status_code,
-        req=queries.request_out(found, parties),
+        req=queries.request_out(found, parties, principal.viewer),
         coverage=queries.coverage_of(found, parties),
-        timeline=queries.timeline(session, found), error=error,
+        timeline=queries.timeline(session, found, principal.viewer), error=error,
         me=principal.user.state, roles=principal.user.roles, parties=parties,
         today=utcnow().date().isoformat())
 
@@ -126,6 +127,21 @@ def _pledge_body(form: dict[str, str]) -> PledgeIn:
         "quantity": form.get("quantity") or "0",
         "available_from": _when(form.get("available_on")),
         "description": form.get("description", ""), "note": form.get("note") or None})
+
+
+def _delivery_body(form: dict[str, str]) -> DeliveryIn:
+    return DeliveryIn.model_validate({
+        "delivered_quantity": form.get("delivered_quantity") or None,
+        "over_delivery": form.get("over_delivery") == "on"})
+
+
+def _deliver(session: Session, request_id: int, pledge_id: int, form: dict[str, str],
+             who: assistance.Caller, now: dt.datetime) -> object:
+    body = _delivery_body(form)
+    return pledging.confirm_delivery(session, request_id, pledge_id,
+                                     delivered_quantity=body.delivered_quantity,
+                                     delivered_at=None, over_delivery=body.over_delivery,
+                                     caller=who, now=now)
 
 
 def _actions(session: Session, request_id: int, form: dict[str, str],
@@ -143,9 +159,7 @@ def _actions(session: Session, request_id: int, form: dict[str, str],
                                             caller=who, now=now),
         "accept": lambda: pledging.accept_pledge(session, request_id, pledge_id, caller=who,
                                                  now=now),
-        "deliver": lambda: pledging.confirm_delivery(session, request_id, pledge_id,
-                                                     delivered_quantity=None,
-                                                     delivered_at=None, caller=who, now=now),
+        "deliver": lambda: _deliver(session, request_id, pledge_id, form, who, now),
         "convene": lambda: voting.convene_vote(
             session, request_id, vote_deadline_at=_when(form.get("vote_deadline_on"),
                                                         end_of_day=True) or now,
@@ -160,7 +174,8 @@ def _actions(session: Session, request_id: int, form: dict[str, str],
 
 
 @router.post("/assistance/{request_id}/act")
-async def act(request_id: int, page: PageDep, request: Request, session: SessionDep) -> Response:
+async def act(request_id: RecordId, page: PageDep, request: Request,
+              session: SessionDep) -> Response:
     principal = page.require("liaison", "secretariat")
     form = {k: str(v) for k, v in (await request.form()).items()}
     page.check_csrf(form.get("csrf_token"))

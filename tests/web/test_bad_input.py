@@ -1,0 +1,39 @@
+"""Bad input never makes a server error (issue 17, point 7): a record number beyond the
+database's integer range, in any path or filter of any route, is refused (422) or not found
+(404) before it reaches the database."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from liptako.web.routes import route_table
+
+HUGE = 2**40
+
+
+def _url(path: str) -> str:
+    return re.sub(r"\{(\w+_id|version)\}", str(HUGE), path)
+
+
+def test_record_numbers_beyond_the_range_are_refused_on_every_route(
+        app: FastAPI, auth) -> None:  # type: ignore[no-untyped-def]
+    headers = auth("sec")
+    crashed = []
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for method, path in sorted(route_table(app)):
+            if _url(path) == path:  # no record number in it
+                continue
+            got = client.request(method, _url(path), headers=headers, json={},
+                                 follow_redirects=False)
+            # refused for the caller's role (403) or the number itself (404, 422), never 5xx
+            if got.status_code not in (303, 403, 404, 422):
+                crashed.append(f"{method} {path}: {got.status_code}")
+        for query in ("/api/v1/duties?incident_id=", "/api/v1/compliance-cases?incident_id=",
+                      "/api/v1/reconciliation?incident_id="):
+            got = client.get(f"{query}{HUGE}", headers=headers)
+            if got.status_code != 422:
+                crashed.append(f"GET {query}: {got.status_code}")
+    assert crashed == []
