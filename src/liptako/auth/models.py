@@ -24,6 +24,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime]
+    # page sessions issued before the last logout or password change are refused
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ApiToken(Base):

@@ -16,7 +16,7 @@ from liptako.auth.rules import (
     check_state,
     management_refusal,
 )
-from liptako.core.errors import Conflict, PermissionDenied, RuleViolation
+from liptako.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 
 
 def create_user(
@@ -63,6 +63,26 @@ def create_user(
         session, actor=actor, action="user.create", target_type="user", target_id=user.id,
         now=now, after={"username": username, "state": state_code, "roles": role_list},
     )
+    return user
+
+
+def set_password(session: Session, *, user: User, password: str, actor: audit.Actor,
+                 now: dt.datetime) -> None:
+    """Give an account a new password; its page sessions end (its access tokens run out)."""
+    try:
+        check_password(password)
+    except ValueError as exc:
+        raise RuleViolation(str(exc)) from exc
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1
+    audit.record(session, actor=actor, action="user.password", target_type="user",
+                 target_id=user.id, now=now)
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"username: no account {username!r}")
     return user
 
 

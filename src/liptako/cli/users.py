@@ -12,7 +12,7 @@ from liptako.cli.common import fail, settings_of, unit_of_work
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
 
-app = typer.Typer(help="User accounts: create and list.", no_args_is_help=True)
+app = typer.Typer(help="User accounts: create, list, set a password.", no_args_is_help=True)
 
 
 @app.command("create")
@@ -38,6 +38,27 @@ def create(
             typer.echo(f"created user {user.username} ({user.state}: {', '.join(user.roles)})")
     except DomainError as exc:
         fail(exc.detail)
+
+
+@app.command("set-password")
+def set_password(
+    ctx: typer.Context,
+    username: str = typer.Option(..., help="Login name."),
+    password_file: Path = typer.Option(..., help="File whose first line is the password."),
+) -> None:
+    """Give an account a new password (read from a file); its page sessions end."""
+    try:
+        password = password_file.read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError) as exc:
+        fail(f"--password-file {password_file}: expected a readable file with a password ({exc})")
+    try:
+        with unit_of_work(settings_of(ctx)) as session:
+            user = auth.find_user(session, username)
+            auth.set_password(session, user=user, password=password, actor=SYSTEM,
+                              now=utcnow())
+    except DomainError as exc:
+        fail(exc.detail)
+    typer.echo(f"password of {username} changed; its page sessions are ended")
 
 
 @app.command("list")

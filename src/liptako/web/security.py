@@ -53,7 +53,9 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
 def make_session_cookie(settings: Settings, user: User) -> tuple[str, str]:
     """The signed cookie value and its CSRF token."""
     csrf = secrets.token_urlsafe(24)
-    return _serializer(settings).dumps({"uid": user.id, "csrf": csrf}), csrf
+    value = _serializer(settings).dumps({"uid": user.id, "csrf": csrf,
+                                         "epoch": user.session_epoch})
+    return value, csrf
 
 
 def read_session_cookie(settings: Settings, value: str) -> dict[str, Any] | None:
@@ -89,8 +91,8 @@ def principal_or_none(request: Request, session: Session, settings: Settings) ->
     if data is None:
         return None
     user = session.get(User, int(data.get("uid", 0)))
-    if user is None or not user.is_active:
-        return None
+    if user is None or not user.is_active or data.get("epoch") != user.session_epoch:
+        return None  # gone, disabled, or signed out since this cookie was issued
     return Principal(user, "cookie", str(data.get("csrf", "")))
 
 

@@ -73,6 +73,7 @@ def logout(page: PageDep, session: SessionDep,
            csrf_token: Annotated[str, Form()] = "") -> Response:
     principal = page.require()
     page.check_csrf(csrf_token)
+    principal.user.session_epoch += 1  # every page session of this account ends here
     audit.record(session, actor=principal.actor, action="auth.logout", target_type="user",
                  target_id=principal.user.id, now=utcnow())
     response = RedirectResponse("/login", status_code=303)
