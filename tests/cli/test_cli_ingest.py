@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 from helpers.data import ACLED_DYADIC, TEST_DATA, acled_rows, to_csv
+from liptako.cli.ingest import neutralised
 from liptako.cli.main import app
 from liptako.core.db import make_engine
 from liptako.incidents.models import Incident, IncidentActor
@@ -179,3 +180,68 @@ def test_imported_events_are_evaluated_and_reevaluate_is_idempotent(
     assert "re-evaluated 120 of 120 live incidents" in result.output  # type: ignore[attr-defined]
     assert "0 changed" in result.output  # type: ignore[attr-defined]
     assert _run(fresh_database_url, "charter", "reevaluate").exit_code == 2
+
+
+HOSTILE_HEADER = ["event_id_cnty", "event_date", "event_type", "actor1", "actor2", "latitude",
+                  "longitude", "fatalities", "notes", "timestamp", "iso3"]
+
+
+def _event(n: int, **change: str) -> dict[str, str]:
+    return {"event_id_cnty": f"MLI{n}", "event_date": "2019-07-31", "event_type": "Battles",
+            "actor1": "JNIM", "actor2": "Military Forces of Mali", "latitude": "14.49",
+            "longitude": "-4.19", "fatalities": "3", "notes": f"note {n}",
+            "timestamp": "1572403781", "iso3": "MLI", **change}
+
+
+def _hostile(tmp_path: Path, rows: list[dict[str, str]], *, bad_byte: bool = False) -> Path:
+    blob = to_csv(HOSTILE_HEADER, rows).encode("utf-8")
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(blob.replace(b"MARK", b"\xff") if bad_byte else blob)
+    return path
+
+
+def test_hostile_rows_are_refused_one_by_one_and_the_rest_loads(fresh_database_url: str,
+                                                                tmp_path: Path) -> None:
+    rows = [_event(1), _event(2, notes="a bad byte: MARK"), _event(3, actor1="JN\x00IM"),
+            _event(4, fatalities=str(2**64)), _event(5, notes="n" * 200_000),
+            _event(6), _event(7, event_id_cnty="=HYPERLINK(\"http://x\")", latitude="x")]
+    path, errors = _hostile(tmp_path, rows, bad_byte=True), tmp_path / "errors.csv"
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--errors", str(errors))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "read 7, inserted 2, updated 0, unchanged 0, rejected 5" in result.output  # type: ignore[attr-defined]
+    with errors.open(encoding="utf-8") as handle:
+        bad = list(csv.DictReader(handle))
+    assert [(r["line"], r["field"]) for r in bad] == [
+        ("3", "notes"), ("4", "actor1"), ("5", "fatalities"), ("6", "notes"), ("8", "latitude")]
+    offset = path.read_bytes().index(b"\xff")
+    assert bad[0]["reason"].endswith(f"got byte 0xff at line 3, byte offset {offset}")
+    assert bad[4]["source_id"] == "'=HYPERLINK(\"http://x\")"
+    assert _stats(fresh_database_url)["events"] == 2
+
+
+def test_a_repeated_event_that_differs_is_a_conflict_the_first_wins(fresh_database_url: str,
+                                                                    tmp_path: Path) -> None:
+    """Batches of one: the first row is stored before its rival is read, and is kept."""
+    path = _hostile(tmp_path, [_event(1), _event(2), _event(1, fatalities="30")])
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--batch-size", "1")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "inserted 2, updated 0, unchanged 0, rejected 1" in result.output  # type: ignore[attr-defined]
+    assert "4: event_id_cnty: expected one version of event MLI1 per file" in result.output  # type: ignore[attr-defined]
+    assert _stats(fresh_database_url)["fatalities"] == 6
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_the_errors_file_neutralises_formulas(value: str) -> None:
+    assert neutralised(value) == f"'{value}"
+    assert neutralised("MLI1 ok=1") == "MLI1 ok=1"
+
+
+def test_a_deletions_file_that_is_not_utf8_is_refused(fresh_database_url: str,
+                                                      tmp_path: Path) -> None:
+    path = _hostile(tmp_path, [_event(1)])
+    deletions = tmp_path / "deletions.csv"
+    deletions.write_bytes(b"event_id_cnty,deleted_timestamp\nMLI\xff1,1600000000\n")
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--deletions",
+                  str(deletions))
+    assert result.exit_code == 2
+    assert "expected a UTF-8 CSV of event ids" in result.output  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import csv
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 import typer
 from rich.console import Console
@@ -20,13 +20,15 @@ from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory, transaction
 from liptako.incidents.schemas import EventRecord
 from liptako.ingest import service
-from liptako.ingest.acled import HeaderInvalid, Parsed, read_acled
-from liptako.ingest.records import RowError
+from liptako.ingest.acled import Parsed, read_acled
+from liptako.ingest.records import HeaderInvalid, RowError
 from liptako.ingest.ucdp import read_ucdp
 from liptako.obligations import recording
 
 app = typer.Typer(help="Import events from public datasets.", no_args_is_help=True)
-Reader = Callable[[TextIO], Iterator[Parsed]]
+Reader = Callable[[BinaryIO], Iterator[Parsed]]
+# what a spreadsheet would run as a formula (OWASP, CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ERRORS_OPTION = typer.Option(None, "--errors", help="Write rejected rows (line, field, reason) "
                              "to this CSV file.")
 STRICT_OPTION = typer.Option(False, "--strict", help="Load nothing if any row is bad (exit 1).")
@@ -64,13 +66,14 @@ def ucdp(
 
 
 def _parsed(file: Path, reader: Reader, label: str) -> Iterator[Parsed]:
-    """Parse with a progress bar on the bytes read (silent when not on a terminal)."""
+    """Parse with a progress bar on the bytes read (silent when not on a terminal); the
+    reader gets bytes, so that a byte that is not UTF-8 spoils its row, not the file."""
     console = Console(stderr=True)
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), TransferSpeedColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True,
                   disable=not console.is_terminal) as progress, \
-            progress.open(file, "r", encoding="utf-8-sig", newline="") as handle:
+            progress.open(file, "rb") as handle:
         yield from reader(handle)
 
 
@@ -90,8 +93,6 @@ def _run(ctx: typer.Context, source: str, file: Path, reader: Reader, errors: Pa
         counts, bad = _load(ctx, source, file, reader, batch_size)
     except HeaderInvalid as exc:
         fail(f"{file}: {exc}")
-    except UnicodeDecodeError as exc:
-        fail(f"{file}: expected UTF-8 text ({exc.reason} at byte {exc.start})")
     _write_errors(errors, bad)
     for err in bad[:20]:
         typer.echo(f"{file}:{err.line}: {err.field}: {err.reason}", err=True)
@@ -143,22 +144,23 @@ def _commit_batch(factory: sessionmaker[Session], batch: list[EventRecord],
 
 
 def _write_errors(path: Path | None, bad: list[RowError]) -> None:
+    """The rejected rows as CSV, every value made inert for a spreadsheet that opens it."""
     if path is None:
         return
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["line", "source_id", "field", "reason"])
         writer.writeheader()
-        writer.writerows(err.as_row() for err in bad)
+        writer.writerows({k: neutralised(v) for k, v in err.as_row().items()} for err in bad)
+
+
+def neutralised(value: str) -> str:
+    """``value`` with a quote in front when a spreadsheet would take it for a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _deletions(ctx: typer.Context, file: Path) -> None:
     """ACLED deletions files list event_id_cnty (and the deletion timestamp)."""
-    with file.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        column = "event_id_cnty" if "event_id_cnty" in (reader.fieldnames or []) else None
-        if column is None:
-            fail(f"{file}: expected a column event_id_cnty, got {reader.fieldnames}")
-        ids = [row[column].strip() for row in reader if row.get(column, "").strip()]
+    ids = _deletion_ids(file)
     settings = settings_of(ctx)
     engine = make_engine(settings.database_url)
     try:
@@ -170,3 +172,18 @@ def _deletions(ctx: typer.Context, file: Path) -> None:
     finally:
         engine.dispose()
     typer.echo(f"deletions {file.name}: listed {len(ids)}, marked deleted {marked}")
+
+
+def _deletion_ids(file: Path) -> list[str]:
+    """The ids a deletions file lists; one that is not a UTF-8 CSV is refused whole, as
+    marking only part of a withdrawal list would leave withdrawn events looking current."""
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if "event_id_cnty" not in (reader.fieldnames or []):
+                fail(f"{file}: expected a column event_id_cnty, got {reader.fieldnames}")
+            # an id with a NUL names no stored event, and PostgreSQL refuses it in a query
+            return [v for row in reader
+                    if (v := (row.get("event_id_cnty") or "").strip()) and "\x00" not in v]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        fail(f"{file}: expected a UTF-8 CSV of event ids, got {exc}")

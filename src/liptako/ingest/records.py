@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from liptako.incidents.schemas import EventRecord
+
+# the largest count the incident table's INTEGER columns hold (PostgreSQL's is 32-bit)
+MAX_COUNT = 2_147_483_647
+
+
+class HeaderInvalid(ValueError):
+    """The file is not an export of the expected kind: the whole file is refused."""
 
 
 @dataclass(frozen=True)
@@ -56,18 +66,25 @@ def parse_coordinate(value: str, field_name: str, limit: float) -> float:
 
 
 def parse_count(value: str | None, field_name: str, *, required: bool = False) -> int | None:
+    """A count bounded by what the database column holds, so that no row fails the batch."""
+    expected = f"expected a whole number from 0 to {MAX_COUNT}"
     text = (value or "").strip()
     if not text:
         if required:
-            raise RowInvalid(field_name, "expected a whole number >= 0, got an empty value")
+            raise RowInvalid(field_name, f"{expected}, got an empty value")
         return None
     try:
         number = int(float(text)) if "." in text else int(text)
-    except ValueError:
-        raise RowInvalid(field_name, f"expected a whole number >= 0, got {text!r}") from None
-    if number < 0:
-        raise RowInvalid(field_name, f"expected a whole number >= 0, got {text!r}")
+    except (ValueError, OverflowError):  # OverflowError: '1.0e999' is an infinite float
+        raise RowInvalid(field_name, f"{expected}, got {_short(text)!r}") from None
+    if not 0 <= number <= MAX_COUNT:
+        raise RowInvalid(field_name, f"{expected}, got {_short(text)!r}")
     return number
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A value cut for a message, so that a huge one does not flood the errors file."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def parse_small_int(value: str | None, field_name: str, allowed: range) -> int | None:
@@ -97,3 +114,33 @@ def check_not_future(day: dt.date, field_name: str, today: dt.date) -> dt.date:
 def blank_to_none(value: str | None) -> str | None:
     text = (value or "").strip()
     return text or None
+
+
+def bounded(value: str | None, field_name: str, limit: int) -> str | None:
+    """A text no longer than its database column, else the row is refused (not the batch)."""
+    text = blank_to_none(value)
+    if text is not None and len(text) > limit:
+        raise RowInvalid(field_name, f"expected at most {limit} characters, got {len(text)}")
+    return text
+
+
+def without_conflicts(parsed: Iterable[EventRecord | RowError],
+                      id_field: str) -> Iterator[EventRecord | RowError]:
+    """The records of one file with a repeated id that says something else refused.
+
+    The first row of an id wins and a later one that differs from it is a conflict: the file
+    is recorded in batches as it streams, so the first may be stored before the second is
+    read, and the recording flow would let the second silently update it. A repeat saying
+    the same (the same content hash, whatever its line or vintage) passes and is recorded as
+    unchanged.
+    """
+    first_seen: dict[str, tuple[int, str]] = {}
+    for item in parsed:
+        if isinstance(item, EventRecord):
+            content = item.content_hash()
+            line, first = first_seen.setdefault(item.source_id, (item.line, content))
+            if first != content:
+                item = RowError(item.line, item.source_id, id_field,
+                                f"expected one version of event {item.source_id} per file, "
+                                f"got one that differs from line {line}")
+        yield item

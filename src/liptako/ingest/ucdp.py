@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterator
-from typing import TextIO
+from collections.abc import Iterable, Iterator
 
 from liptako.incidents.rules import UCDP_TYPES_OF_VIOLENCE
 from liptako.incidents.schemas import ActorRef, EventRecord
-from liptako.ingest.acled import HeaderInvalid, Parsed, Row
+from liptako.ingest.acled import Parsed
+from liptako.ingest.csvfile import CsvRows, Row
 from liptako.ingest.records import (
+    HeaderInvalid,
     RowError,
     RowInvalid,
     blank_to_none,
+    bounded,
     check_not_future,
     parse_coordinate,
     parse_count,
     parse_date,
     parse_small_int,
+    without_conflicts,
 )
 
 REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "latitude", "longitude", "date_start",
@@ -30,18 +32,21 @@ ISO3_BY_GW = {"432": "MLI", "436": "NER", "439": "BFA", "615": "DZA", "435": "MR
 ISO3_BY_NAME = {"mali": "MLI", "niger": "NER", "burkina faso": "BFA"}
 
 
-def read_ucdp(handle: TextIO, *, today: dt.date) -> Iterator[Parsed]:
-    """Yield one record or error per GED row."""
-    reader = csv.DictReader(handle)
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
+def read_ucdp(handle: Iterable[str] | Iterable[bytes], *, today: dt.date) -> Iterator[Parsed]:
+    """Yield one record or error per GED row.
+
+    Lines are bytes or text, as for :func:`~liptako.ingest.acled.read_acled`; a later row
+    with the id of an earlier one that says something else is a conflict: the first wins and
+    the later one is refused (:func:`~liptako.ingest.records.without_conflicts`).
+    """
+    rows = CsvRows(handle, id_column="id")
+    missing = [c for c in REQUIRED if c not in rows.header]
     if missing:
         raise HeaderInvalid(f"expected UCDP GED columns {', '.join(missing)}; the header has "
-                            f"{', '.join(header[:8])}{'...' if len(header) > 8 else ''}")
-    start = 2
-    for row in reader:
-        yield _parse(start, row, today)
-        start = reader.line_num + 1
+                            f"{', '.join(rows.header[:8])}"
+                            f"{'...' if len(rows.header) > 8 else ''}")
+    events = (item if isinstance(item, RowError) else _parse(*item, today) for item in rows)
+    yield from without_conflicts(events, "id")
 
 
 def _parse(line: int, row: Row, today: dt.date) -> Parsed:
@@ -49,6 +54,7 @@ def _parse(line: int, row: Row, today: dt.date) -> Parsed:
     try:
         if source_id is None:
             raise RowInvalid("id", "expected a GED event id, got nothing")
+        bounded(source_id, "id", 64)  # an id its column cannot hold is refused
         return _record(line, source_id, row, today)
     except RowInvalid as exc:
         return RowError(line, source_id, exc.field, exc.reason)
@@ -72,21 +78,22 @@ def _record(line: int, source_id: str, row: Row, today: dt.date) -> EventRecord:
         raise RowInvalid("best", f"expected low <= best <= high, got {low}, {best}, {high}")
     return EventRecord(
         line=line, source="ucdp", source_id=source_id,
-        source_version=blank_to_none(row.get("relid")),
+        source_version=bounded(row.get("relid"), "relid", 32),
         occurred_on=start, occurred_until=until,
         date_precision=parse_small_int(row.get("date_prec"), "date_prec", range(1, 6)),
         lat=parse_coordinate(row.get("latitude", ""), "latitude", 90),
         lon=parse_coordinate(row.get("longitude", ""), "longitude", 180),
         geo_precision=parse_small_int(row.get("where_prec"), "where_prec", range(1, 8)),
         iso3=_iso3(row), event_type=event_type, src_event_type=violence,
-        src_sub_event_type=blank_to_none(row.get("conflict_name")),
+        src_sub_event_type=bounded(row.get("conflict_name"), "conflict_name", 80),
         fatalities=best, fatalities_low=low, fatalities_high=high,
         civilian_targeting=tov == "3" or (parse_count(row.get("deaths_civilians"),
                                                       "deaths_civilians") or 0) > 0,
         description=blank_to_none(row.get("where_description")),
         sources=blank_to_none(row.get("source_article")),
-        src_admin=(blank_to_none(row.get("adm_1")), blank_to_none(row.get("adm_2")), None),
-        src_location=blank_to_none(row.get("where_coordinates")),
+        src_admin=(bounded(row.get("adm_1"), "adm_1", 100),
+                   bounded(row.get("adm_2"), "adm_2", 100), None),
+        src_location=bounded(row.get("where_coordinates"), "where_coordinates", 200),
         actors=_actors(row),
         extra={k: v for k in ("code_status", "dyad_name", "conflict_name", "event_clarity",
                               "year", "priogrid_gid")
