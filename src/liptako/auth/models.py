@@ -42,12 +42,13 @@ class ApiToken(Base):
     last_used_at: Mapped[dt.datetime | None]
 
 
-class LoginAttempt(Base):
-    """A failed login, kept for rate limiting per user and per address across workers."""
+class LoginThrottle(Base):
+    """Login attempts counted under one key (an address, an account from an address, an
+    account anywhere) since ``window_start``: reserved before the password is checked, so
+    that concurrent attempts cannot pass the limit."""
 
-    __tablename__ = "login_attempt"
+    __tablename__ = "login_throttle"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[dt.datetime] = mapped_column(index=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int]
+    window_start: Mapped[dt.datetime]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 ROLES: Final = ("admin", "secretariat", "liaison", "analyst", "observer")
@@ -27,12 +28,26 @@ def check_state(state: str) -> str:
     return code
 
 
-def check_password(password: str) -> str:
+def check_password(password: str, username: str = "") -> str:
+    """A password long enough, not one of the 30,000 most common ones (zxcvbn's list) and
+    not built on the user name; raises ValueError saying which."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(
             f"password: expected at least {MIN_PASSWORD_LENGTH} characters, got {len(password)}"
         )
+    folded = password.lower()
+    if folded in _common_passwords() or folded.rstrip("0123456789!?.") in _common_passwords():
+        raise ValueError("password: expected one that is not among the most common passwords")
+    if len(username) >= 3 and username.lower() in folded:
+        raise ValueError("password: expected one that does not contain the user name")
     return password
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # a large module: loaded when needed
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
 
 
 SECRETARIAT_ROLES: Final = ("admin", "secretariat")

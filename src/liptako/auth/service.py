@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,7 +40,7 @@ def create_user(
     """
     try:
         state_code, role_list = check_state(state), check_roles(roles)
-        check_password(password)
+        check_password(password, username)
     except ValueError as exc:
         raise RuleViolation(str(exc)) from exc
     refusal = None if actor.state is None else management_refusal(actor.state, state_code,
@@ -70,7 +72,7 @@ def set_password(session: Session, *, user: User, password: str, actor: audit.Ac
                  now: dt.datetime) -> None:
     """Give an account a new password; its page sessions end (its access tokens run out)."""
     try:
-        check_password(password)
+        check_password(password, user.username)
     except ValueError as exc:
         raise RuleViolation(str(exc)) from exc
     user.password_hash = hash_password(password)
@@ -87,11 +89,16 @@ def find_user(session: Session, username: str) -> User:
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
-    """The active user with these credentials, else None."""
+    """The active user with these credentials, else None. An unknown name costs a password
+    check too (against a hash of nothing), so that timing does not tell which names exist."""
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active:
-        return None
-    return user if verify_password(user.password_hash, password) else None
+    checked = verify_password(user.password_hash if user else _dummy_hash(), password)
+    return user if user is not None and user.is_active and checked else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(24))
 
 
 def count_admins(session: Session) -> int:
