@@ -37,3 +37,28 @@ def test_record_numbers_beyond_the_range_are_refused_on_every_route(
             if got.status_code != 422:
                 crashed.append(f"GET {query}: {got.status_code}")
     assert crashed == []
+
+
+def test_control_characters_in_json_strings_are_refused_naming_the_field(
+        client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    from factories.incidents import report
+
+    headers = auth("bfa_analyst")
+    for body, field in ((report(description="Armed men\x00 attacked"), "description"),
+                        (report(perpetrator={"kind": "unknown", "actor": "JN\x07IM"}),
+                         "perpetrator.actor"),
+                        (report(audience=["NER", "B\x1bFA"]), "audience.1")):
+        got = client.post("/api/v1/incidents", json=body, headers=headers)
+        assert got.status_code == 422, got.text
+        assert got.json()["errors"][0]["field"] == field
+    fine = report(description="Line one,\n\tline two.\r\n")
+    assert client.post("/api/v1/incidents", json=fine, headers=headers).status_code == 201
+
+
+def test_the_control_character_check_names_paths_as_the_api_does() -> None:
+    from liptako.web.middleware import control_field
+
+    assert control_field({"a": [{"b": "ok"}, {"c": "x\x00"}]}) == "a.1.c"
+    assert control_field({"bad\x01key": 1}) == "bad\x01key"
+    assert control_field("\x7f") == "body"
+    assert control_field({"a": "tab\tnewline\n", "n": 1, "z": None}) is None
