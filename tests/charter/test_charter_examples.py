@@ -1,4 +1,5 @@
-"""The scenario cases of ../shared/design/charter_examples.json, through the engine and the CLI."""
+"""The Charter contract's scenario cases (a copy in tests/charter/data), through the engine and
+the CLI."""
 
 from __future__ import annotations
 
@@ -9,15 +10,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers.data import SHARED as SHARED_ROOT
 from liptako.charter import Pact, evaluate, parse_incidents
 from liptako.charter.placer import GeoPlacer
 from liptako.cli.charter import app
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = SHARED_ROOT / "design" / "charter_examples.json"
 COPY = Path(__file__).parent / "data" / "charter_examples.json"
-CASES: list[dict[str, Any]] = json.loads((SHARED if SHARED.exists() else COPY).read_text("utf-8"))
+CASES: list[dict[str, Any]] = json.loads(COPY.read_text("utf-8"))
 
 
 def check(result: dict[str, Any], expect: dict[str, Any]) -> None:
@@ -56,9 +55,3 @@ def test_all_cases_through_the_cli(tmp_path: Path) -> None:
             assert p["reasons"] and all(r.startswith(f"Art. {p['article']}") for r in p["reasons"])
             assert (p["status"] == "undetermined") == bool(p["missing"])
         check(res, case["expect"])
-
-
-def test_the_copy_matches_the_shared_file() -> None:
-    if not SHARED.exists():
-        pytest.skip("shared design folder absent: the copy is the reference")
-    assert json.loads(COPY.read_text("utf-8")) == json.loads(SHARED.read_text("utf-8"))

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
-from helpers.data import SHARED_DATA as SHARED
+from helpers.data import DATA
 from liptako.core import geo
 from liptako.core.geo import AdminIndex
 
@@ -169,7 +169,7 @@ def test_tie_on_shared_vertex_and_tri_point(index: AdminIndex) -> None:
 
 
 def read_acled() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    path = SHARED / "acled_sahel.csv"
+    path = DATA / "acled_sahel.csv"
     if not path.exists():
         pytest.skip(f"shared data not found at {path}")
     with path.open(encoding="utf-8", newline="") as fh:
@@ -193,7 +193,7 @@ def test_acled_points_agree_with_their_country(index: AdminIndex) -> None:
 
 
 def test_tolerance_rejects_a_sign_flipped_longitude(index: AdminIndex) -> None:
-    path = SHARED / "acled_mali_monadic.csv"
+    path = DATA / "acled_mali_monadic.csv"
     if not path.exists():
         pytest.skip(f"shared data not found at {path}")
     with path.open(encoding="utf-8", newline="") as fh:

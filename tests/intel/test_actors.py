@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers.data import SHARED_DATA
+from helpers.data import DATA
 from liptako.intel.actors import ActorRegistry, ActorRegistryError, UnknownActor
 from liptako.intel.coverage import (
     EventActors,
@@ -360,16 +360,13 @@ def test_acled_dates_in_both_export_formats() -> None:
     assert parse_acled_date("") is None
 
 
-def _shared(name: str) -> Path:
-    path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"shared data file {path} is not present")
-    return path
+def _data(name: str) -> Path:
+    return DATA / name
 
 
 @pytest.mark.slow
 def test_monadic_rows_are_gathered_into_events() -> None:
-    events = list(read_acled_events(_shared("acled_mali_monadic.csv")))
+    events = list(read_acled_events(_data("acled_mali_monadic.csv")))
     assert len(events) == 1743  # 3,280 rows, one per actor
     assert max(len(event.main) for event in events) >= 2
 
@@ -379,6 +376,6 @@ def test_monadic_rows_are_gathered_into_events() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["acled_sahel.csv", "acled_mali_monadic.csv"])
 def test_coverage_of_the_real_acled_files(name: str) -> None:
-    result = acled_coverage(_shared(name))
+    result = acled_coverage(_data(name))
     assert result.events in (5754, 1743)
     assert result.share >= 0.99, result.unmapped[:20]
