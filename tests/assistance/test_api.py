@@ -198,15 +198,11 @@ def test_reading_a_red_request_is_audited(client: TestClient, auth: Any, session
 def test_reading_a_red_request_on_its_page_is_audited(client: TestClient, session: Session,
                                                       cast: Cast) -> None:
     """The request's page audits a restricted read as the API does (issue 17, point 4)."""
-    from factories.auth import PASSWORD
-    from liptako.web.pages.common import LOGIN_CSRF_COOKIE
+    from helpers.web import sign_in
 
     now = _now() - HOUR
     made = opened(session, cast, [attacked(session, "MLI", now=now)], now=now, tlp="RED")
-    client.get("/login")
-    form = {"username": "moussa_ner_liaison", "password": PASSWORD, "next": "/",
-            "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}
-    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    sign_in(client, "moussa_ner_liaison")
     assert client.get(f"/assistance/{made.id}").status_code == 200
     reads = session.scalars(select(AuditEntry).where(
         AuditEntry.action == "assistance_request.read")).all()

@@ -11,9 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from factories.assistance import HOUR, attacked, delivering
-from factories.auth import PASSWORD
+from helpers.web import sign_in
 from liptako.auth.models import User
-from liptako.web.pages.common import LOGIN_CSRF_COOKIE
 
 API = "/api/v1/assistance-requests"
 Cast = dict[str, User]
@@ -43,19 +42,12 @@ def test_the_api_refuses_implausible_deliveries(client: TestClient, auth: Any,
     assert (done.json()["status"], done.json()["delivered_quantity"]) == ("delivered", 6)
 
 
-def _login(client: TestClient, name: str) -> None:
-    client.get("/login")
-    form = {"username": name, "password": PASSWORD, "next": "/",
-            "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}
-    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
-
-
 def test_the_page_form_carries_the_over_delivery_flag(client: TestClient, session: Session,
                                                       cast: Cast) -> None:
     pledged_at = _now() - HOUR
     made, (bfa, _) = delivering(session, cast, [attacked(session, "MLI", now=pledged_at)],
                                 now=pledged_at)
-    _login(client, "amadou_mli_liaison")
+    sign_in(client, "amadou_mli_liaison")
     page = client.get(f"/assistance/{made.id}").text
     assert 'name="over_delivery"' in page
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)

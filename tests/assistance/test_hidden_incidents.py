@@ -21,14 +21,13 @@ from factories.assistance import (
     offer,
     opened,
 )
-from factories.auth import PASSWORD
+from helpers.web import sign_in
 from liptako.assistance import exchange, pledging, queries
 from liptako.assistance.edxl.validate import NS
 from liptako.assistance.models import AssistanceRequest
 from liptako.assistance.reconciliation import reconciliation
 from liptako.auth.models import User
 from liptako.incidents.models import Incident
-from liptako.web.pages.common import LOGIN_CSRF_COOKIE
 
 Cast = dict[str, User]
 PARTIES = ("BFA", "MLI", "NER")
@@ -132,17 +131,10 @@ def test_the_api_shows_hidden_incidents_only_as_a_count(client: TestClient, auth
     assert rows["hidden_incidents"] == 2
 
 
-def _login(client: TestClient, name: str) -> None:
-    client.get("/login")
-    form = {"username": name, "password": PASSWORD, "next": "/",
-            "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}
-    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
-
-
 def test_the_pages_show_hidden_incidents_only_as_a_count(client: TestClient, session: Session,
                                                          cast: Cast) -> None:
     made, inc = _invoked(session, cast, now=_now() - HOUR)
-    _login(client, "ibrahim_bfa_liaison")
+    sign_in(client, "ibrahim_bfa_liaison")
     page = client.get(f"/assistance/{made.id}").text
     links = set(re.findall(r'href="/incidents/(\d+)"', page))
     assert links == {str(inc["shared"].id)}

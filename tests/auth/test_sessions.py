@@ -9,20 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from factories.auth import PASSWORD
+from helpers.web import sign_in
 from liptako.audit.service import SYSTEM
 from liptako.auth import service as users
 from liptako.auth.models import User
-from liptako.web.pages.common import LOGIN_CSRF_COOKIE
 from liptako.web.security import SESSION_COOKIE
-
-
-def _sign_in(client: TestClient, name: str) -> str:
-    client.cookies.clear()
-    client.get("/login")
-    form = {"username": name, "password": PASSWORD, "next": "/",
-            "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}
-    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
-    return str(client.cookies.get(SESSION_COOKIE))
 
 
 def _me(client: TestClient, cookie: str) -> int:
@@ -33,20 +24,20 @@ def _me(client: TestClient, cookie: str) -> int:
 
 def test_an_old_cookie_is_refused_after_logout(client: TestClient,
                                                cast: dict[str, User]) -> None:
-    cookie = _sign_in(client, "bfa_analyst")
+    cookie = sign_in(client, "bfa_analyst")
     assert _me(client, cookie) == 200
     page = client.get("/")
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     assert client.post("/logout", data={"csrf_token": csrf},
                        follow_redirects=False).status_code == 303
     assert _me(client, cookie) == 401
-    again = _sign_in(client, "bfa_analyst")  # a new sign-in works
+    again = sign_in(client, "bfa_analyst")  # a new sign-in works
     assert _me(client, again) == 200
 
 
 def test_an_old_cookie_is_refused_after_a_password_change(
         client: TestClient, session: Session, cast: dict[str, User]) -> None:
-    cookie = _sign_in(client, "ner_analyst")
+    cookie = sign_in(client, "ner_analyst")
     users.set_password(session, user=cast["ner_analyst"], password=PASSWORD + "!",
                        actor=SYSTEM, now=dt.datetime.now(dt.UTC))
     session.flush()
@@ -55,7 +46,7 @@ def test_an_old_cookie_is_refused_after_a_password_change(
 
 def test_an_old_cookie_is_refused_once_the_account_is_disabled(
         client: TestClient, session: Session, cast: dict[str, User]) -> None:
-    cookie = _sign_in(client, "awa_mli_analyst")
+    cookie = sign_in(client, "awa_mli_analyst")
     cast["awa_mli_analyst"].is_active = False
     session.flush()
     assert _me(client, cookie) == 401

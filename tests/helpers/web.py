@@ -60,3 +60,16 @@ class Tokens:
 @pytest.fixture
 def auth(client: TestClient, cast: dict[str, User]) -> Tokens:
     return Tokens(client)
+
+
+def sign_in(client: TestClient, name: str) -> str:
+    """Sign in through the login page as a member of the cast; the session cookie's value."""
+    from liptako.web.pages.common import LOGIN_CSRF_COOKIE
+    from liptako.web.security import SESSION_COOKIE
+
+    client.cookies.clear()
+    client.get("/login")
+    form = {"username": name, "password": PASSWORD, "next": "/",
+            "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    return str(client.cookies.get(SESSION_COOKIE))

@@ -25,10 +25,7 @@ def create(
     full_name: str | None = typer.Option(None, help="Display name."),
 ) -> None:
     """Create a user; the password is read from a file, never from the command line."""
-    try:
-        password = password_file.read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, IndexError) as exc:
-        fail(f"--password-file {password_file}: expected a readable file with a password ({exc})")
+    password = _password(password_file)
     try:
         with unit_of_work(settings_of(ctx)) as session:
             user = auth.create_user(
@@ -47,10 +44,7 @@ def set_password(
     password_file: Path = typer.Option(..., help="File whose first line is the password."),
 ) -> None:
     """Give an account a new password (read from a file); its page sessions end."""
-    try:
-        password = password_file.read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, IndexError) as exc:
-        fail(f"--password-file {password_file}: expected a readable file with a password ({exc})")
+    password = _password(password_file)
     try:
         with unit_of_work(settings_of(ctx)) as session:
             user = auth.find_user(session, username)
@@ -68,3 +62,11 @@ def list_(ctx: typer.Context) -> None:
         for user in auth.list_users(session):
             status = "" if user.is_active else " (inactive)"
             typer.echo(f"{user.username:<24} {user.state:<4} {','.join(user.roles)}{status}")
+
+
+def _password(path: Path) -> str:
+    """The first line of a password file."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError) as exc:
+        fail(f"--password-file {path}: expected a readable file with a password ({exc})")
