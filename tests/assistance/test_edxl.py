@@ -95,6 +95,25 @@ def test_pledges_and_declines_export_as_valid_responses_and_commits(
         exchange.export_pledge(made, offered, now=NOW)
 
 
+def test_text_xml_cannot_carry_still_exports_valid(session: Session, cast: Cast) -> None:
+    """The API refuses such characters on input; a record holding them nonetheless (stored
+    before, or by another way in) exports, each shown as U+FFFD."""
+    made, (accepted, _, declined) = _answered(session, cast)
+    bad = "a\x00b\x0bc\ud800d\uffffe"
+    with session.no_autoflush:  # kept in memory: PostgreSQL would not store NUL at all
+        made.title, made.situation, made.items[0].description = bad, bad, bad
+        made.items[0].place = bad
+        accepted.description, accepted.note, declined.reason = bad, bad, bad
+        exports = [(exchange.export_request(made, now=NOW), "RequestResource"),
+                   (exchange.export_pledge(made, accepted, now=NOW), "CommitResource"),
+                   (exchange.export_decline(made, declined, now=NOW),
+                    "ResponseToRequestResource")]
+        for xml, kind in exports:
+            root = assert_valid(xml, kind)
+            assert "a\ufffdb\ufffdc\ufffdd\ufffde" in "".join(root.itertext())
+        session.expunge_all()
+
+
 def _state_of(made: AssistanceRequest) -> dict[str, Any]:
     return {
         "message_id": made.message_id, "requesting_state": made.requesting_state,

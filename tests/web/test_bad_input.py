@@ -55,10 +55,32 @@ def test_control_characters_in_json_strings_are_refused_naming_the_field(
     assert client.post("/api/v1/incidents", json=fine, headers=headers).status_code == 201
 
 
+def test_lone_surrogates_and_non_characters_are_refused_too(
+        client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    headers = {**auth("bfa_analyst"), "content-type": "application/json"}
+    for escape in ("\\ud800", "\\uffff"):  # JSON escapes: valid JSON, no text XML allows
+        raw = '{"occurred_on": "2024-05-11", "description": "x' + escape + 'y"}'
+        got = client.post("/api/v1/incidents", content=raw, headers=headers)
+        assert got.status_code == 422, got.text
+        assert got.json()["errors"][0]["field"] == "description"
+
+
+def test_control_characters_in_forms_are_refused_naming_the_field(
+        client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    from helpers.web import sign_in
+
+    sign_in(client, "amadou_mli_liaison")
+    got = client.post("/assistance/new", data={"title": "Air\x00support", "csrf_token": "x"})
+    assert got.status_code == 422 and got.json()["errors"][0]["field"] == "title"
+    fine = client.post("/assistance/new", data={"title": "Line\r\nbreak", "csrf_token": "x"})
+    assert fine.status_code == 403  # reaches the page, which checks the form's token
+
+
 def test_the_control_character_check_names_paths_as_the_api_does() -> None:
     from liptako.web.middleware import control_field
 
     assert control_field({"a": [{"b": "ok"}, {"c": "x\x00"}]}) == "a.1.c"
     assert control_field({"bad\x01key": 1}) == "bad\x01key"
     assert control_field("\x7f") == "body"
+    assert control_field(["ok", "\udfff"]) == "1"
     assert control_field({"a": "tab\tnewline\n", "n": 1, "z": None}) is None

@@ -18,6 +18,7 @@ Mapping (documented in docs of the domain, kept short here):
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from lxml import etree
 
@@ -34,6 +35,13 @@ from liptako.assistance.edxl.messages import (
 from liptako.assistance.edxl.validate import NS
 
 COUNTRY_NAMES = {"BFA": "Burkina Faso", "MLI": "Mali", "NER": "Niger", "SEC": "AES"}
+# characters XML 1.0 does not allow: the API refuses them on input, and a record stored with
+# one some other way still exports, each shown as U+FFFD
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
 
 
 def _q(prefix: str, name: str) -> str:
@@ -44,7 +52,7 @@ def _el(parent: etree._Element, prefix: str, name: str, text: str | None = None,
         ) -> etree._Element:
     child = etree.SubElement(parent, _q(prefix, name))
     if text is not None:
-        child.text = text
+        child.text = xml_text(text)
     return child
 
 
