@@ -30,10 +30,17 @@ def evaluated_report(session: Session, state: str, *, pact_ids: tuple[str, ...] 
 
 
 def classification(session: Session, incident: Incident, *, value: bool, decided_by: int,
-                   state: str = "SEC", pact_ids: tuple[str, ...] = PACTS
+                   state: str = "SEC", pact_ids: tuple[str, ...] = PACTS,
+                   confirmed_by: int | None = None, now: dt.datetime = NOW
                    ) -> ClassificationDecision:
-    """A person's answer on whether the incident attacked a state's sovereignty."""
-    return obligations.record_classification(
+    """A person's answer on whether the incident attacked a state's sovereignty; one that
+    waits for the secretariat's second person is confirmed by ``confirmed_by`` if given."""
+    decision = obligations.record_classification(
         session, incident=incident, question="attack_on_sovereignty", value=value,
         evidence="field report", rationale="as reported",
-        actor=audit.Actor(decided_by, "classifier", state), pact_ids=pact_ids, now=NOW)
+        actor=audit.Actor(decided_by, "classifier", state), pact_ids=pact_ids, now=now)
+    if decision.status == "pending" and confirmed_by is not None:
+        obligations.review_classification(
+            session, decision=decision, incident=incident, confirm=True, note=None,
+            actor=audit.Actor(confirmed_by, "second", "SEC"), pact_ids=pact_ids, now=now)
+    return decision

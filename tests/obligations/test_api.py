@@ -22,7 +22,7 @@ def test_new_report_carries_its_determinations(client: TestClient, auth) -> None
     assert any("6" in reason for reason in art6["reasons"])
 
 
-def test_classification_by_an_analyst_opens_duties(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+def test_classification_by_an_analyst_opens_duties_once_confirmed(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
     incident = _create(client, auth)
     decision = {"question": "attack_on_sovereignty", "value": True,
                 "evidence": "Claim by JNIM media", "rationale": "Army post overrun"}
@@ -31,8 +31,12 @@ def test_classification_by_an_analyst_opens_duties(client: TestClient, auth) -> 
                              json=decision, headers=auth(name))
         assert denied.status_code == 403, name
     made = client.post(f"/api/v1/incidents/{incident['id']}/classifications", json=decision,
-                       headers=auth("ner_analyst"))
-    assert made.status_code == 201 and made.json()["decided_by_state"] == "NER"
+                       headers=auth("bfa_analyst"))
+    assert made.status_code == 201 and made.json()["decided_by_state"] == "BFA"
+    assert made.json()["status"] == "pending"  # it opens duties: the secretariat confirms
+    confirmed = client.post(f"/api/v1/classifications/{made.json()['id']}/confirm", json={},
+                            headers=auth("sec"))
+    assert confirmed.status_code == 200, confirmed.text
     after = client.get(f"/api/v1/incidents/{incident['id']}", headers=auth("sec")).json()
     art6 = next(p for p in after["determinations"][0]["provisions"] if p["article"] == "6")
     assert art6["status"] == "engaged" and art6["owed_by"] == ["MLI", "NER"]

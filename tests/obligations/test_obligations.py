@@ -58,19 +58,18 @@ def test_classification_settles_art_6_and_opens_then_lapses_duties(
     incident = _national(session, "BFA")
     assert _article(session, incident, "6")["status"] == "undetermined"
     assert _duties(session, incident) == {}
-    analyst = cast["bfa_analyst"]
-    actor = audit.Actor(analyst.id, analyst.username, analyst.state)
-    obligations.record_classification(
-        session, incident=incident, question="attack_on_sovereignty", value=True,
-        evidence="Claimed by JNIM; army post overrun", rationale="Attack on the state's forces",
-        actor=actor, pact_ids=PACTS, now=NOW)
+    analyst, sec = cast["bfa_analyst"], cast["sec"]
+    yes = classification(session, incident, value=True, decided_by=analyst.id, state="BFA")
+    assert yes.status == "pending" and _duties(session, incident) == {}
+    obligations.review_classification(
+        session, decision=yes, incident=incident, confirm=True, note=None,
+        actor=audit.Actor(sec.id, sec.username, sec.state), pact_ids=PACTS, now=NOW)
     engaged = _article(session, incident, "6")
     assert engaged["status"] == "engaged" and engaged["beneficiary"] == "BFA"
     assert _duties(session, incident) == {"MLI": "open", "NER": "open"}
-    obligations.record_classification(
-        session, incident=incident, question="attack_on_sovereignty", value=False,
-        evidence="Review", rationale="Criminal raid", actor=actor, pact_ids=PACTS,
-        now=NOW + dt.timedelta(hours=1))
+    no = classification(session, incident, value=False, decided_by=analyst.id, state="BFA",
+                        confirmed_by=sec.id, now=NOW + dt.timedelta(hours=1))
+    assert no.status == "in_force" and no.reviewed_by == sec.id
     assert _article(session, incident, "6")["status"] == "not_engaged"
     assert _duties(session, incident) == {"MLI": "lapsed", "NER": "lapsed"}
     assert [d.value for d in queries.decisions_of(session, incident.id)] == [True, False]

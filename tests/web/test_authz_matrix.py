@@ -1,13 +1,15 @@
 """Every route, every role: read from the app's own route table, so a new route needs a row.
 
 Each row gives the status each caller gets, and how to build the request. ``{visible}`` and
-``{hidden}`` in a path are replaced by a record the caller may and may not see.
+``{hidden}`` in a path are replaced by a record the caller may and may not see. The callers
+are the cast and an administrator of each member state (who manages that state's accounts
+and tokens only).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -25,17 +27,23 @@ from factories.assistance import (
     president_today,
     seed_assistance,
 )
-from factories.auth import CAST, PASSWORD
+from factories.auth import CAST, PASSWORD, STATE_ADMINS, seed_state_admins
 from factories.incidents import report, seed_markings
+from factories.obligations import classification
+from liptako.audit.service import Actor
 from liptako.auth.models import User
 from liptako.auth.releasability import Viewer, may_see
+from liptako.auth.tokens import create_api_token
+from liptako.core.clock import utcnow
 from liptako.web.pages.common import LOGIN_CSRF_COOKIE
 from liptako.web.routes import route_table
 from liptako.web.security import SESSION_COOKIE, read_session_cookie
 
-CALLERS = ["anon", *CAST]
+CALLERS = ["anon", *CAST, *STATE_ADMINS]
 REPORTERS = {"awa_mli_analyst", "amadou_mli_liaison", "ibrahim_bfa_liaison", "bfa_analyst",
              "moussa_ner_liaison", "ner_analyst", "sec"}
+ADMINS = {"admin", *STATE_ADMINS}
+ANALYSTS = {"awa_mli_analyst", "bfa_analyst", "ner_analyst"}
 
 
 @dataclass
@@ -48,9 +56,16 @@ class Row:
     body: Callable[[str], Any] | None = None
     form: Callable[[str], Any] | None = None
     hidden_check: bool = False
+    # the visible incident picked for {incident_id} lies on the caller's own state's
+    # territory (any for the secretariat); another state's visible one answers foreign
+    own_state: bool = False
+    foreign: int = 403
     extra: dict[str, Any] = field(default_factory=dict)
+    special: dict[str, int] = field(default_factory=dict)  # callers answered otherwise
 
     def expected(self, caller: str) -> int:
+        if caller in self.special:
+            return self.special[caller]
         if caller == "anon":
             return self.anon
         if self.allowed is not None and caller not in self.allowed:
@@ -65,6 +80,8 @@ def _new_user(caller: str) -> dict[str, Any]:
 
 AR = "/api/v1/assistance-requests"
 ASSIST: dict[str, int] = {}  # filled per test by seed_assistance: a request at each step
+PENDING: dict[str, int] = {}  # decisions awaiting the secretariat's second person, by use
+NER_TOKEN: dict[str, int] = {}  # a machine token of a Niger liaison
 LIAISON_CAST = set(LIAISONS.values())
 PRESIDENT = president_today()  # the presidency's liaison convenes and records decisions
 
@@ -76,9 +93,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/auth/me"): Row(200),
     ("POST", "/api/v1/auth/api-tokens"): Row(201, body=lambda c: {"name": f"bot-{c}"}),
     ("GET", "/api/v1/auth/api-tokens"): Row(200),
-    ("DELETE", "/api/v1/auth/api-tokens/{token_id}"): Row(404, extra={"token_id": 999999}),
-    ("GET", "/api/v1/users"): Row(200, allowed={"admin"}),
-    ("POST", "/api/v1/users"): Row(201, allowed={"admin"}, body=_new_user),
+    # a Niger liaison's token: its owner, the secretariat's and Niger's administrators revoke
+    # it; another state's administrator is refused; anyone else finds nothing
+    ("DELETE", "/api/v1/auth/api-tokens/{token_id}"): Row(
+        204, allowed={"moussa_ner_liaison", "admin", "ner_admin"}, denied=404,
+        special={"mli_admin": 403, "bfa_admin": 403}, extra={"token_id": "ner"}),
+    ("GET", "/api/v1/users"): Row(200, allowed=ADMINS),
+    # a Niger observer: the secretariat's and Niger's administrators only
+    ("POST", "/api/v1/users"): Row(201, allowed={"admin", "ner_admin"}, body=_new_user),
     ("GET", "/api/v1/incidents"): Row(200),
     ("POST", "/api/v1/incidents"): Row(201, allowed=REPORTERS, body=lambda c: report()),
     ("GET", "/api/v1/incidents/{incident_id}"): Row(200, hidden_check=True),
@@ -87,9 +109,15 @@ MATRIX: dict[tuple[str, str], Row] = {
         404, hidden_check=True, extra={"version": 1}),
     ("GET", "/api/v1/stats"): Row(200),
     ("POST", "/api/v1/incidents/{incident_id}/classifications"): Row(
-        201, allowed={"awa_mli_analyst", "bfa_analyst", "ner_analyst", "sec"},
-        body=lambda c: CLASSIFICATION, hidden_check=True),
+        201, allowed=ANALYSTS | {"sec"}, body=lambda c: CLASSIFICATION, hidden_check=True,
+        own_state=True),
     ("GET", "/api/v1/incidents/{incident_id}/classifications"): Row(200, hidden_check=True),
+    ("GET", "/api/v1/classifications"): Row(200),
+    ("POST", "/api/v1/classifications/{decision_id}/confirm"): Row(
+        200, allowed={"sec"}, body=lambda c: {}, extra={"decision": "confirm"}),
+    ("POST", "/api/v1/classifications/{decision_id}/reject"): Row(
+        200, allowed={"sec"}, body=lambda c: {"note": "not an attack"},
+        extra={"decision": "reject"}),
     ("GET", "/api/v1/duties"): Row(200),
     ("GET", "/api/v1/compliance-cases"): Row(200),
     ("GET", "/api/v1/geo/admin-units"): Row(200),
@@ -147,7 +175,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", f"{AR}/import-edxl-rm"): Row(201, allowed=LIAISON_CAST,
                                           body=lambda c: matrix_import(ASSIST, c)),
     ("GET", "/api/v1/reconciliation"): Row(200),
-    ("POST", "/api/v1/assistance/run-deadlines"): Row(200, allowed={"sec", "admin"}),
+    ("POST", "/api/v1/assistance/run-deadlines"): Row(200, allowed={"sec"} | ADMINS),
     ("GET", "/api/v1/assistance/presidency"): Row(200),
     ("GET", "/static/{path}"): Row(200, anon=200, extra={"path": "app/app.css"}),
     # pages: signed in through the login form, they answer with pages and redirects
@@ -172,8 +200,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         form=lambda c: {"action": "nonsense"}, extra={"request": "exported"}),
     ("GET", "/reconciliation"): Row(200, anon=303, page=True),
     ("POST", "/incidents/{incident_id}/classify"): Row(
-        303, anon=303, page=True, allowed={"awa_mli_analyst", "bfa_analyst", "ner_analyst", "sec"},
+        303, anon=303, page=True, allowed=ANALYSTS | {"sec"}, own_state=True,
         form=lambda c: {"value": "yes", "evidence": "claimed", "rationale": "army post"}),
+    ("GET", "/classifications"): Row(200, anon=303, page=True),
+    ("POST", "/classifications/{decision_id}/review"): Row(
+        303, anon=303, page=True, allowed={"sec"}, form=lambda c: {"action": "confirm"},
+        extra={"decision": "page"}),
 }
 
 CLASSIFICATION = {"question": "attack_on_sovereignty", "value": True,
@@ -194,14 +226,32 @@ def test_every_route_has_a_row(app: FastAPI) -> None:
     assert not stale, f"rows for routes that no longer exist: {sorted(stale)}"
 
 
-def _pick(seeded: list[Any], user: User | None, visible: bool) -> int | None:
+def _pick(seeded: list[Any], user: User | None, visible: bool, *,
+          territory: str | None = None) -> int | None:
+    """A seeded incident the user may (not) see, on ``territory`` ("other": not the user's
+    own state's) if given."""
     if user is None:
         return seeded[0].id
     viewer = Viewer(user.id, user.state, tuple(user.roles))
     for incident in seeded:
-        if may_see(viewer, incident.tlp, incident.originator, incident.audience) == visible:
+        on = incident.iso3 == user.state if territory == "own" else \
+            incident.iso3 != user.state if territory == "other" else True
+        if on and may_see(viewer, incident.tlp, incident.originator, incident.audience) == visible:
             return int(incident.id)
     return None
+
+
+def _seed_pending(session: Session, cast: dict[str, User], seeded: list[Any]) -> None:
+    """A pending classification for each row that reviews one: Burkina's analyst answers yes
+    on Burkina incidents the secretariat may see, which would open duties to Burkina."""
+    analyst = cast["bfa_analyst"]
+    open_to_sec = [i for i in seeded if i.iso3 == "BFA" and i.tlp in ("CLEAR", "GREEN")]
+    PENDING.clear()
+    for use, incident in zip(("confirm", "reject", "page"), open_to_sec, strict=False):
+        decision = classification(session, incident, value=True, decided_by=analyst.id,
+                                  state="BFA")
+        assert decision.status == "pending"
+        PENDING[use] = decision.id
 
 
 def _page_login(client: TestClient, caller: str) -> str:
@@ -233,9 +283,14 @@ def _check(client: TestClient, caller: str, row: Row, method: str, path: str,
 @pytest.mark.parametrize("caller", CALLERS)
 def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type: ignore[no-untyped-def]
                 cast: dict[str, User]) -> None:
+    cast = {**cast, **seed_state_admins(session)}
     seeded = seed_markings(session)
     ASSIST.clear()
     ASSIST.update(seed_assistance(session, cast))
+    _seed_pending(session, cast, seeded)
+    ner_token, _ = create_api_token(session, user=cast["moussa_ner_liaison"], name="ner-bot",
+                                    actor=Actor(None, "seed", "NER"), now=utcnow())
+    NER_TOKEN["ner"] = ner_token.id
     headers = {} if caller == "anon" else auth(caller)
     user = cast.get(caller)
     failures: list[str] = []
@@ -247,8 +302,19 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
         params = dict(row.extra)
         if "request" in row.extra:
             params.update(matrix_params(ASSIST, row.extra, caller))
+        if "decision" in row.extra:
+            params["decision_id"] = PENDING[row.extra["decision"]]
+        if "token_id" in row.extra:
+            params["token_id"] = NER_TOKEN[row.extra["token_id"]]
         if "{incident_id}" in path:
-            params["incident_id"] = _pick(seeded, user, visible=True)
+            own = row.own_state and user is not None and user.state != "SEC"
+            params["incident_id"] = _pick(seeded, user, visible=True,
+                                          territory="own" if own else None)
+            if own and row.expected(caller) == row.ok:  # another state's: refused
+                foreign = {**params, "incident_id": _pick(seeded, user, visible=True,
+                                                          territory="other")}
+                failures += _check(client, caller, replace(row, ok=row.foreign), method, path,
+                                   foreign, headers, csrf)
         failures += _check(client, caller, row, method, path, params, headers, csrf)
         allowed = row.expected(caller) == row.ok
         hidden = _pick(seeded, user, visible=False) if row.hidden_check and user and allowed \

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from factories.auth import PASSWORD, seed_cast
+from factories.incidents import report
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.web.app import create_app
@@ -37,4 +38,34 @@ def test_a_failed_commit_is_not_reported_as_success(fresh_database_url: str) -> 
         assert response.status_code >= 500, response.text
         listed = client.get("/api/v1/auth/api-tokens", headers=headers).json()
         assert [t["name"] for t in listed] == []
+    engine.dispose()
+
+
+def test_a_recorded_refusal_is_committed_and_nothing_else(fresh_database_url: str) -> None:
+    """A refusal the audit records (core.errors.Refused) outlives the 403; a refusal by a
+    role check records nothing, and neither keeps a half-done change."""
+    engine = make_engine(fresh_database_url)
+    with make_session_factory(engine)() as session:
+        seed_cast(session)
+        session.commit()
+    settings = Settings(env="test", database_url=fresh_database_url, secret_key="t" * 40)
+    with TestClient(create_app(settings)) as client:
+        token = client.post("/api/v1/auth/token", data={"username": "bfa_analyst",
+                                                        "password": PASSWORD}).json()
+        analyst = {"Authorization": f"Bearer {token['access_token']}"}
+        incident = client.post("/api/v1/incidents", headers=analyst, json=report(
+            location={"lat": 13.51, "lon": 2.11}, target={"kind": "state_forces",
+                                                          "party": "NER"})).json()
+        assert incident["iso3"] == "NER"
+        refused = client.post(f"/api/v1/incidents/{incident['id']}/classifications",
+                              headers=analyst, json={"question": "attack_on_sovereignty",
+                                                     "value": True, "evidence": "claimed",
+                                                     "rationale": "army post"})
+        assert refused.status_code == 403, refused.text
+    with engine.connect() as conn:
+        actions = conn.execute(text(
+            "SELECT action FROM audit_entry WHERE target_id = :id ORDER BY seq"),
+            {"id": str(incident["id"])}).scalars().all()
+        decisions = conn.execute(text("SELECT count(*) FROM classification_decision")).scalar()
+    assert actions[-1] == "classification.refused" and decisions == 0
     engine.dispose()

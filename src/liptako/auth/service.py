@@ -18,7 +18,7 @@ from liptako.auth.rules import (
     check_state,
     management_refusal,
 )
-from liptako.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from liptako.core.errors import Conflict, NotFound, Refused, RuleViolation
 
 
 def create_user(
@@ -50,7 +50,7 @@ def create_user(
                      target_id=None, now=now,
                      detail={"username": username, "state": state_code, "roles": role_list,
                              "reason": refusal})
-        raise PermissionDenied(refusal)
+        raise Refused(refusal)
     if not username or len(username) > 64:
         raise RuleViolation(f"username: expected 1 to 64 characters, got {username!r}")
     if session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from liptako.audit import service as audit
 from liptako.auth.models import ApiToken, User
 from liptako.auth.rules import management_refusal
-from liptako.core.errors import NotFound, PermissionDenied, Unauthenticated
+from liptako.core.errors import NotFound, Refused, Unauthenticated
 
 ALGORITHM = "HS256"
 API_TOKEN_PREFIX = "lpt_"  # noqa: S105 - a prefix, not a secret
@@ -93,7 +93,7 @@ def revoke_api_token(session: Session, *, token_id: int, owner: User, actor: aud
         audit.record(session, actor=actor, action="api_token.revoke.refused",
                      target_type="api_token", target_id=token.id, now=now,
                      detail={"reason": refusal})
-        raise PermissionDenied(refusal)
+        raise Refused(refusal)
     if token.revoked_at is None:
         token.revoked_at = now
         audit.record(session, actor=actor, action="api_token.revoke", target_type="api_token",

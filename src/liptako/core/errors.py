@@ -37,6 +37,11 @@ class PermissionDenied(DomainError):
     code = "permission_denied"
 
 
+class Refused(PermissionDenied):
+    """A refusal already recorded in the audit: the request's transaction commits that
+    record (and only what came before the refusal) before answering 403."""
+
+
 class Unauthenticated(DomainError):
     """The caller could not be identified."""
 

@@ -48,6 +48,16 @@ class ClassificationDecision(Base):
     decided_at: Mapped[dt.datetime]
     evidence: Mapped[str] = mapped_column(Text)
     rationale: Mapped[str] = mapped_column(Text)
+    # "in_force" counts in evaluations; "pending" waits for the secretariat's second person
+    # (it would change who owes a duty to another state); "rejected" never counted
+    status: Mapped[str] = mapped_column(String(16), default="in_force", server_default="in_force")
+    # the duties confirming it opens and lapses, as they stood when it was recorded
+    duty_change: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # when it took effect (its order among the decisions that count); None until then
+    effective_at: Mapped[dt.datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[dt.datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Duty(Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.auth.rules import SECRETARIAT
+from liptako.core.errors import NotFound
 from liptako.incidents import queries as incident_queries
 from liptako.incidents.models import Incident
 from liptako.incidents.schemas import IncidentOut, VersionOut
@@ -57,6 +58,31 @@ def decisions_of(session: Session, incident_id: int) -> list[ClassificationDecis
     return list(session.scalars(select(ClassificationDecision).where(
         ClassificationDecision.incident_id == incident_id).order_by(
         ClassificationDecision.decided_at)))
+
+
+def visible_decisions(session: Session, viewer: Viewer, *, status: str | None = None
+                      ) -> list[ClassificationDecision]:
+    """Decisions on incidents the viewer may see, oldest first (filter by status)."""
+    stmt = (select(ClassificationDecision)
+            .join(Incident, Incident.id == ClassificationDecision.incident_id)
+            .where(visible_clause(viewer, Incident))
+            .order_by(ClassificationDecision.decided_at, ClassificationDecision.id))
+    if status is not None:
+        stmt = stmt.where(ClassificationDecision.status == status)
+    return list(session.scalars(stmt))
+
+
+def visible_decision(session: Session, viewer: Viewer, decision_id: int
+                     ) -> tuple[ClassificationDecision, Incident]:
+    """One decision and its incident, if the viewer may see the incident (else NotFound)."""
+    decision = session.get(ClassificationDecision, decision_id)
+    if decision is None:
+        raise NotFound(f"classification decision {decision_id}: not found")
+    try:
+        incident = incident_queries.get_incident(session, viewer, decision.incident_id)
+    except NotFound:
+        raise NotFound(f"classification decision {decision_id}: not found") from None
+    return decision, incident
 
 
 def visible_duties(session: Session, viewer: Viewer, *, incident_id: int | None = None,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
 from liptako.audit.rules import digest
+from liptako.auth.rules import SECRETARIAT
 from liptako.charter import (
     Determination,
     FactsFrame,
@@ -34,7 +35,7 @@ from liptako.charter import (
     parse_incident,
 )
 from liptako.charter.policy import UNION_OF_TERRITORIES
-from liptako.core.errors import RuleViolation
+from liptako.core.errors import Conflict, Refused, RuleViolation
 from liptako.incidents.models import Incident
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations.facts import derive_facts
@@ -68,11 +69,13 @@ def pact_setting(pact_id: str) -> PactSetting:
 
 
 def classifications_of(session: Session, incident_ids: Sequence[int]) -> dict[int, dict[str, bool]]:
-    """The latest decision per incident and question."""
+    """The latest decision in force per incident and question (pending and rejected ones do
+    not count)."""
     out: dict[int, dict[str, bool]] = {}
     rows = session.scalars(select(ClassificationDecision)
-                           .where(ClassificationDecision.incident_id.in_(incident_ids))
-                           .order_by(ClassificationDecision.decided_at,
+                           .where(ClassificationDecision.incident_id.in_(incident_ids),
+                                  ClassificationDecision.status == "in_force")
+                           .order_by(ClassificationDecision.effective_at,
                                      ClassificationDecision.id))
     for row in rows:
         out.setdefault(row.incident_id, {})[row.question] = row.value
@@ -203,16 +206,14 @@ def _sync_duties(session: Session, incident: Incident, pact: Pact,
                  provisions: list[dict[str, object]], counts: EvaluationCounts,
                  now: dt.datetime, duties: dict[tuple[str, str], Duty]) -> None:
     wanted: set[tuple[str, str]] = set()
+    for article, party, beneficiary in _owed(pact, provisions):
+        wanted.add((article, party))
+        _open_duty(session, duties.get((article, party)), incident, pact, article, party,
+                   beneficiary, counts, now)
     for p in provisions:
-        article, family = str(p["article"]), _family(pact, str(p["article"]))
-        if p["status"] != "engaged":
-            continue
-        if family in DUTY_FAMILIES and p.get("beneficiary"):
-            for party in p.get("owed_by") or []:  # type: ignore[attr-defined]
-                wanted.add((article, str(party)))
-                _open_duty(session, duties.get((article, str(party))), incident, pact,
-                           article, str(party), str(p["beneficiary"]), counts, now)
-        if family in COMPLIANCE_FAMILIES and p.get("respondent"):
+        article = str(p["article"])
+        if (p["status"] == "engaged" and _family(pact, article) in COMPLIANCE_FAMILIES
+                and p.get("respondent")):
             _open_case(session, incident, pact, article, str(p["respondent"]),
                        p.get("beneficiary"), counts, now)  # type: ignore[arg-type]
     for key, duty in duties.items():
@@ -220,6 +221,18 @@ def _sync_duties(session: Session, incident: Incident, pact: Pact,
             duty.status, duty.closed_at = "lapsed", now
             duty.note = "no longer engaged after re-evaluation"
             counts.duties_lapsed += 1
+
+
+def _owed(pact: Pact, provisions: list[dict[str, object]]) -> list[tuple[str, str, str]]:
+    """(article, owed by, beneficiary) for each duty the engaged aggression clauses give."""
+    out = []
+    for p in provisions:
+        article = str(p["article"])
+        if (p["status"] == "engaged" and _family(pact, article) in DUTY_FAMILIES
+                and p.get("beneficiary")):
+            out += [(article, str(party), str(p["beneficiary"]))
+                    for party in p.get("owed_by") or []]  # type: ignore[attr-defined]
+    return out
 
 
 def _open_duty(session: Session, duty: Duty | None, incident: Incident, pact: Pact,
@@ -252,23 +265,106 @@ def load_incidents(session: Session, ids: Sequence[int]) -> list[Incident]:
                                 .options(selectinload(Incident.actors)).order_by(Incident.id)))
 
 
+def duties_under(incident: Incident, decisions: dict[str, bool],
+                 pact_ids: Iterable[str]) -> set[tuple[str, str, str, str]]:
+    """(pact, article, owed by, beneficiary) of every duty the pacts give on the incident,
+    were these the answers to the interpretive questions; nothing is stored."""
+    parsed = [parse_incident(derive_facts(incident, ActorRegistry.load(), decisions))]
+    pact_ids = tuple(pact_ids)
+    placer = _placer(parsed, [pact_setting(p).policy for p in pact_ids])
+    out = set()
+    for pact_id in pact_ids:
+        setting = pact_setting(pact_id)
+        [result] = _determinations(parsed, setting, placer)
+        out |= {(pact_id, *owed)
+                for owed in _owed(setting.pact, [p.to_dict() for p in result.provisions])}
+    return out
+
+
+def _duty_list(duties: Iterable[tuple[str, str, str, str]]) -> list[dict[str, str]]:
+    return [dict(zip(("pact", "article", "owed_by", "beneficiary"), d, strict=True))
+            for d in sorted(duties)]
+
+
 def record_classification(session: Session, *, incident: Incident, question: str, value: bool,
                           evidence: str, rationale: str, actor: audit.Actor,
                           pact_ids: Iterable[str], now: dt.datetime) -> ClassificationDecision:
-    """Record a person's answer to an interpretive question, then re-evaluate the incident."""
+    """Record a person's answer to an interpretive question.
+
+    A state's analysts answer only for incidents on their own state's territory, the
+    secretariat for any (a refusal is audited; the caller commits it). An answer that would
+    change who owes a duty to another state waits, pending, for a second person of the
+    secretariat (:func:`review_classification`); any other takes effect at once and the
+    incident is re-evaluated.
+    """
     if question not in QUESTIONS:
         raise RuleViolation(f"question: expected one of {', '.join(QUESTIONS)}, got {question!r}")
     if actor.id is None or actor.state is None:
         raise RuleViolation("decided_by: expected a signed-in person")
+    if actor.state != SECRETARIAT and incident.iso3 != actor.state:
+        reason = (f"incident {incident.id}: {actor.state}'s analysts classify incidents on "
+                  f"{actor.state}'s territory only (this one: {incident.iso3 or 'none'}); "
+                  "the secretariat classifies the others")
+        audit.record(session, actor=actor, action="classification.refused",
+                     target_type="incident", target_id=incident.id, now=now,
+                     detail={"question": question, "value": value, "reason": reason})
+        raise Refused(reason)
+    pact_ids = tuple(pact_ids)
+    current = classifications_of(session, [incident.id]).get(incident.id, {})
+    before = duties_under(incident, current, pact_ids)
+    after = duties_under(incident, {**current, question: value}, pact_ids)
+    pending = before != after
     decision = ClassificationDecision(
         incident_id=incident.id, question=question, value=value, decided_by=actor.id,
         decided_by_state=actor.state, decided_at=now, evidence=evidence.strip(),
-        rationale=rationale.strip())
+        rationale=rationale.strip(), status="pending" if pending else "in_force",
+        duty_change={"opens": _duty_list(after - before), "lapses": _duty_list(before - after)}
+        if pending else None, effective_at=None if pending else now)
     session.add(decision)
     session.flush()
     audit.record(session, actor=actor, action="classification.record",
                  target_type="incident", target_id=incident.id, now=now,
-                 after={"question": question, "value": value, "evidence": evidence,
-                        "rationale": rationale})
-    evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now)
+                 after={"decision": decision.id, "question": question, "value": value,
+                        "evidence": evidence, "rationale": rationale,
+                        "status": decision.status, "duty_change": decision.duty_change})
+    if not pending:
+        evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now)
+    return decision
+
+
+def review_classification(session: Session, *, decision: ClassificationDecision,
+                          incident: Incident, confirm: bool, note: str | None,
+                          actor: audit.Actor, pact_ids: Iterable[str],
+                          now: dt.datetime) -> ClassificationDecision:
+    """The secretariat's second person confirms a pending decision (it takes effect and the
+    incident is re-evaluated) or rejects it (it never counts); the one who recorded it may
+    not (a refusal is audited; the caller commits it)."""
+    if decision.status != "pending":
+        raise Conflict(f"decision {decision.id}: expected one awaiting confirmation, "
+                       f"it is {decision.status}")
+    refusal = None
+    if actor.state != SECRETARIAT:
+        refusal = "reviewed_by: a person of the secretariat confirms or rejects a decision"
+    elif actor.id == decision.decided_by:
+        refusal = (f"reviewed_by: decision {decision.id} needs a second person; the one who "
+                   "recorded it may not review it")
+    if refusal is not None:
+        audit.record(session, actor=actor, action="classification.review.refused",
+                     target_type="incident", target_id=incident.id, now=now,
+                     detail={"decision": decision.id, "confirm": confirm, "reason": refusal})
+        raise Refused(refusal)
+    decision.status = "in_force" if confirm else "rejected"
+    decision.reviewed_by, decision.reviewed_at = actor.id, now
+    decision.review_note = note.strip() if note else None
+    decision.effective_at = now if confirm else None
+    session.flush()
+    audit.record(session, actor=actor,
+                 action="classification.confirm" if confirm else "classification.reject",
+                 target_type="incident", target_id=incident.id, now=now,
+                 before={"decision": decision.id, "status": "pending"},
+                 after={"decision": decision.id, "status": decision.status, "note": note,
+                        "decided_by": decision.decided_by,
+                        "duty_change": decision.duty_change})
+    if confirm:
+        evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now)
     return decision

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from liptako.core.config import Settings
+from liptako.core.errors import Refused
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -44,13 +45,17 @@ def _end(session: Session, *, commit: bool) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request owns the transaction: commit when the handler returns, else roll back."""
+    """The request owns the transaction: commit when the handler returns or refuses with a
+    recorded refusal (core.errors.Refused), else roll back."""
     gate: anyio.Semaphore = request.app.state.session_gate
     async with gate:
         factory: sessionmaker[Session] = request.app.state.session_factory
         session = factory()
         try:
             yield session
+        except Refused:  # the refusal's audit entry outlives the answer
+            await run_in_threadpool(_end, session, commit=True)
+            raise
         except BaseException:
             await run_in_threadpool(_end, session, commit=False)
             raise

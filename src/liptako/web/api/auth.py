@@ -14,7 +14,7 @@ from liptako.auth import tokens
 from liptako.auth.models import ApiToken
 from liptako.auth.rules import ROLES, SECRETARIAT
 from liptako.core.clock import utcnow
-from liptako.core.errors import DomainError, PermissionDenied
+from liptako.core.errors import DomainError
 from liptako.web.deps import RecordId, SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, client_address, require_roles
 
@@ -103,12 +103,8 @@ def list_api_tokens(principal: CurrentPrincipal, session: SessionDep) -> list[Ap
 def revoke_api_token(token_id: RecordId, principal: CurrentPrincipal, session: SessionDep) -> None:
     """Revoke one of the caller's machine tokens (an administrator: of an account it
     manages)."""
-    try:
-        tokens.revoke_api_token(session, token_id=token_id, owner=principal.user,
-                                actor=principal.actor, now=utcnow())
-    except PermissionDenied:
-        session.commit()  # the refusal and its audit entry outlive the answer
-        raise
+    tokens.revoke_api_token(session, token_id=token_id, owner=principal.user,
+                            actor=principal.actor, now=utcnow())
 
 
 class UserIn(BaseModel):
@@ -131,11 +127,7 @@ def list_users(admin: AdminDep, session: SessionDep) -> list[Me]:
 def create_user(body: UserIn, admin: AdminDep, session: SessionDep) -> Me:
     """Create a user: a member state's administrator in its own state, without the roles
     the secretariat's administrators keep (admin, secretariat)."""
-    try:
-        user = users.create_user(session, username=body.username, password=body.password,
-                                 state=body.state, roles=body.roles, actor=admin.actor,
-                                 now=utcnow(), full_name=body.full_name)
-    except PermissionDenied:
-        session.commit()  # the refusal and its audit entry outlive the answer
-        raise
+    user = users.create_user(session, username=body.username, password=body.password,
+                             state=body.state, roles=body.roles, actor=admin.actor,
+                             now=utcnow(), full_name=body.full_name)
     return Me.model_validate(user)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from liptako.assistance.models import AssistanceRequest, request_incident
 from liptako.assistance.queries import visible_requests_clause
-from liptako.auth.releasability import Viewer
+from liptako.auth.releasability import Viewer, may_see
+from liptako.auth.rules import SECRETARIAT
 from liptako.core.clock import utcnow
 from liptako.incidents import service as incidents
 from liptako.incidents.models import Incident
@@ -114,6 +115,16 @@ def _render_form(page: Page, *, values: dict[str, str], errors: dict[str, str],
 
 
 CLASSIFIERS = ("analyst", "secretariat")
+REVIEWER = "secretariat"
+# whether the secretariat may see an incident at its marking (a pending classification on
+# one it may not see cannot be confirmed until the originator shares it)
+SECRETARIAT_VIEWER = Viewer(None, SECRETARIAT, (REVIEWER,))
+
+
+def may_classify(principal: Principal, incident: Incident) -> bool:
+    """Analysts classify incidents on their own state's territory, the secretariat any."""
+    return principal.has_role(*CLASSIFIERS) and (
+        principal.user.state in (SECRETARIAT, incident.iso3))
 
 
 @router.get("/incidents/{incident_id}")
@@ -137,11 +148,16 @@ def _incident(page: Page, session: Session, incident: Incident, *, status_code: 
         type_names=dict((c, _(n)) for c, n in event_type_names(_)),
         created=page.request.query_params.get("created") == "1",
         decisions=obligation_queries.decisions_of(session, incident.id),
+        secretariat_sees=may_see(SECRETARIAT_VIEWER, incident.tlp, incident.originator,
+                                 incident.audience),
+        may_review=principal.has_role(REVIEWER),
+        reviewed=page.request.query_params.get("reviewed"),
         duties=obligation_queries.visible_duties(session, principal.viewer,
                                                  incident_id=incident.id),
         cases=obligation_queries.visible_cases(session, principal.viewer,
                                                incident_id=incident.id),
-        may_classify=principal.has_role(*CLASSIFIERS), form_error=form_error,
+        may_classify=may_classify(principal, incident), form_error=form_error,
+        classified=page.request.query_params.get("classified"),
         requests=_linked_requests(session, principal.viewer, incident.id),
         may_request=principal.has_role("liaison"))
 
@@ -168,8 +184,37 @@ async def classify(incident_id: RecordId, page: PageDep, request: Request,
     if value not in ("yes", "no") or len(evidence.strip()) < 3 or len(rationale.strip()) < 3:
         message = page.fmt.gettext("Give the answer, the evidence and the rationale.")
         return _incident(page, session, incident, status_code=422, form_error=message)
-    obligations.record_classification(
+    decision = obligations.record_classification(
         session, incident=incident, question="attack_on_sovereignty", value=value == "yes",
         evidence=evidence, rationale=rationale, actor=principal.actor,
         pact_ids=page.settings.pacts, now=utcnow())
-    return RedirectResponse(f"/incidents/{incident_id}#determinations", status_code=303)
+    return RedirectResponse(f"/incidents/{incident_id}?classified={decision.status}"
+                            "#classifications", status_code=303)
+
+
+@router.get("/classifications")
+def pending_decisions(page: PageDep, session: SessionDep) -> Response:
+    """The decisions awaiting a second person of the secretariat, on incidents the reader
+    may see."""
+    principal = page.require()
+    return page.render("classifications.html", decisions=obligation_queries.visible_decisions(
+        session, principal.viewer, status="pending"), may_review=principal.has_role(REVIEWER))
+
+
+@router.post("/classifications/{decision_id}/review")
+async def review(decision_id: RecordId, page: PageDep, request: Request,
+                 session: SessionDep) -> Response:
+    principal = page.require(REVIEWER)
+    form = await request.form()
+    page.check_csrf(str(form.get("csrf_token", "")))
+    decision, incident = obligation_queries.visible_decision(session, principal.viewer,
+                                                             decision_id)
+    action, note = str(form.get("action", "")), str(form.get("note", "")).strip()
+    if action not in ("confirm", "reject") or (action == "reject" and len(note) < 3):
+        message = page.fmt.gettext("Confirm, or reject and say why.")
+        return _incident(page, session, incident, status_code=422, form_error=message)
+    obligations.review_classification(
+        session, decision=decision, incident=incident, confirm=action == "confirm",
+        note=note or None, actor=principal.actor, pact_ids=page.settings.pacts, now=utcnow())
+    return RedirectResponse(f"/incidents/{incident.id}?reviewed={action}#classifications",
+                            status_code=303)
