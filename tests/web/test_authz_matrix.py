@@ -101,6 +101,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/users"): Row(200, allowed=ADMINS),
     # a Niger observer: the secretariat's and Niger's administrators only
     ("POST", "/api/v1/users"): Row(201, allowed={"admin", "ner_admin"}, body=_new_user),
+    # Mali's observer: the secretariat's and Mali's administrators only
+    ("POST", "/api/v1/users/{user_id}/disable"): Row(200, allowed={"admin", "mli_admin"},
+                                                     extra={"user": "mli_observer"}),
+    ("POST", "/api/v1/users/{user_id}/enable"): Row(200, allowed={"admin", "mli_admin"},
+                                                    extra={"user": "mli_observer"}),
+    ("POST", "/api/v1/users/{user_id}/reset-password"): Row(
+        200, allowed={"admin", "mli_admin"}, extra={"user": "mli_observer"}),
     ("GET", "/api/v1/incidents"): Row(200),
     ("POST", "/api/v1/incidents"): Row(201, allowed=REPORTERS, body=lambda c: report()),
     ("GET", "/api/v1/incidents/{incident_id}"): Row(200, hidden_check=True),
@@ -203,6 +210,13 @@ MATRIX: dict[tuple[str, str], Row] = {
         303, anon=303, page=True, allowed=ANALYSTS | {"sec"}, own_state=True,
         form=lambda c: {"value": "yes", "evidence": "claimed", "rationale": "army post"}),
     ("GET", "/classifications"): Row(200, anon=303, page=True),
+    ("GET", "/admin/users"): Row(200, anon=303, page=True, allowed=ADMINS),
+    ("POST", "/admin/users"): Row(
+        201, anon=303, page=True, allowed={"admin", "ner_admin"},
+        form=lambda c: {"username": f"page_by_{c}", "state": "NER", "roles": "observer"}),
+    ("POST", "/admin/users/{user_id}/act"): Row(
+        200, anon=303, page=True, allowed={"admin", "mli_admin"},
+        form=lambda c: {"action": "reset-password"}, extra={"user": "mli_observer"}),
     ("POST", "/classifications/{decision_id}/review"): Row(
         303, anon=303, page=True, allowed={"sec"}, form=lambda c: {"action": "confirm"},
         extra={"decision": "page"}),
@@ -304,6 +318,8 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
             params.update(matrix_params(ASSIST, row.extra, caller))
         if "decision" in row.extra:
             params["decision_id"] = PENDING[row.extra["decision"]]
+        if "user" in row.extra:
+            params["user_id"] = cast[row.extra["user"]].id
         if "token_id" in row.extra:
             params["token_id"] = NER_TOKEN[row.extra["token_id"]]
         if "{incident_id}" in path:

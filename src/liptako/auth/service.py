@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
 from liptako.auth.models import User
-from liptako.auth.passwords import hash_password, verify_password
+from liptako.auth.passwords import hash_password, random_password, verify_password
 from liptako.auth.rules import (
     check_password,
     check_roles,
@@ -79,6 +79,52 @@ def set_password(session: Session, *, user: User, password: str, actor: audit.Ac
     user.session_epoch += 1
     audit.record(session, actor=actor, action="user.password", target_type="user",
                  target_id=user.id, now=now)
+
+
+def managed_user(session: Session, user_id: int, *, actor: audit.Actor, action: str,
+                 now: dt.datetime) -> User:
+    """An account the administrator manages: a member state's administrator, its own state's
+    accounts without the secretariat's roles; the secretariat's, every account; the system
+    (the CLI on the server), any. Unknown: NotFound; another's: refused, and the refusal
+    recorded (``<action>.refused``; the caller commits it)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id}: not found")
+    refusal = None if actor.state is None else management_refusal(actor.state, user.state,
+                                                                  list(user.roles))
+    if refusal is not None:
+        audit.record(session, actor=actor, action=f"{action}.refused", target_type="user",
+                     target_id=user.id, now=now, detail={"reason": refusal})
+        raise Refused(refusal)
+    return user
+
+
+def set_active(session: Session, *, user: User, active: bool, actor: audit.Actor,
+               now: dt.datetime) -> User:
+    """Disable an account (its page sessions and tokens stop at once) or enable it again.
+    An administrator does not disable their own account, nor the last active administrator."""
+    if not active and user.id == actor.id:
+        raise Conflict(f"user {user.id}: an administrator does not disable their own account")
+    if not active and "admin" in user.roles and user.is_active and count_admins(session) <= 1:
+        raise Conflict(f"user {user.id}: the last active administrator stays active")
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    if not active:
+        user.session_epoch += 1
+    audit.record(session, actor=actor, action="user.enable" if active else "user.disable",
+                 target_type="user", target_id=user.id, now=now,
+                 before={"active": not active}, after={"active": active})
+    return user
+
+
+def reset_password(session: Session, *, user: User, actor: audit.Actor,
+                   now: dt.datetime) -> str:
+    """A new random password for an account, returned once to be handed over (never stored
+    in clear); its page sessions end."""
+    clear = random_password()
+    set_password(session, user=user, password=clear, actor=actor, now=now)
+    return clear
 
 
 def find_user(session: Session, username: str) -> User:

@@ -55,6 +55,22 @@ def set_password(
     typer.echo(f"password of {username} changed; its page sessions are ended")
 
 
+@app.command("reset-password")
+def reset_password(
+    ctx: typer.Context,
+    username: str = typer.Option(..., help="Login name."),
+) -> None:
+    """Give an account a new random password, printed once (a forgotten administrator's
+    password, on the server); its page sessions end."""
+    try:
+        with unit_of_work(settings_of(ctx)) as session:
+            user = auth.find_user(session, username)
+            clear = auth.reset_password(session, user=user, actor=SYSTEM, now=utcnow())
+    except DomainError as exc:
+        fail(exc.detail)
+    typer.echo(f"new password of {username} (shown once): {clear}")
+
+
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """List users with their state and roles."""

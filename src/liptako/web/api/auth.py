@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +37,7 @@ class Me(BaseModel):
     roles: list[str]
     full_name: str | None
     locale: str
+    is_active: bool
 
 
 class ApiTokenIn(BaseModel):
@@ -131,3 +132,37 @@ def create_user(body: UserIn, admin: AdminDep, session: SessionDep) -> Me:
                              state=body.state, roles=body.roles, actor=admin.actor,
                              now=utcnow(), full_name=body.full_name)
     return Me.model_validate(user)
+
+
+@users_router.post("/{user_id}/disable", response_model=Me)
+def disable_user(user_id: RecordId, admin: AdminDep, session: SessionDep) -> Me:
+    """Disable an account the administrator manages: its sessions and tokens stop at once."""
+    user = users.managed_user(session, user_id, actor=admin.actor, action="user.disable",
+                              now=utcnow())
+    return Me.model_validate(users.set_active(session, user=user, active=False,
+                                              actor=admin.actor, now=utcnow()))
+
+
+@users_router.post("/{user_id}/enable", response_model=Me)
+def enable_user(user_id: RecordId, admin: AdminDep, session: SessionDep) -> Me:
+    """Enable again an account the administrator manages."""
+    user = users.managed_user(session, user_id, actor=admin.actor, action="user.enable",
+                              now=utcnow())
+    return Me.model_validate(users.set_active(session, user=user, active=True,
+                                              actor=admin.actor, now=utcnow()))
+
+
+class PasswordReset(BaseModel):
+    username: str
+    password: str = Field(description="shown once: hand it over, it is never stored in clear")
+
+
+@users_router.post("/{user_id}/reset-password", response_model=PasswordReset)
+def reset_password(user_id: RecordId, admin: AdminDep, session: SessionDep,
+                   response: Response) -> PasswordReset:
+    """A new random password for an account the administrator manages; its sessions end."""
+    response.headers["cache-control"] = "no-store"
+    user = users.managed_user(session, user_id, actor=admin.actor, action="user.password",
+                              now=utcnow())
+    clear = users.reset_password(session, user=user, actor=admin.actor, now=utcnow())
+    return PasswordReset(username=user.username, password=clear)
