@@ -206,7 +206,8 @@ def test_hostile_rows_are_refused_one_by_one_and_the_rest_loads(fresh_database_u
             _event(4, fatalities=str(2**64)), _event(5, notes="n" * 200_000),
             _event(6), _event(7, event_id_cnty="=HYPERLINK(\"http://x\")", latitude="x")]
     path, errors = _hostile(tmp_path, rows, bad_byte=True), tmp_path / "errors.csv"
-    result = _run(fresh_database_url, "ingest", "acled", str(path), "--errors", str(errors))
+    result = _run(fresh_database_url, "ingest", "acled", str(path), "--errors", str(errors),
+                  "--allow-rejects")  # five bad rows of seven, on purpose
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "read 7, inserted 2, updated 0, unchanged 0, rejected 5" in result.output  # type: ignore[attr-defined]
     with errors.open(encoding="utf-8") as handle:

@@ -86,6 +86,7 @@ def test_a_busy_address_fails_at_once(tmp_path: Path) -> None:
         taken.listen(1)
         port = taken.getsockname()[1]
         env = {**os.environ, "LIPTAKO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+        subprocess.run([LIPTAKO, "db", "upgrade"], env=env, check=True, capture_output=True)
         done = subprocess.run([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
                               env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode != 0

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -5,8 +7,8 @@ from liptako.core.config import DEFAULT_SECRET, Settings, get_settings
 
 
 def test_environment_is_read_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LIPTAKO_DATABASE_URL", "sqlite:///./elsewhere.db")
-    assert get_settings().database_url == "sqlite:///./elsewhere.db"
+    monkeypatch.setenv("LIPTAKO_DATABASE_URL", "sqlite:////srv/elsewhere.db")
+    assert get_settings().database_url == "sqlite:////srv/elsewhere.db"
     monkeypatch.setenv("LIPTAKO_DATABASE_URL", "postgresql+psycopg://x@h/db")
     assert get_settings().database_url == "postgresql+psycopg://x@h/db"
     assert not get_settings().is_sqlite
@@ -14,9 +16,10 @@ def test_environment_is_read_when_asked(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_default_database_is_local_sqlite_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIPTAKO_DATABASE_URL", raising=False)
+    monkeypatch.delenv("LIPTAKO_HOME", raising=False)
     settings = get_settings()
     assert settings.is_sqlite
-    assert str(settings.sqlite_path()) == "var/liptako.db"
+    assert settings.sqlite_path() == Path.cwd().resolve() / "var" / "liptako.db"
 
 
 def test_prod_refuses_the_default_secret() -> None:

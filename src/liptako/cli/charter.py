@@ -54,7 +54,19 @@ def _read(path: str) -> str:
         _fail([f"{path}: expected UTF-8 JSON, got undecodable bytes"])
 
 
-@app.command("evaluate")
+FACTS_HELP = (
+    "Each incident is a JSON object. id and occurred_on (YYYY-MM-DD) are required; location "
+    '({"lat", "lon"} or {"country": ISO3}), perpetrator (kind, state, group_type, actor), '
+    "target (kind, party, outside_alliance_area), launched_from, host_permitted, acts and "
+    "classification.attack_on_sovereignty may be left out (unknown).\n\n"
+    'Example: {"id": "djibo-1", "occurred_on": "2024-05-11", "location": {"lat": 14.1, '
+    '"lon": -1.63}, "perpetrator": {"kind": "non_state_armed_group", "group_type": '
+    '"jihadist"}, "target": {"kind": "state_forces", "party": "BFA"}}\n\n'
+    "Every field, its values and the answer's format: docs/charter-facts.md in the "
+    "repository.")
+
+
+@app.command("evaluate", epilog=FACTS_HELP)
 def evaluate(
     facts: str = typer.Argument(..., metavar="FACTS.json",
                                 help="One incident object or a list of them ('-' for stdin)."),

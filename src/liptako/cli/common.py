@@ -8,17 +8,46 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
+from sqlalchemy import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory, transaction
 
 
-def settings_of(ctx: typer.Context) -> Settings:
+def settings_of(ctx: typer.Context, *, ready: bool = True) -> Settings:
+    """The settings the root callback read; with ``ready``, the database must exist and be
+    migrated to the newest revision, else the command stops with one line saying what to run
+    (exit 2) instead of creating an empty file or failing on a missing table."""
     root = ctx.find_root()
     settings = root.obj
     assert isinstance(settings, Settings), "the root callback sets the settings"
+    if ready and not root.meta.get("database_ready"):
+        check_ready(settings)
+        root.meta["database_ready"] = True
     return settings
+
+
+def check_ready(settings: Settings) -> None:
+    from liptako.core import migrate  # Alembic only for the commands that open the database
+
+    path = settings.sqlite_path()
+    if path is not None and not path.exists():
+        fail(f"database {path} does not exist: run `liptako init` (or `liptako db upgrade`) "
+             "first, or set LIPTAKO_DATABASE_URL or LIPTAKO_HOME to where it is")
+    try:
+        revision, head = migrate.current(settings)
+    except OperationalError as exc:
+        fail(f"database {_where(settings)}: cannot be opened ({exc.orig})")
+    if revision != head:
+        fail(f"database {_where(settings)} is at revision {revision or 'none'}, the code at "
+             f"{head}: run `liptako db upgrade`")
+
+
+def _where(settings: Settings) -> str:
+    return str(settings.sqlite_path() or make_url(settings.database_url)
+               .render_as_string(hide_password=True))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=
 @app.command("upgrade")
 def upgrade(ctx: typer.Context, revision: str = typer.Argument("head")) -> None:
     """Migrate the database named by LIPTAKO_DATABASE_URL to REVISION (default head)."""
-    settings = settings_of(ctx)
+    settings = settings_of(ctx, ready=False)
     migrate.upgrade(settings, revision)
     rev, _head = migrate.current(settings)
     typer.echo(f"database at revision {rev}")
@@ -22,6 +22,6 @@ def upgrade(ctx: typer.Context, revision: str = typer.Argument("head")) -> None:
 @app.command("current")
 def current(ctx: typer.Context) -> None:
     """Print the database's revision and the newest one this code knows."""
-    rev, head = migrate.current(settings_of(ctx))
+    rev, head = migrate.current(settings_of(ctx, ready=False))
     state = "up to date" if rev == head else "needs `liptako db upgrade`"
     typer.echo(f"current: {rev or 'none'}\nhead:    {head}\n{state}")

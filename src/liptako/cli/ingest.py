@@ -33,6 +33,9 @@ ERRORS_OPTION = typer.Option(None, "--errors", help="Write rejected rows (line, 
                              "to this CSV file.")
 STRICT_OPTION = typer.Option(False, "--strict", help="Load nothing if any row is bad (exit 1).")
 BATCH_OPTION = typer.Option(5000, "--batch-size", min=1, help="Rows per transaction.")
+ALLOW_REJECTS_OPTION = typer.Option(
+    False, "--allow-rejects", help="Exit 0 even when most rows were rejected (by default "
+    "that exits 1: the file is probably not what was meant).")
 
 
 @app.command("acled")
@@ -41,13 +44,15 @@ def acled(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="ACLED CSV export."),
     errors: Path | None = ERRORS_OPTION,
     strict: bool = STRICT_OPTION,
+    allow_rejects: bool = ALLOW_REJECTS_OPTION,
     deletions: Path | None = typer.Option(None, "--deletions", exists=True, dir_okay=False,
                                           help="ACLED deletions file: event ids to mark deleted."),
     batch_size: int = BATCH_OPTION,
 ) -> None:
     """Import an ACLED export (dyadic or monadic, ISO or '31 July 2019' dates)."""
     today = utcnow().date()
-    _run(ctx, "acled", file, lambda h: read_acled(h, today=today), errors, strict, batch_size)
+    _run(ctx, "acled", file, lambda h: read_acled(h, today=today), errors, strict, batch_size,
+         allow_rejects)
     if deletions is not None:
         _deletions(ctx, deletions)
 
@@ -58,11 +63,13 @@ def ucdp(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="UCDP GED CSV."),
     errors: Path | None = ERRORS_OPTION,
     strict: bool = STRICT_OPTION,
+    allow_rejects: bool = ALLOW_REJECTS_OPTION,
     batch_size: int = BATCH_OPTION,
 ) -> None:
     """Import a UCDP GED or GED Candidate CSV."""
     today = utcnow().date()
-    _run(ctx, "ucdp", file, lambda h: read_ucdp(h, today=today), errors, strict, batch_size)
+    _run(ctx, "ucdp", file, lambda h: read_ucdp(h, today=today), errors, strict, batch_size,
+         allow_rejects)
 
 
 def _parsed(file: Path, reader: Reader, label: str) -> Iterator[Parsed]:
@@ -78,7 +85,7 @@ def _parsed(file: Path, reader: Reader, label: str) -> Iterator[Parsed]:
 
 
 def _run(ctx: typer.Context, source: str, file: Path, reader: Reader, errors: Path | None,
-         strict: bool, batch_size: int) -> None:
+         strict: bool, batch_size: int, allow_rejects: bool = False) -> None:
     started = time.monotonic()
     try:
         if strict:
@@ -103,6 +110,10 @@ def _run(ctx: typer.Context, source: str, file: Path, reader: Reader, errors: Pa
         f"country {s['outside_country']} (placed on the nearest unit {s['placed_nearest']}); "
         f"{time.monotonic() - started:.1f}s"
     )
+    if s["rejected"] * 2 > s["read"] and not allow_rejects:
+        typer.echo(f"{source} {file.name}: most rows were rejected ({s['rejected']} of "
+                   f"{s['read']}): is it the right file? --allow-rejects accepts this", err=True)
+        raise typer.Exit(1)
 
 
 def _load(ctx: typer.Context, source: str, file: Path, reader: Reader,

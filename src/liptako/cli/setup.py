@@ -29,7 +29,7 @@ def init(
     sample: bool = typer.Option(True, help="Load the attributed ACLED sample (demo data)."),
 ) -> None:
     """Prepare a database for use; safe to run again (nothing is loaded twice)."""
-    settings = settings_of(ctx)
+    settings = settings_of(ctx, ready=False)
     started = time.monotonic()
     migrate.upgrade(settings)
     loaded = _reference(settings)

@@ -8,8 +8,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-dev-only"  # noqa: S105 - the sentinel that prod refuses
-DEFAULT_DATABASE_URL = "sqlite:///./var/liptako.db"
+# the sentinel that prod refuses; long enough for HS256 (32 bytes) so development raises no
+# warning about a short key
+DEFAULT_SECRET = "change-me-development-only-never-in-prod"  # noqa: S105
+DEFAULT_DATABASE_URL = "sqlite:///var/liptako.db"
 
 
 class SettingsError(ValueError):
@@ -22,6 +24,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LIPTAKO_", extra="ignore", frozen=True)
 
     env: Literal["dev", "prod", "test"] = "dev"
+    # the folder a relative SQLite path is read from (the current folder when unset)
+    home: Path | None = None
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str = DEFAULT_SECRET
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
@@ -78,6 +82,18 @@ class Settings(BaseSettings):
         if not path or path == ":memory:":
             return None
         return Path(path)
+
+    @model_validator(mode="after")
+    def _sqlite_path_is_absolute(self) -> Settings:
+        """A relative SQLite path is read from LIPTAKO_HOME (else the current folder) once,
+        here, so that every part of the system opens the same file whatever folder it runs
+        in later, and messages can name it."""
+        path = self.sqlite_path()
+        if path is not None and not path.is_absolute():
+            base = (self.home or Path.cwd()).expanduser().resolve()
+            head = self.database_url.split("///", 1)[0]
+            object.__setattr__(self, "database_url", f"{head}///{base / path}")
+        return self
 
 
 def get_settings(**overrides: object) -> Settings:
