@@ -9,9 +9,6 @@ from pathlib import Path
 import typer
 
 from liptako.cli.common import fail
-from liptako.intel.actors import ActorRegistry
-from liptako.intel.coverage import acled_coverage
-from liptako.intel.normalise import normalise
 
 app = typer.Typer(help="Canonical actors: coverage of a file, look-ups.", no_args_is_help=True)
 
@@ -28,6 +25,8 @@ def coverage(
     show: int = typer.Option(20, help="How many unmapped strings to list."),
 ) -> None:
     """Share of a file's events whose actors all map to a canonical id (target 95 %)."""
+    from liptako.intel.coverage import acled_coverage
+
     try:
         result = acled_coverage(file)
     except (KeyError, ValueError) as exc:
@@ -51,6 +50,9 @@ def resolve(name: str = typer.Argument(..., help="An actor name in any known for
             source: str | None = typer.Option(None, help="acled, ucdp, national or press.")
             ) -> None:
     """Show the canonical actors a name maps to."""
+    from liptako.intel.actors import ActorRegistry
+    from liptako.intel.normalise import normalise
+
     matches = normalise(name, source=source)
     if not matches:
         fail(f"actor: no canonical actor for {name!r}", code=1)

@@ -6,18 +6,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import func, select
 
 from liptako.cli.common import fail, settings_of
-from liptako.core.clock import utcnow
-from liptako.core.db import make_engine
-from liptako.incidents.models import Incident
-from liptako.ingest.acled import HeaderInvalid
-from liptako.ingest.analytics import csv_to_parquet, refresh_from_database
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(help="The analytics store: events as Parquet for hotspots and forecasts.",
                   no_args_is_help=True)
@@ -29,6 +25,15 @@ PATH_OPTION = typer.Option(DEFAULT_PATH, "--path", dir_okay=False,
 @contextmanager
 def _bar(label: str, total: int | None) -> Iterator[Progress]:
     """A progress bar on stderr, silent when not on a terminal."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(stderr=True)
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
@@ -45,6 +50,12 @@ def refresh(
                                          help="Keep deleted events (flagged in 'deleted')."),
 ) -> None:
     """Rewrite the store from the registry's incidents."""
+    from sqlalchemy import func, select
+
+    from liptako.core.db import make_engine
+    from liptako.incidents.models import Incident
+    from liptako.ingest.analytics import refresh_from_database
+
     settings = settings_of(ctx)
     started = time.monotonic()
     engine = make_engine(settings.database_url)
@@ -71,6 +82,10 @@ def build_from_csv(
     path: Path = PATH_OPTION,
 ) -> None:
     """Build the store straight from an ACLED export (fast path, no registry)."""
+    from liptako.core.clock import utcnow
+    from liptako.ingest.acled import HeaderInvalid
+    from liptako.ingest.analytics import csv_to_parquet
+
     with _bar(file.name, None) as bar:
         task = bar.add_task(file.name, total=None)
         try:

@@ -5,23 +5,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from liptako.charter import (
-    CharterError,
-    Determination,
-    Pact,
-    default_policy,
-    evaluate_all,
-    load_incidents,
-    load_pact,
-    load_policy,
-    to_json,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from liptako.charter import Determination, Pact
 
 app = typer.Typer(help="Charter engine: evaluate incidents against a pact; show a pact.",
                   no_args_is_help=True)
@@ -78,6 +70,16 @@ def evaluate(
     strict: bool = typer.Option(False, "--strict", help="Treat unknown fields as errors."),
 ) -> None:
     """Evaluate incidents: one JSON result per incident, in input order (exit 2 on bad input)."""
+    from liptako.charter import (
+        CharterError,
+        default_policy,
+        evaluate_all,
+        load_incidents,
+        load_pact,
+        load_policy,
+        to_json,
+    )
+
     try:
         the_pact = load_pact(pact)
         the_policy = load_policy(policy, the_pact) if policy else default_policy(the_pact)
@@ -147,6 +149,8 @@ def _date(value: object) -> str:
 
 
 def _parties_table(p: Pact, lang: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=_t("parties", lang), title_justify="left")
     for column in _t("party_columns", lang):
         table.add_column(column)
@@ -171,6 +175,8 @@ def _print_settings(p: Pact, lang: str, console: Console) -> None:
 
 
 def _provisions_table(p: Pact, lang: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=_t("articles", lang), title_justify="left", show_lines=True)
     for column in _t("article_columns", lang):
         table.add_column(column, overflow="fold")
@@ -214,6 +220,10 @@ def show(
     lang: Lang = typer.Option(Lang.en, "--lang", help="Language: en or fr."),
 ) -> None:
     """Print a pact: articles with verification marks, parties with dates, rules, settings."""
+    from rich.console import Console
+
+    from liptako.charter import CharterError, load_pact
+
     try:
         the_pact = load_pact(pact)
     except CharterError as exc:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from sqlalchemy import make_url
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from liptako.core.config import Settings
-from liptako.core.db import make_engine, make_session_factory, transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def settings_of(ctx: typer.Context, *, ready: bool = True) -> Settings:
@@ -30,7 +29,9 @@ def settings_of(ctx: typer.Context, *, ready: bool = True) -> Settings:
 
 
 def check_ready(settings: Settings) -> None:
-    from liptako.core import migrate  # Alembic only for the commands that open the database
+    from sqlalchemy.exc import OperationalError
+
+    from liptako.core import migrate
 
     path = settings.sqlite_path()
     if path is not None and not path.exists():
@@ -46,6 +47,8 @@ def check_ready(settings: Settings) -> None:
 
 
 def _where(settings: Settings) -> str:
+    from sqlalchemy import make_url
+
     return str(settings.sqlite_path() or make_url(settings.database_url)
                .render_as_string(hide_password=True))
 
@@ -53,6 +56,8 @@ def _where(settings: Settings) -> str:
 @contextmanager
 def unit_of_work(settings: Settings) -> Iterator[Session]:
     """One transaction on the configured database, committed when the block ends cleanly."""
+    from liptako.core.db import make_engine, make_session_factory, transaction
+
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     try:
         with transaction(make_session_factory(engine)) as session:

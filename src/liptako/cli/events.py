@@ -8,7 +8,6 @@ from enum import Enum
 import typer
 
 from liptako.cli.common import settings_of, unit_of_work
-from liptako.incidents.queries import registry_stats
 
 app = typer.Typer(help="The incident registry.", no_args_is_help=True)
 
@@ -21,6 +20,8 @@ class Format(str, Enum):
 @app.command("stats")
 def stats(ctx: typer.Context, format: Format = typer.Option(Format.text, "--format")) -> None:
     """Counts of live events, fatalities, per country, placed on an admin unit, deleted."""
+    from liptako.incidents.queries import registry_stats
+
     with unit_of_work(settings_of(ctx)) as session:
         figures = registry_stats(session)
     if format is Format.json:

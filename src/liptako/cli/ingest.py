@@ -6,27 +6,24 @@ import csv
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-from sqlalchemy.orm import Session, sessionmaker
 
-from liptako.audit.service import SYSTEM
 from liptako.cli.common import fail, settings_of
-from liptako.core.clock import utcnow
-from liptako.core.config import Settings
-from liptako.core.db import make_engine, make_session_factory, transaction
-from liptako.incidents.schemas import EventRecord
-from liptako.ingest import service
-from liptako.ingest.acled import Parsed, read_acled
-from liptako.ingest.records import HeaderInvalid, RowError
-from liptako.ingest.ucdp import read_ucdp
-from liptako.obligations import recording
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from liptako.core.config import Settings
+    from liptako.incidents.schemas import EventRecord
+    from liptako.ingest.acled import Parsed
+    from liptako.ingest.records import RowError
+    from liptako.obligations import recording
+
+    Reader = Callable[[BinaryIO], Iterator[Parsed]]
 
 app = typer.Typer(help="Import events from public datasets.", no_args_is_help=True)
-Reader = Callable[[BinaryIO], Iterator[Parsed]]
 # what a spreadsheet would run as a formula (OWASP, CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ERRORS_OPTION = typer.Option(None, "--errors", help="Write rejected rows (line, field, reason) "
@@ -50,6 +47,9 @@ def acled(
     batch_size: int = BATCH_OPTION,
 ) -> None:
     """Import an ACLED export (dyadic or monadic, ISO or '31 July 2019' dates)."""
+    from liptako.core.clock import utcnow
+    from liptako.ingest.acled import read_acled
+
     today = utcnow().date()
     _run(ctx, "acled", file, lambda h: read_acled(h, today=today), errors, strict, batch_size,
          allow_rejects)
@@ -67,6 +67,9 @@ def ucdp(
     batch_size: int = BATCH_OPTION,
 ) -> None:
     """Import a UCDP GED or GED Candidate CSV."""
+    from liptako.core.clock import utcnow
+    from liptako.ingest.ucdp import read_ucdp
+
     today = utcnow().date()
     _run(ctx, "ucdp", file, lambda h: read_ucdp(h, today=today), errors, strict, batch_size,
          allow_rejects)
@@ -75,6 +78,15 @@ def ucdp(
 def _parsed(file: Path, reader: Reader, label: str) -> Iterator[Parsed]:
     """Parse with a progress bar on the bytes read (silent when not on a terminal); the
     reader gets bytes, so that a byte that is not UTF-8 spoils its row, not the file."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
     console = Console(stderr=True)
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), TransferSpeedColumn(),
                TimeRemainingColumn())
@@ -86,6 +98,8 @@ def _parsed(file: Path, reader: Reader, label: str) -> Iterator[Parsed]:
 
 def _run(ctx: typer.Context, source: str, file: Path, reader: Reader, errors: Path | None,
          strict: bool, batch_size: int, allow_rejects: bool = False) -> None:
+    from liptako.ingest.records import HeaderInvalid, RowError
+
     started = time.monotonic()
     try:
         if strict:
@@ -125,6 +139,10 @@ def _load(ctx: typer.Context, source: str, file: Path, reader: Reader,
 def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
                 batch_size: int) -> tuple[recording.ImportCounts, list[RowError]]:
     """Store parsed records in batches, one committed transaction per batch."""
+    from liptako.core.db import make_engine, make_session_factory
+    from liptako.ingest.records import RowError
+    from liptako.obligations import recording
+
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     counts, bad, batch = recording.ImportCounts(), [], []
@@ -147,6 +165,11 @@ def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
 
 def _commit_batch(factory: sessionmaker[Session], batch: list[EventRecord],
                   pact_ids: Sequence[str]) -> recording.ImportCounts:
+    from liptako.audit.service import SYSTEM
+    from liptako.core.clock import utcnow
+    from liptako.core.db import transaction
+    from liptako.obligations import recording
+
     if not batch:
         return recording.ImportCounts()
     with transaction(factory) as session:
@@ -171,6 +194,11 @@ def neutralised(value: str) -> str:
 
 def _deletions(ctx: typer.Context, file: Path) -> None:
     """ACLED deletions files list event_id_cnty (and the deletion timestamp)."""
+    from liptako.audit.service import SYSTEM
+    from liptako.core.clock import utcnow
+    from liptako.core.db import make_engine, make_session_factory, transaction
+    from liptako.ingest import service
+
     ids = _deletion_ids(file)
     settings = settings_of(ctx)
     engine = make_engine(settings.database_url)

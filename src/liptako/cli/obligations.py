@@ -5,16 +5,8 @@ from __future__ import annotations
 import time
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import func, select
 
-from liptako.audit.service import SYSTEM
 from liptako.cli.common import fail, settings_of
-from liptako.core.clock import utcnow
-from liptako.core.db import make_engine, make_session_factory, transaction
-from liptako.incidents.models import Incident
-from liptako.obligations import service as obligations
 
 
 def reevaluate(
@@ -23,6 +15,22 @@ def reevaluate(
     batch_size: int = typer.Option(2000, "--batch-size", min=1, help="Incidents per batch."),
 ) -> None:
     """Re-evaluate stored incidents against the configured pacts (LIPTAKO_PACTS)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from sqlalchemy import func, select
+
+    from liptako.audit.service import SYSTEM
+    from liptako.core.clock import utcnow
+    from liptako.core.db import make_engine, make_session_factory, transaction
+    from liptako.incidents.models import Incident
+    from liptako.obligations import service as obligations
+
     if not all_:
         fail("reevaluate: expected --all (re-evaluating a subset is done by the events' own "
              "updates)")

@@ -6,10 +6,7 @@ from pathlib import Path
 
 import typer
 
-from liptako.audit.service import SYSTEM
-from liptako.auth import service as auth
 from liptako.cli.common import fail, settings_of, unit_of_work
-from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
 
 app = typer.Typer(help="User accounts: create, list, set a password.", no_args_is_help=True)
@@ -25,6 +22,10 @@ def create(
     full_name: str | None = typer.Option(None, help="Display name."),
 ) -> None:
     """Create a user; the password is read from a file, never from the command line."""
+    from liptako.audit.service import SYSTEM
+    from liptako.auth import service as auth
+    from liptako.core.clock import utcnow
+
     password = _password(password_file)
     try:
         with unit_of_work(settings_of(ctx)) as session:
@@ -44,6 +45,10 @@ def set_password(
     password_file: Path = typer.Option(..., help="File whose first line is the password."),
 ) -> None:
     """Give an account a new password (read from a file); its page sessions end."""
+    from liptako.audit.service import SYSTEM
+    from liptako.auth import service as auth
+    from liptako.core.clock import utcnow
+
     password = _password(password_file)
     try:
         with unit_of_work(settings_of(ctx)) as session:
@@ -62,6 +67,10 @@ def reset_password(
 ) -> None:
     """Give an account a new random password, printed once (a forgotten administrator's
     password, on the server); its page sessions end."""
+    from liptako.audit.service import SYSTEM
+    from liptako.auth import service as auth
+    from liptako.core.clock import utcnow
+
     try:
         with unit_of_work(settings_of(ctx)) as session:
             user = auth.find_user(session, username)
@@ -74,6 +83,8 @@ def reset_password(
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """List users with their state and roles."""
+    from liptako.auth import service as auth
+
     with unit_of_work(settings_of(ctx)) as session:
         for user in auth.list_users(session):
             status = "" if user.is_active else " (inactive)"
