@@ -74,3 +74,22 @@ def test_open_redirects_are_refused(client: TestClient, cast: dict[str, User]) -
         "username": "sec", "password": PASSWORD, "next": "//evil.example/",
         "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""})
     assert response.headers["location"] == "/"
+
+
+def test_the_login_pages_language_is_kept_by_the_account(client: TestClient, session: Session,
+                                                         cast: dict[str, User]) -> None:
+    """Chosen on the login page, or the browser's on a first visit, then kept wherever the
+    account signs in next."""
+    client.get("/login?lang=en")  # the choice made on the login page
+    assert _login(client, "ner_analyst").status_code == 303
+    assert cast["ner_analyst"].locale == "en"
+    client.cookies.clear()
+    english = {"accept-language": "en-GB,en;q=0.9"}  # a first visit from an English browser
+    client.get("/login", headers=english)
+    assert client.post("/login", follow_redirects=False, headers=english, data={
+        "username": "bfa_analyst", "password": PASSWORD, "next": "/",
+        "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE) or ""}).status_code == 303
+    assert cast["bfa_analyst"].locale == "en"
+    assert '<html lang="en"' in client.get("/").text  # no header now: the account's own
+    changed = session.scalars(select(AuditEntry).where(AuditEntry.action == "user.locale")).all()
+    assert len(changed) == 2

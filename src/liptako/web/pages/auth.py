@@ -60,6 +60,12 @@ def login(page: PageDep, request: Request, session: SessionDep,
                    else "Wrong user name or password.")
         return page.render("login.html", status_code=401, login_csrf=cookie, next=next,
                            error=page.fmt.gettext(message))
+    if user.locale != page.locale:  # the language the login page was read in is kept
+        audit.record(session, actor=audit.Actor(user.id, user.username, user.state),
+                     action="user.locale", target_type="user", target_id=user.id,
+                     now=utcnow(), before={"locale": user.locale},
+                     after={"locale": page.locale})
+        user.locale = page.locale
     value, _csrf = make_session_cookie(settings, user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax",
