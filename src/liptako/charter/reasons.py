@@ -43,6 +43,10 @@ _WORDS = {
     "vessel_or_aircraft": ("vessel or aircraft", "navire ou aéronef"),
     "territory": ("territory", "territoire"),
     "target": ("target", "cible"),
+    "armed_attack": ("armed attack", "attaque armée"),
+    "blockade": ("blockade", "blocus"),
+    "threat_of_force": ("threat of force", "menace de recours à la force"),
+    "none": ("none", "aucun"),
 }
 
 
@@ -65,7 +69,7 @@ def reason_context(facts: IncidentFacts, pact: Pact, policy: Policy, territory: 
         "perp_state": p.state or "-", "group": _word(p.group_type, lang),
         "target": _word(t.kind or "target", lang), "launched_from": facts.launched_from or "-",
         "lat": "-" if loc is None or loc.lat is None else f"{loc.lat:g}",
-        "acts": ", ".join(a for a in ACTS if a in facts.acts) or "none",
+        "acts": ", ".join(_word(a, lang) for a in ACTS if a in facts.acts) or _word("none", lang),
         "common_space": policy.common_space,
     }
 
@@ -81,7 +85,8 @@ def _rule_context(rule: Rule, pact: Pact, lang: str) -> dict[str, str]:
     return {"area": _area_label(pact, rule.area or rule.scope, lang),
             "asset_area": _area_label(pact, rule.asset_area, lang),
             "outside_area": _area_label(pact, rule.outside_area, lang),
-            "rule_acts": ", ".join(rule.acts), "setting": rule.non_state_setting or "-"}
+            "rule_acts": ", ".join(_word(a, lang) for a in rule.acts),
+            "setting": rule.non_state_setting or "-"}
 
 
 def _conclusion(provision: Provision, parties: tuple[Sequence[str], str | None, str | None],

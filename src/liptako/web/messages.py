@@ -38,3 +38,21 @@ DYNAMIC = (
     N_("abstain"), N_("adopted"), N_("rejected"), N_("Unknown action."),
     N_("Check the form: a field is missing or wrong."),
 )
+
+# an incident's actors by role, as the source files name them
+ACTOR_ROLES = {
+    "actor1": N_("First actor"), "assoc_actor_1": N_("Associated with the first actor"),
+    "actor2": N_("Second actor"), "assoc_actor_2": N_("Associated with the second actor"),
+}
+
+# the steps of a request for assistance, as its timeline shows them
+TIMELINE_ACTIONS = {
+    "file": N_("filed"), "submit": N_("submitted"), "open": N_("opened for pledges"),
+    "pledge": N_("pledged"), "decline": N_("declined"), "accept_pledge": N_("pledge accepted"),
+    "refuse_pledge": N_("pledge refused"), "withdraw_pledge": N_("pledge withdrawn"),
+    "convene": N_("vote convened"), "vote": N_("voted"), "decide": N_("decision recorded"),
+    "start_delivery": N_("delivery started"), "confirm_delivery": N_("delivery confirmed"),
+    "discharge_duties": N_("duties discharged"), "close": N_("closed"),
+    "withdraw": N_("withdrawn"), "remind": N_("reminder sent"),
+    "escalate": N_("escalated to the secretariat"),
+}

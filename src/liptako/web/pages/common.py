@@ -16,8 +16,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from liptako.core.config import Settings
 from liptako.core.errors import DomainError, PermissionDenied
 from liptako.incidents.rules import EVENT_TYPES
+from liptako.intel.actors import ActorRegistry, UnknownActor
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
+from liptako.web.messages import ACTOR_ROLES, TIMELINE_ACTIONS
 from liptako.web.security import Principal, principal_or_none
 
 LANG_COOKIE = "liptako_lang"
@@ -37,7 +39,17 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def actor_name(actor_id: str) -> str:
+    """A canonical actor's name, for pages (its id if the registry no longer knows it)."""
+    try:
+        return ActorRegistry.load().get(actor_id).name
+    except UnknownActor:
+        return actor_id
+
+
 TEMPLATES = _templates()
+TEMPLATES.env.globals.update(actor_roles=ACTOR_ROLES, timeline_actions=TIMELINE_ACTIONS,
+                             actor_name=actor_name)
 
 
 def request_locale(request: Request, principal: Principal | None) -> str:

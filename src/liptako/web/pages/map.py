@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from liptako.incidents.models import Incident
 from liptako.incidents.rules import SOURCES, TLP_LEVELS
+from liptako.intel.actors import ActorRegistry
 from liptako.web.deps import SessionDep
 from liptako.web.pages.common import PageDep, event_type_names
 
@@ -42,9 +43,10 @@ def map_page(page: PageDep, session: SessionDep) -> Response:
                    "attribution": _("Boundaries: Natural Earth"),
                    "types": dict(types)},
     }
+    registry = ActorRegistry.load()
     return page.render(
         "map.html", config=config, event_types=types,
         countries=[("BFA", _("Burkina Faso")), ("MLI", _("Mali")), ("NER", _("Niger"))],
-        actors=[(a, a) for a in MAIN_ACTORS],
+        actors=[(a, registry.get(a).name) for a in MAIN_ACTORS],
         sources=[(s, s.upper() if s != "national" else _("National reports")) for s in SOURCES],
         tlps=TLP_LEVELS)
