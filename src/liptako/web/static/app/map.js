@@ -21,6 +21,9 @@
     var y = +month.slice(0, 4), m = +month.slice(5, 7);
     return month + "-" + String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0");
   }
+  /* seconds since 1970 at the start of a month, and of the month after it */
+  function monthStart(month) { return Date.UTC(+month.slice(0, 4), +month.slice(5, 7) - 1, 1) / 1000; }
+  function monthEnd(month) { return Date.UTC(+month.slice(0, 4), +month.slice(5, 7), 1) / 1000; }
 
   var monthFormat = new Intl.DateTimeFormat(config.locale, { year: "numeric", month: "short", timeZone: "UTC" });
   var numberFormat = new Intl.NumberFormat(config.locale);
@@ -104,17 +107,25 @@
     refresh();
   });
 
-  /* chart */
+  /* chart: every month of the period, those without incidents at zero, on an axis that ends
+     with the period or today, whichever comes first */
   var chart = null;
   function drawChart(byMonth) {
     var host = document.getElementById("chart");
+    var period = months.slice(+fromInput.value, +toInput.value + 1), found = {};
+    byMonth.forEach(function (row) { found[row.month] = row; });
     var xs = [], events = [], deaths = [];
-    byMonth.forEach(function (row) {
-      xs.push(Date.UTC(+row.month.slice(0, 4), +row.month.slice(5, 7) - 1, 1) / 1000);
-      events.push(row.events); deaths.push(row.fatalities);
+    period.forEach(function (month) {
+      var row = found[month] || { events: 0, fatalities: 0 };
+      xs.push(monthStart(month)); events.push(row.events); deaths.push(row.fatalities);
     });
+    var first = xs[0], last = Math.max(first + 1, Math.min(monthEnd(period[period.length - 1]), Math.floor(Date.now() / 1000)));
     var options = {
       width: host.clientWidth || 600, height: 180, tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
+      scales: { x: { time: true, range: function () { return [first, last]; } } },
+      hooks: { setScale: [function (u, key) {
+        if (key === "x") { host.dataset.axisEnd = new Date(u.scales.x.max * 1000).toISOString().slice(0, 10); }
+      }] },
       series: [{}, { label: labels.events, stroke: "#1f4e79", width: 2 }, { label: labels.fatalities, stroke: "#b22222", width: 1, scale: "f" }],
       axes: [{}, { label: labels.events }, { side: 1, scale: "f", label: labels.fatalities, grid: { show: false } }],
     };
@@ -196,5 +207,9 @@
   var timer = null;
   form.addEventListener("input", function () { syncLabels(); clearTimeout(timer); timer = setTimeout(refresh, 250); });
   form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+  document.getElementById("whole-period").addEventListener("click", function () {
+    fromInput.value = 0; toInput.value = months.length - 1;
+    syncLabels(); clearTimeout(timer); refresh();
+  });
   document.querySelectorAll(".swatch").forEach(function (el) { el.style.background = config.colors[el.dataset.type] || "#666"; });
 })();
