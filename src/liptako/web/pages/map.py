@@ -38,7 +38,7 @@ def map_page(page: PageDep, session: SessionDep) -> Response:
                    "loading": _("Loading…"), "error": _("Could not load the data"),
                    "incidents": _("Incidents"), "zone": _("Liptako-Gourma zone"),
                    "areas": _("Admin areas"), "shade": _("Shading"),
-                   "attribution": _("Boundaries: Natural Earth"),
+                   "attribution": _("Basemap and boundaries: Natural Earth"),
                    "types": dict(types)},
     }
     return page.render(
