@@ -19,7 +19,7 @@ def test_login_map_filter_and_open_an_incident(page: Page, database_url: str) ->
     page.wait_for_selector("body[data-ready]")
     # the whole period: other tests may add recent reports that move the default window
     ready = page.locator("body").get_attribute("data-ready")
-    page.locator("#from-month").fill("0")
+    page.get_by_role("button", name="Toute la période").click()
     page.wait_for_selector(f"body[data-ready]:not([data-ready='{ready}'])", state="attached")
     summary = page.locator("#summary")
     expect(summary).to_contain_text("événements")

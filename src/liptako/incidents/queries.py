@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, extract, func, or_, select
@@ -158,3 +159,39 @@ def incident_stats(session: Session, viewer: Viewer, flt: IncidentFilter) -> dic
         "by_area": [{"admin1_code": c, "admin1_name": name, "iso3": iso, "events": int(n),
                      "fatalities": int(f)} for c, name, iso, n, f in by_area],
     }
+
+
+@dataclass(frozen=True)
+class DataPeriod:
+    """The months of the map's period (their first days): the first and the latest month
+    holding incidents, and ``start``, where the default period begins."""
+
+    first: dt.date
+    last: dt.date
+    start: dt.date
+
+
+def data_period(session: Session, viewer: Viewer, *, today: dt.date,
+                recent: int = 12) -> DataPeriod | None:
+    """The months holding incidents the viewer may see, none after today; the default period
+    covers the latest ``recent`` of them, so that it holds data even after a gap (a report
+    made today after an import that ended years ago). None when there are no incidents.
+
+    One index seek per month, newest first, rather than grouping the whole table."""
+    if recent < 1:
+        raise RuleViolation(f"recent: expected at least 1 month, got {recent}")
+    shown = (visible_clause(viewer, Incident), Incident.deleted_at.is_(None),
+             Incident.occurred_on <= today)
+    first = session.scalar(select(func.min(Incident.occurred_on)).where(*shown))
+    if first is None:
+        return None
+    months: list[dt.date] = []
+    before = today + dt.timedelta(days=1)
+    while len(months) < recent and before > first:
+        latest = session.scalar(select(func.max(Incident.occurred_on))
+                                .where(*shown, Incident.occurred_on < before))
+        if latest is None:
+            break
+        before = latest.replace(day=1)
+        months.append(before)
+    return DataPeriod(first=first.replace(day=1), last=months[0], start=months[-1])

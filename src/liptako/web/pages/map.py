@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
-from liptako.incidents.models import Incident
+from liptako.core.clock import utcnow
+from liptako.incidents import queries as incident_queries
 from liptako.incidents.rules import SOURCES, TLP_LEVELS
 from liptako.intel.actors import ActorRegistry
 from liptako.web.deps import SessionDep
@@ -24,23 +24,22 @@ MAIN_ACTORS = ("jnim", "is_sahel", "ansarul_islam", "aqim", "fla", "csp", "cma",
 
 @router.get("/")
 def map_page(page: PageDep, session: SessionDep) -> Response:
-    page.require()
+    principal = page.require()
     _ = page.fmt.gettext
-    first, last = session.execute(select(func.min(Incident.occurred_on),
-                                         func.max(Incident.occurred_on))).one()
-    first_month = first.strftime("%Y-%m") if first else "2023-01"
-    last_month = last.strftime("%Y-%m") if last else "2023-12"
-    start = f"{max(int(first_month[:4]), int(last_month[:4]) - 1)}-{last_month[5:]}"
+    today = utcnow().date()
+    period = incident_queries.data_period(session, principal.viewer, today=today)
+    first, last, start = ((period.first, period.last, period.start) if period
+                          else (today, today, today))
     types = [(code, _(name)) for code, name in event_type_names(_)]
     config = {
         "locale": page.locale, "api": "/api/v1", "max_markers": 20000,
-        "months": {"min": first_month, "max": last_month, "start": max(start, first_month)},
+        "months": {"min": f"{first:%Y-%m}", "max": f"{last:%Y-%m}", "start": f"{start:%Y-%m}"},
         "colors": EVENT_COLORS,
         "labels": {"events": _("events"), "fatalities": _("fatalities"),
                    "loading": _("Loading…"), "error": _("Could not load the data"),
                    "incidents": _("Incidents"), "zone": _("Liptako-Gourma zone"),
                    "areas": _("Admin areas"), "shade": _("Shading"),
-                   "attribution": _("Boundaries: Natural Earth"),
+                   "attribution": _("Basemap and boundaries: Natural Earth"),
                    "types": dict(types)},
     }
     registry = ActorRegistry.load()

@@ -21,6 +21,9 @@
     var y = +month.slice(0, 4), m = +month.slice(5, 7);
     return month + "-" + String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0");
   }
+  /* seconds since 1970 at the start of a month, and of the month after it */
+  function monthStart(month) { return Date.UTC(+month.slice(0, 4), +month.slice(5, 7) - 1, 1) / 1000; }
+  function monthEnd(month) { return Date.UTC(+month.slice(0, 4), +month.slice(5, 7), 1) / 1000; }
 
   var monthFormat = new Intl.DateTimeFormat(config.locale, { year: "numeric", month: "short", timeZone: "UTC" });
   var numberFormat = new Intl.NumberFormat(config.locale);
@@ -57,11 +60,18 @@
     return params;
   }
 
-  /* map: boundaries from our own files, no tile server */
-  var map = L.map("map", { preferCanvas: true, zoomSnap: 0.5, minZoom: 4, maxZoom: 13, attributionControl: true });
+  /* map: the basemap and the boundaries from our own files, no tile server */
+  var map = L.map("map", { preferCanvas: true, zoomSnap: 0.25, minZoom: 4, maxZoom: 13, attributionControl: true });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(labels.attribution);
-  map.fitBounds([[9.3, -12.3], [24.5, 16.0]]);
+  map.fitBounds(LiptakoBasemap.STATES);
+  var incidentRenderer = LiptakoBasemap.panes(map);
+  var states = LiptakoBasemap.draw(map);
+  function fitCountries() {
+    var codes = [];
+    form.querySelectorAll("input[name=country]:checked").forEach(function (box) { codes.push(box.value); });
+    states.then(function (bounds) { LiptakoBasemap.fitStates(map, bounds, codes); });
+  }
   var areaLayer = L.geoJSON(null, { style: areaStyle, onEachFeature: bindArea }).addTo(map);
   var zoneLayer = L.geoJSON(null, { style: { color: "#7a1f1f", weight: 3, fill: false, dashArray: "6 4" }, interactive: false }).addTo(map);
   var clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 }).addTo(map);
@@ -79,12 +89,21 @@
   function areaStyle(feature) {
     var counts = state.counts[feature.properties.code] || {};
     var measure = form.elements.measure.value;
-    return { color: "#5b5b5b", weight: 1, fillOpacity: 0.7, fillColor: shade(counts[measure] || 0, state.max || 1) };
+    var value = counts[measure] || 0;
+    /* unshaded areas let the rivers and lakes below show through */
+    return { color: "#5b5b5b", weight: 1, fillOpacity: value ? 0.55 : 0, fillColor: shade(value, state.max || 1) };
   }
   function bindArea(feature, layer) {
     layer.on("mouseover", function () {
       var c = state.counts[feature.properties.code] || { events: 0, fatalities: 0 };
       layer.bindTooltip(feature.properties.label + ": " + numberFormat.format(c.events) + " " + labels.events + ", " + numberFormat.format(c.fatalities) + " " + labels.fatalities).openTooltip();
+    });
+    /* clicking a member state on the overview zooms to it */
+    layer.on("click", function () {
+      states.then(function (bounds) {
+        var target = bounds[feature.properties.iso3];
+        if (target && map.getBoundsZoom(target) > map.getZoom()) { LiptakoBasemap.fitStates(map, bounds, [feature.properties.iso3]); }
+      });
     });
   }
 
@@ -104,17 +123,25 @@
     refresh();
   });
 
-  /* chart */
+  /* chart: every month of the period, those without incidents at zero, on an axis that ends
+     with the period or today, whichever comes first */
   var chart = null;
   function drawChart(byMonth) {
     var host = document.getElementById("chart");
+    var period = months.slice(+fromInput.value, +toInput.value + 1), found = {};
+    byMonth.forEach(function (row) { found[row.month] = row; });
     var xs = [], events = [], deaths = [];
-    byMonth.forEach(function (row) {
-      xs.push(Date.UTC(+row.month.slice(0, 4), +row.month.slice(5, 7) - 1, 1) / 1000);
-      events.push(row.events); deaths.push(row.fatalities);
+    period.forEach(function (month) {
+      var row = found[month] || { events: 0, fatalities: 0 };
+      xs.push(monthStart(month)); events.push(row.events); deaths.push(row.fatalities);
     });
+    var first = xs[0], last = Math.max(first + 1, Math.min(monthEnd(period[period.length - 1]), Math.floor(Date.now() / 1000)));
     var options = {
       width: host.clientWidth || 600, height: 180, tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
+      scales: { x: { time: true, range: function () { return [first, last]; } } },
+      hooks: { setScale: [function (u, key) {
+        if (key === "x") { host.dataset.axisEnd = new Date(u.scales.x.max * 1000).toISOString().slice(0, 10); }
+      }] },
       series: [{}, { label: labels.events, stroke: "#1f4e79", width: 2 }, { label: labels.fatalities, stroke: "#b22222", width: 1, scale: "f" }],
       axes: [{}, { label: labels.events }, { side: 1, scale: "f", label: labels.fatalities, grid: { show: false } }],
     };
@@ -146,6 +173,7 @@
     var markers = features.filter(function (f) { return f.geometry; }).map(function (f) {
       var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
         radius: 6, weight: 1, color: "#222", fillOpacity: 0.9, fillColor: config.colors[f.properties.event_type] || "#666",
+        pane: "incidents", renderer: incidentRenderer,
       });
       marker.bindTooltip(f.properties.occurred_on + " · " + (labels.types[f.properties.event_type] || ""));
       marker.on("click", function () { window.location = "/incidents/" + f.id; });
@@ -194,7 +222,14 @@
   }
 
   var timer = null;
-  form.addEventListener("input", function () { syncLabels(); clearTimeout(timer); timer = setTimeout(refresh, 250); });
+  form.addEventListener("input", function (event) {
+    if (event.target.name === "country") { fitCountries(); }
+    syncLabels(); clearTimeout(timer); timer = setTimeout(refresh, 250);
+  });
   form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+  document.getElementById("whole-period").addEventListener("click", function () {
+    fromInput.value = 0; toInput.value = months.length - 1;
+    syncLabels(); clearTimeout(timer); refresh();
+  });
   document.querySelectorAll(".swatch").forEach(function (el) { el.style.background = config.colors[el.dataset.type] || "#666"; });
 })();

@@ -3,15 +3,21 @@
   "use strict";
   var lat = document.getElementById("lat"), lon = document.getElementById("lon");
   var nameInput = document.getElementById("place_name"), options = document.getElementById("place-options");
-  var map = L.map("report-map", { minZoom: 4, maxZoom: 13 });
-  map.fitBounds([[9.3, -12.3], [24.5, 16.0]]);
+  var host = document.getElementById("report-map");
+  /* opens on the three states, over the offline basemap */
+  var map = L.map(host, { zoomSnap: 0.25, minZoom: 4, maxZoom: 13 });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(host.dataset.attribution);
+  map.fitBounds(LiptakoBasemap.STATES);
+  var pointRenderer = LiptakoBasemap.panes(map);
+  LiptakoBasemap.draw(map);
   fetch("/api/v1/geo/admin-units?lang=" + document.documentElement.lang, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
-    .then(function (data) { L.geoJSON(data, { style: { color: "#5b5b5b", weight: 1, fillColor: "#f4f1ea", fillOpacity: 0.6 } }).addTo(map); });
+    .then(function (data) { L.geoJSON(data, { interactive: false, style: { color: "#5b5b5b", weight: 1, fill: false } }).addTo(map); });
   var marker = null;
   function place(latitude, longitude, zoom) {
     lat.value = latitude.toFixed(5); lon.value = longitude.toFixed(5);
-    if (marker) { marker.setLatLng([latitude, longitude]); } else { marker = L.circleMarker([latitude, longitude], { radius: 7, color: "#7a1f1f" }).addTo(map); }
+    if (marker) { marker.setLatLng([latitude, longitude]); } else { marker = L.circleMarker([latitude, longitude], { radius: 7, color: "#7a1f1f", pane: "incidents", renderer: pointRenderer }).addTo(map); }
     if (zoom) { map.setView([latitude, longitude], 9); }
   }
   if (lat.value && lon.value && !isNaN(+lat.value) && !isNaN(+lon.value)) { place(+lat.value, +lon.value, true); }
