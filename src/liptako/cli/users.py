@@ -8,6 +8,7 @@ import typer
 
 from liptako.audit.service import SYSTEM
 from liptako.auth import service as auth
+from liptako.auth.passwords import NO_PASSWORD
 from liptako.cli.common import fail, settings_of, unit_of_work
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
@@ -61,6 +62,7 @@ def list_(ctx: typer.Context) -> None:
     with unit_of_work(settings_of(ctx)) as session:
         for user in auth.list_users(session):
             status = "" if user.is_active else " (inactive)"
+            status += " (no password)" if user.password_hash == NO_PASSWORD else ""
             typer.echo(f"{user.username:<24} {user.state:<4} {','.join(user.roles)}{status}")
 
 
