@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
-from liptako.cli.common import fail, settings_of
+from liptako.cli.common import fail, progress_bar, settings_of
 from liptako.core.clock import utcnow
 from liptako.core.db import make_engine
 from liptako.incidents.models import Incident
@@ -24,17 +20,6 @@ app = typer.Typer(help="The analytics store: events as Parquet for hotspots and 
 DEFAULT_PATH = Path("var/analytics/events.parquet")
 PATH_OPTION = typer.Option(DEFAULT_PATH, "--path", dir_okay=False,
                            help="The Parquet file to (re)write.")
-
-
-@contextmanager
-def _bar(label: str, total: int | None) -> Iterator[Progress]:
-    """A progress bar on stderr, silent when not on a terminal."""
-    console = Console(stderr=True)
-    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as progress:
-        yield progress
 
 
 @app.command("refresh")
@@ -50,11 +35,11 @@ def refresh(
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as conn:
-            query = select(func.count()).select_from(Incident)
+            query = select(func.count()).where(Incident.exercise.is_(False))
             if not include_deleted:
                 query = query.where(Incident.deleted_at.is_(None))
             total = int(conn.scalar(query) or 0)
-        with _bar("refresh", total) as bar:
+        with progress_bar("refresh") as bar:
             task = bar.add_task("refresh", total=total)
             written = refresh_from_database(engine, path, include_deleted=include_deleted,
                                             progress=lambda n: bar.advance(task, n))
@@ -71,7 +56,7 @@ def build_from_csv(
     path: Path = PATH_OPTION,
 ) -> None:
     """Build the store straight from an ACLED export (fast path, no registry)."""
-    with _bar(file.name, None) as bar:
+    with progress_bar(file.name) as bar:
         task = bar.add_task(file.name, total=None)
         try:
             summary = csv_to_parquet(file, path, today=utcnow().date(),
