@@ -21,6 +21,20 @@ def test_every_command_has_help() -> None:
         assert "Usage" in result.output
 
 
+def test_serve_listens_where_the_settings_say_unless_told(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from liptako.cli import serving
+
+    calls: list[tuple[str, int]] = []
+    monkeypatch.setattr(serving, "serve", lambda host, port, **_: calls.append((host, port)))
+    env = {"LIPTAKO_HOST": "0.0.0.0", "LIPTAKO_PORT": "9001"}
+    assert runner.invoke(app, ["serve"], env=env).exit_code == 0
+    assert runner.invoke(app, ["serve", "--port", "9002"], env=env).exit_code == 0
+    assert runner.invoke(app, ["serve"], env={"LIPTAKO_HOST": None, "LIPTAKO_PORT": None}
+                         ).exit_code == 0
+    assert calls == [("0.0.0.0", 9001), ("0.0.0.0", 9002), ("127.0.0.1", 8000)]
+
+
 def test_db_upgrade_and_current(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'a.db'}"
     result = _run(url, "db", "current")

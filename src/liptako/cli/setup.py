@@ -38,6 +38,7 @@ def init(
     _first_admin(settings, admin_username)
     done = ", ".join(loaded) if loaded else "nothing new to load"
     typer.echo(f"init: database ready ({done}); {time.monotonic() - started:.1f}s")
+    typer.echo(f"`liptako serve` will answer on {settings.url}")
 
 
 def _reference(settings: Settings) -> list[str]:
@@ -79,7 +80,7 @@ def _first_admin(settings: Settings, username: str) -> None:
                          roles=["admin", "secretariat"], actor=audit.SYSTEM, now=utcnow(),
                          full_name="First administrator")
     typer.echo("")
-    typer.echo("A first administrator was created. Log in at http://127.0.0.1:8000 with")
+    typer.echo(f"A first administrator was created. Log in at {settings.url} with")
     typer.echo(f"  username: {username}")
     typer.echo(f"  password: {password}")
     typer.echo("This password is shown only once: keep it now.")
