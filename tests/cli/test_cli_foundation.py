@@ -15,7 +15,7 @@ def _run(url: str, *args: str) -> object:
 
 
 def test_every_command_has_help() -> None:
-    for args in ([], ["db"], ["users"], ["audit"], ["serve"], ["init"]):
+    for args in ([], ["db"], ["users"], ["audit"], ["serve"], ["init"], ["exercise"]):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)
         assert "Usage" in result.output
@@ -46,12 +46,13 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
 
 
 def test_init_creates_one_admin_once(fresh_database_url: str) -> None:
-    first = _run(fresh_database_url, "init")
+    first = _run(fresh_database_url, "init", "--no-exercise")
     assert first.exit_code == 0, first.output  # type: ignore[attr-defined]
     assert "password:" in first.output  # type: ignore[attr-defined]
     assert "ACLED sample 2613 events" in first.output  # type: ignore[attr-defined]
     assert "gazetteer" in first.output  # type: ignore[attr-defined]
-    second = _run(fresh_database_url, "init")
+    assert "exercise" not in first.output  # type: ignore[attr-defined]
+    second = _run(fresh_database_url, "init", "--no-exercise")
     assert "password:" not in second.output  # type: ignore[attr-defined]
     assert "nothing new to load" in second.output  # type: ignore[attr-defined]
     stats = _run(fresh_database_url, "events", "stats", "--format", "json")
@@ -59,6 +60,15 @@ def test_init_creates_one_admin_once(fresh_database_url: str) -> None:
     listed = _run(fresh_database_url, "users", "list")
     assert listed.output.count("admin") >= 1  # type: ignore[attr-defined]
     assert len(listed.output.strip().splitlines()) == 1  # type: ignore[attr-defined]
+    # the exercise, loaded when asked for, goes without touching the sample
+    loaded = _run(fresh_database_url, "exercise", "load")
+    assert "exercise BOUCLIER DU LIPTAKO: 31 reports" in loaded.output  # type: ignore[attr-defined]
+    assert _run(fresh_database_url, "exercise", "load").exit_code == 2  # type: ignore[attr-defined]
+    cleared = _run(fresh_database_url, "exercise", "clear")
+    assert "exercise cleared: incidents 31," in cleared.output  # type: ignore[attr-defined]
+    stats = _run(fresh_database_url, "events", "stats", "--format", "json")
+    assert '"events": 2613' in stats.output  # type: ignore[attr-defined]
+    assert _run(fresh_database_url, "audit", "verify").exit_code == 0  # type: ignore[attr-defined]
 
 
 def test_users_create_reads_the_password_from_a_file(

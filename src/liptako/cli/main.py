@@ -12,6 +12,7 @@ from liptako.cli import (
     charter,
     db,
     events,
+    exercise,
     ingest,
     obligations,
     setup,
@@ -32,6 +33,7 @@ app.add_typer(ingest.app, name="ingest")
 app.add_typer(events.app, name="events")
 app.add_typer(actors.app, name="actors")
 app.add_typer(analytics.app, name="analytics")
+app.add_typer(exercise.app, name="exercise")
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")
 app.command("init")(setup.init)

@@ -13,11 +13,14 @@ import typer
 from liptako.audit import service as audit
 from liptako.auth import service as auth
 from liptako.auth.passwords import random_password
+from liptako.cli import exercise as exercise_cli
 from liptako.cli.common import settings_of, unit_of_work
 from liptako.cli.ingest import load_parsed
 from liptako.core import migrate, reference
 from liptako.core.clock import utcnow
 from liptako.core.config import Settings
+from liptako.core.errors import DomainError
+from liptako.exercise import service as exercise_service
 from liptako.ingest.acled import read_acled
 
 ACLED_SAMPLE = "acled_sample_2018_2019.csv.gz"
@@ -27,6 +30,8 @@ def init(
     ctx: typer.Context,
     admin_username: str = typer.Option("admin", help="Name of the first administrator."),
     sample: bool = typer.Option(True, help="Load the attributed ACLED sample (demo data)."),
+    exercise: bool = typer.Option(True, help="Load the command-post exercise (demo data, "
+                                  "every record marked EXERCISE) the first time."),
 ) -> None:
     """Prepare a database for use; safe to run again (nothing is loaded twice)."""
     settings = settings_of(ctx)
@@ -35,6 +40,8 @@ def init(
     loaded = _reference(settings)
     if sample:
         loaded += _acled_sample(settings)
+    if exercise:
+        loaded += _exercise(settings)
     _first_admin(settings, admin_username)
     done = ", ".join(loaded) if loaded else "nothing new to load"
     typer.echo(f"init: database ready ({done}); {time.monotonic() - started:.1f}s")
@@ -67,6 +74,21 @@ def _acled_sample(settings: Settings) -> list[str]:
         reference.mark_loaded(session, "acled_sample", digest=hashlib.sha256(blob).hexdigest(),
                               rows=counts.inserted, now=utcnow())
     return [f"ACLED sample {counts.inserted} events ({len(bad)} rejected)"]
+
+
+def _exercise(settings: Settings) -> list[str]:
+    """The exercise, the first time only: once cleared, `liptako exercise load` brings it
+    back."""
+    with unit_of_work(settings) as session:
+        if exercise_service.was_loaded(session):
+            return []
+    try:
+        loaded = exercise_cli.load(settings)
+    except DomainError as exc:  # the rest of init does not depend on it
+        typer.echo(f"exercise not loaded: {exc.detail}", err=True)
+        return []
+    exercise_cli.accounts_hint()
+    return [exercise_cli.summary(loaded)]
 
 
 def _first_admin(settings: Settings, username: str) -> None:
