@@ -30,7 +30,7 @@ $(VENV)/.installed-bench: $(BIN)/python pyproject.toml constraints.txt
 	@touch $(VENV)/.installed $(VENV)/.installed-test $@
 
 demo: $(VENV)/.installed
-	$(BIN)/liptako init
+	LIPTAKO_HOST=$(HOST) LIPTAKO_PORT=$(PORT) $(BIN)/liptako init
 	$(BIN)/liptako serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test

@@ -49,6 +49,16 @@ def test_filing_links_the_incidents_and_the_duties_the_engine_opened(
     assert made.message_id.startswith("urn:uuid:")
 
 
+def test_a_request_on_exercise_incidents_is_an_exercise_one_and_never_mixes_them(
+        session: Session, cast: Cast) -> None:
+    real, played = attacked(session, "MLI"), attacked(session, "MLI", exercise=True)
+    assert played.exercise and not real.exercise
+    assert file(session, made_by(cast, "MLI"), [played]).exercise
+    assert not file(session, made_by(cast, "MLI"), [real]).exercise
+    with pytest.raises(RuleViolation, match=f"got exercise incidents {played.id} among real"):
+        file(session, made_by(cast, "MLI"), [real, played])
+
+
 @pytest.mark.parametrize(("who", "article", "message"), [
     ("MLI", "5", "Art. 5 of aes-2023 is not_engaged; expected it engaged with MLI"),
     ("BFA", "6", "Art. 6 of aes-2023 is engaged for MLI; expected it engaged with BFA as the "

@@ -6,8 +6,11 @@ from sqlalchemy.orm import Session
 
 from factories.auth import PASSWORD
 from liptako.audit.models import AuditEntry
+from liptako.audit.service import SYSTEM
+from liptako.auth import service as users
 from liptako.auth import tokens
 from liptako.auth.models import ApiToken, User
+from liptako.auth.passwords import NO_PASSWORD
 from liptako.core.config import Settings
 
 
@@ -30,6 +33,22 @@ def test_wrong_credentials_are_401_and_audited(client: TestClient, cast: dict[st
     assert client.get("/api/v1/auth/me").status_code == 401
     actions = session.scalars(select(AuditEntry.action)).all()
     assert "auth.login_failed" in actions
+
+
+def test_an_account_without_a_password_logs_in_once_given_one(
+        client: TestClient, session: Session) -> None:
+    now = dt.datetime.now(dt.UTC)
+    user = users.create_user(session, username="exercise-ner-liaison", password=None,
+                             state="NER", roles=["liaison"], actor=SYSTEM, now=now)
+    assert user.password_hash == NO_PASSWORD
+    for guess in (NO_PASSWORD, PASSWORD):
+        refused = client.post("/api/v1/auth/token",
+                              data={"username": "exercise-ner-liaison", "password": guess})
+        assert refused.status_code == 401, guess
+    users.set_password(session, user=user, password=PASSWORD, actor=SYSTEM, now=now)
+    given = client.post("/api/v1/auth/token",
+                        data={"username": "exercise-ner-liaison", "password": PASSWORD})
+    assert given.status_code == 200
 
 
 def test_failed_logins_are_rate_limited(client: TestClient, cast: dict[str, User],

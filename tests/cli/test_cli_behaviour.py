@@ -87,3 +87,17 @@ def test_evaluate_documents_the_facts_and_the_documented_example_runs(tmp_path: 
     art6 = {r["id"]: next(p["status"] for p in r["provisions"] if p["article"] == "6")
             for r in results}
     assert art6 == {"djibo-1": "engaged", "niamey-1": "engaged"}
+
+
+def test_the_command_starts_without_the_heavy_libraries() -> None:
+    """`liptako --help` and every command's start import no database, dataframe, array or
+    migration library: each command imports what it uses (a start well under 1.5 s)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, liptako.cli.main; "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'polars', 'numpy', 'shapely', "
+            "'rich.progress', 'liptako.charter', 'liptako.exercise') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]", done.stdout

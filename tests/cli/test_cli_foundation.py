@@ -15,10 +15,26 @@ def _run(url: str, *args: str) -> object:
 
 
 def test_every_command_has_help() -> None:
-    for args in ([], ["db"], ["users"], ["audit"], ["serve"], ["init"]):
+    for args in ([], ["db"], ["users"], ["audit"], ["serve"], ["init"], ["exercise"]):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)
         assert "Usage" in result.output
+
+
+def test_serve_listens_where_the_settings_say_unless_told(
+        monkeypatch: pytest.MonkeyPatch, fresh_database_url: str) -> None:
+    from liptako.cli import serving
+
+    calls: list[tuple[str, int]] = []
+    monkeypatch.setattr(serving, "serve", lambda host, port, **_: calls.append((host, port)))
+    env = {"LIPTAKO_HOST": "0.0.0.0", "LIPTAKO_PORT": "9001",
+           "LIPTAKO_DATABASE_URL": fresh_database_url}
+    assert runner.invoke(app, ["serve"], env=env).exit_code == 0
+    assert runner.invoke(app, ["serve", "--port", "9002"], env=env).exit_code == 0
+    assert runner.invoke(app, ["serve"], env={"LIPTAKO_HOST": None, "LIPTAKO_PORT": None,
+                                              "LIPTAKO_DATABASE_URL": fresh_database_url}
+                         ).exit_code == 0
+    assert calls == [("0.0.0.0", 9001), ("0.0.0.0", 9002), ("127.0.0.1", 8000)]
 
 
 def test_db_upgrade_and_current(tmp_path: Path) -> None:
@@ -32,12 +48,13 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
 
 
 def test_init_creates_one_admin_once(fresh_database_url: str) -> None:
-    first = _run(fresh_database_url, "init")
+    first = _run(fresh_database_url, "init", "--no-exercise")
     assert first.exit_code == 0, first.output  # type: ignore[attr-defined]
     assert "password:" in first.output  # type: ignore[attr-defined]
     assert "ACLED sample 2613 events" in first.output  # type: ignore[attr-defined]
     assert "gazetteer" in first.output  # type: ignore[attr-defined]
-    second = _run(fresh_database_url, "init")
+    assert "exercise" not in first.output  # type: ignore[attr-defined]
+    second = _run(fresh_database_url, "init", "--no-exercise")
     assert "password:" not in second.output  # type: ignore[attr-defined]
     assert "nothing new to load" in second.output  # type: ignore[attr-defined]
     stats = _run(fresh_database_url, "events", "stats", "--format", "json")
@@ -45,6 +62,15 @@ def test_init_creates_one_admin_once(fresh_database_url: str) -> None:
     listed = _run(fresh_database_url, "users", "list")
     assert listed.output.count("admin") >= 1  # type: ignore[attr-defined]
     assert len(listed.output.strip().splitlines()) == 1  # type: ignore[attr-defined]
+    # the exercise, loaded when asked for, goes without touching the sample
+    loaded = _run(fresh_database_url, "exercise", "load")
+    assert "exercise BOUCLIER DU LIPTAKO: 31 reports" in loaded.output  # type: ignore[attr-defined]
+    assert _run(fresh_database_url, "exercise", "load").exit_code == 2  # type: ignore[attr-defined]
+    cleared = _run(fresh_database_url, "exercise", "clear")
+    assert "exercise cleared: incidents 31," in cleared.output  # type: ignore[attr-defined]
+    stats = _run(fresh_database_url, "events", "stats", "--format", "json")
+    assert '"events": 2613' in stats.output  # type: ignore[attr-defined]
+    assert _run(fresh_database_url, "audit", "verify").exit_code == 0  # type: ignore[attr-defined]
 
 
 def test_users_create_reads_the_password_from_a_file(

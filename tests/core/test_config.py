@@ -38,3 +38,14 @@ def test_importing_the_app_reads_no_environment(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setenv("LIPTAKO_ENV", "prod")  # would fail if read at import
     importlib.reload(liptako.web.app)
+
+
+@pytest.mark.parametrize(("host", "port", "url"), [
+    ("127.0.0.1", 8000, "http://127.0.0.1:8000"),
+    ("0.0.0.0", 9000, "http://127.0.0.1:9000"),
+    ("::", 8000, "http://127.0.0.1:8000"),
+    ("::1", 8080, "http://[::1]:8080"),
+    ("liptako.example", 443, "http://liptako.example:443"),
+])
+def test_the_url_a_browser_opens_for_the_server(host: str, port: int, url: str) -> None:
+    assert Settings(host=host, port=port).url == url

@@ -7,6 +7,7 @@ import typer
 from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
+from factories.incidents import report
 from helpers.data import ACLED_DYADIC, ACLED_MONADIC, acled_rows, to_csv
 from liptako.audit import service as audit
 from liptako.cli import analytics as analytics_cli
@@ -14,7 +15,7 @@ from liptako.core.clock import month_id
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory, transaction
 from liptako.incidents.place import place
-from liptako.incidents.schemas import EventRecord
+from liptako.incidents.schemas import EventRecord, IncidentIn
 from liptako.ingest.acled import HeaderInvalid, read_acled
 from liptako.ingest.analytics import (
     SCHEMA,
@@ -25,6 +26,7 @@ from liptako.ingest.analytics import (
 from liptako.ingest.records import RowError
 from liptako.ingest.service import apply_deletions
 from liptako.obligations.recording import record_batch as load_batch
+from liptako.obligations.recording import record_report
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -128,6 +130,9 @@ def _load(url: str, n: int, deleted: int) -> list[str]:
             load_batch(session, records[start:start + 100], actor=audit.SYSTEM, now=NOW)
         gone = [r.source_id for r in records[:deleted]]
         apply_deletions(session, "acled", gone, actor=audit.SYSTEM, now=NOW, reason="test")
+        # an exercise's report, which the store never takes
+        record_report(session, IncidentIn.model_validate(report(exercise=True)),
+                      actor=audit.SYSTEM, state="BFA", pact_ids=(), now=NOW)
     engine.dispose()
     return gone
 
@@ -145,6 +150,7 @@ def test_refresh_streams_live_incidents_out(fresh_database_url: str, tmp_path: P
     live = pl.read_parquet(path)
     assert live.schema == SCHEMA and live.height == 288 and everything == 300
     assert not set(gone) & set(live["source_id"]) and not live["deleted"].any()
+    assert set(pl.read_parquet(tmp_path / "all.parquet")["source"]) == {"acled"}
     assert pl.read_parquet(tmp_path / "all.parquet")["deleted"].sum() == 12
     assert live["incident_id"].is_sorted() and live["incident_id"].null_count() == 0
     assert [p.name for p in path.parent.iterdir()] == ["events.parquet"]  # no temp file left

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,6 +62,8 @@ class AssistanceRequest(Base):
     submitted_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     withdraw_reason: Mapped[str | None] = mapped_column(String(500))
+    # invokes exercise incidents (and only such): shown as EXERCISE, removed with them
+    exercise: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     tlp: Mapped[str] = mapped_column(String(12), default="AMBER")
     originator: Mapped[str] = mapped_column(String(8))

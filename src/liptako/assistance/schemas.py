@@ -196,6 +196,7 @@ class RequestSummary(Out):
     status: str
     deadline_at: dt.datetime
     tlp: str
+    exercise: bool = Field(description="invokes exercise incidents: not a real request")
     created_at: dt.datetime
     updated_at: dt.datetime
 

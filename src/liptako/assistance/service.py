@@ -192,6 +192,17 @@ def link_duties(session: Session, request: AssistanceRequest) -> list[int]:
     return [d.id for d in new]
 
 
+def _exercise_of(incidents: list[Incident]) -> bool:
+    """A request on exercise incidents is an exercise request; one never mixes them with real
+    incidents, so that clearing an exercise takes no real request with it."""
+    played = {i.exercise for i in incidents}
+    if len(played) > 1:
+        ids = ", ".join(str(i.id) for i in incidents if i.exercise)
+        raise RuleViolation(f"incident_ids: expected real incidents only or exercise incidents "
+                            f"only, got exercise incidents {ids} among real ones")
+    return played == {True}
+
+
 def file_request(session: Session, payload: RequestIn, *, caller: Caller, now: dt.datetime,
                  message_id: str | None = None, source: str = "liptako") -> AssistanceRequest:
     """A liaison officer invokes an article on incidents and files a draft request."""
@@ -207,13 +218,14 @@ def file_request(session: Session, payload: RequestIn, *, caller: Caller, now: d
                 if (p := _engagement_problem(session, i, pact.id, payload.article, caller.state))]
     if problems:
         raise RuleViolation("; ".join(problems))
+    exercise = _exercise_of(incidents)
     request = AssistanceRequest(
         message_id=message_id or new_message_id(), source=source,
         requesting_state=caller.state, pact_id=pact.id, article=payload.article,
         title=payload.title.strip(), situation=payload.situation.strip(),
         deadline_at=payload.deadline_at, status="draft", tlp=payload.tlp,
         originator=caller.state, audience=AUDIENCE, created_by=caller.actor.id,
-        created_at=now, updated_at=now, incidents=incidents,
+        created_at=now, updated_at=now, incidents=incidents, exercise=exercise,
         items=[LineItem(position=n, **item.model_dump())
                for n, item in enumerate(payload.items, start=1)])
     session.add(request)

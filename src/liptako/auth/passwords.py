@@ -8,6 +8,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+NO_PASSWORD = "!"  # noqa: S105 - a marker, never a password: no hash looks like it
+"""What an account without a password stores: no password verifies against it, so no one
+logs in to the account until it is given one (`liptako users set-password`)."""
 
 
 def hash_password(password: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
 from liptako.auth.models import User
-from liptako.auth.passwords import hash_password, random_password, verify_password
+from liptako.auth.passwords import NO_PASSWORD, hash_password, random_password, verify_password
 from liptako.auth.rules import (
     check_password,
     check_roles,
@@ -25,7 +25,7 @@ def create_user(
     session: Session,
     *,
     username: str,
-    password: str,
+    password: str | None,
     state: str,
     roles: list[str],
     actor: audit.Actor,
@@ -36,11 +36,13 @@ def create_user(
 
     ``actor`` is the administrator (the system, from the CLI on the server, may create any
     account): one that may not manage such an account is refused, and the refusal is
-    recorded (the caller commits it before answering).
+    recorded (the caller commits it before answering). An account created without a
+    password cannot be logged in to until it is given one.
     """
     try:
         state_code, role_list = check_state(state), check_roles(roles)
-        check_password(password, username)
+        if password is not None:
+            check_password(password, username)
     except ValueError as exc:
         raise RuleViolation(str(exc)) from exc
     refusal = None if actor.state is None else management_refusal(actor.state, state_code,
@@ -56,7 +58,8 @@ def create_user(
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"username: {username!r} is already taken")
     user = User(
-        username=username, password_hash=hash_password(password), state=state_code,
+        username=username, state=state_code,
+        password_hash=NO_PASSWORD if password is None else hash_password(password),
         roles=role_list, full_name=full_name, created_at=now, is_active=True, locale="fr",
     )
     session.add(user)
@@ -136,10 +139,13 @@ def find_user(session: Session, username: str) -> User:
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The active user with these credentials, else None. An unknown name costs a password
-    check too (against a hash of nothing), so that timing does not tell which names exist."""
+    check too (against a hash of nothing), and so does an account without a password, so
+    that timing tells neither which names exist nor which have a password."""
     user = session.scalar(select(User).where(User.username == username))
-    checked = verify_password(user.password_hash if user else _dummy_hash(), password)
-    return user if user is not None and user.is_active and checked else None
+    usable = user is not None and user.password_hash != NO_PASSWORD
+    checked = verify_password(user.password_hash if user and usable else _dummy_hash(),
+                              password)
+    return user if user is not None and usable and user.is_active and checked else None
 
 
 @functools.cache

@@ -3,43 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
-from liptako.cli.common import fail, settings_of
-
-if TYPE_CHECKING:
-    from rich.progress import Progress
+from liptako.cli.common import fail, progress_bar, settings_of
 
 app = typer.Typer(help="The analytics store: events as Parquet for hotspots and forecasts.",
                   no_args_is_help=True)
 DEFAULT_PATH = Path("var/analytics/events.parquet")
 PATH_OPTION = typer.Option(DEFAULT_PATH, "--path", dir_okay=False,
                            help="The Parquet file to (re)write.")
-
-
-@contextmanager
-def _bar(label: str, total: int | None) -> Iterator[Progress]:
-    """A progress bar on stderr, silent when not on a terminal."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    console = Console(stderr=True)
-    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as progress:
-        yield progress
 
 
 @app.command("refresh")
@@ -61,11 +35,11 @@ def refresh(
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as conn:
-            query = select(func.count()).select_from(Incident)
+            query = select(func.count()).where(Incident.exercise.is_(False))
             if not include_deleted:
                 query = query.where(Incident.deleted_at.is_(None))
             total = int(conn.scalar(query) or 0)
-        with _bar("refresh", total) as bar:
+        with progress_bar("refresh") as bar:
             task = bar.add_task("refresh", total=total)
             written = refresh_from_database(engine, path, include_deleted=include_deleted,
                                             progress=lambda n: bar.advance(task, n))
@@ -86,7 +60,7 @@ def build_from_csv(
     from liptako.ingest.acled import HeaderInvalid
     from liptako.ingest.analytics import csv_to_parquet
 
-    with _bar(file.name, None) as bar:
+    with progress_bar(file.name) as bar:
         task = bar.add_task(file.name, total=None)
         try:
             summary = csv_to_parquet(file, path, today=utcnow().date(),

@@ -12,6 +12,7 @@ import typer
 from liptako.core.config import Settings
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
     from sqlalchemy.orm import Session
 
 
@@ -19,6 +20,8 @@ def settings_of(ctx: typer.Context, *, ready: bool = True) -> Settings:
     """The settings the root callback read; with ``ready``, the database must exist and be
     migrated to the newest revision, else the command stops with one line saying what to run
     (exit 2) instead of creating an empty file or failing on a missing table."""
+    import liptako.models  # noqa: F401 - every table mapped before a command uses the ORM
+
     root = ctx.find_root()
     settings = root.obj
     assert isinstance(settings, Settings), "the root callback sets the settings"
@@ -71,3 +74,23 @@ def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     sys.stdout.flush()
     raise typer.Exit(code)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Progress]:
+    """A progress bar on stderr, silent when not on a terminal."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        yield progress

@@ -12,6 +12,7 @@ from liptako.cli import (
     charter,
     db,
     events,
+    exercise,
     ingest,
     obligations,
     setup,
@@ -32,6 +33,7 @@ app.add_typer(ingest.app, name="ingest")
 app.add_typer(events.app, name="events")
 app.add_typer(actors.app, name="actors")
 app.add_typer(analytics.app, name="analytics")
+app.add_typer(exercise.app, name="exercise")
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")
 app.command("init")(setup.init)
@@ -49,14 +51,18 @@ def root(ctx: typer.Context) -> None:
 @app.command("serve")
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    host: str | None = typer.Option(None, help="Address to listen on [default: LIPTAKO_HOST, "
+                                    "else 127.0.0.1]."),
+    port: int | None = typer.Option(None, min=1, max=65535, help="Port to listen on "
+                                    "[default: LIPTAKO_PORT, else 8000]."),
     workers: int = typer.Option(1, min=1, help="Worker processes."),
 ) -> None:
     """Serve the web app and the API."""
     from liptako.cli import serving
 
     settings = settings_of(ctx)
+    host = settings.host if host is None else host
+    port = settings.port if port is None else port
     typer.echo(f"liptako on http://{host}:{port} ({settings.env}, {workers} worker(s))")
     serving.serve(host, port, workers=workers, access_log=settings.access_log)
 

@@ -7,18 +7,16 @@ import hashlib
 import io
 import time
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import typer
 
-from liptako.audit import service as audit
-from liptako.auth import service as auth
-from liptako.auth.passwords import random_password
+from liptako.cli import exercise as exercise_cli
 from liptako.cli.common import settings_of, unit_of_work
-from liptako.cli.ingest import load_parsed
-from liptako.core import migrate, reference
-from liptako.core.clock import utcnow
-from liptako.core.config import Settings
-from liptako.ingest.acled import read_acled
+from liptako.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from liptako.core.config import Settings
 
 ACLED_SAMPLE = "acled_sample_2018_2019.csv.gz"
 
@@ -27,20 +25,31 @@ def init(
     ctx: typer.Context,
     admin_username: str = typer.Option("admin", help="Name of the first administrator."),
     sample: bool = typer.Option(True, help="Load the attributed ACLED sample (demo data)."),
+    exercise: bool = typer.Option(True, help="Load the command-post exercise (demo data, "
+                                  "every record marked EXERCISE) the first time."),
 ) -> None:
     """Prepare a database for use; safe to run again (nothing is loaded twice)."""
+    from liptako.core import migrate
+
     settings = settings_of(ctx, ready=False)
     started = time.monotonic()
     migrate.upgrade(settings)
     loaded = _reference(settings)
     if sample:
         loaded += _acled_sample(settings)
+    if exercise:
+        loaded += _exercise(settings)
     _first_admin(settings, admin_username)
     done = ", ".join(loaded) if loaded else "nothing new to load"
     typer.echo(f"init: database ready ({done}); {time.monotonic() - started:.1f}s")
+    typer.echo(f"`liptako serve` will answer on {settings.url}")
 
 
 def _reference(settings: Settings) -> list[str]:
+    from liptako.audit import service as audit
+    from liptako.core import reference
+    from liptako.core.clock import utcnow
+
     loaded = []
     with unit_of_work(settings) as session:
         for name in reference.DATASETS:
@@ -54,6 +63,11 @@ def _reference(settings: Settings) -> list[str]:
 
 
 def _acled_sample(settings: Settings) -> list[str]:
+    from liptako.cli.ingest import load_parsed
+    from liptako.core import reference
+    from liptako.core.clock import utcnow
+    from liptako.ingest.acled import read_acled
+
     blob = files("liptako.ingest").joinpath("data", ACLED_SAMPLE).read_bytes()
     with unit_of_work(settings) as session:
         if reference.is_loaded(session, "acled_sample"):
@@ -68,7 +82,29 @@ def _acled_sample(settings: Settings) -> list[str]:
     return [f"ACLED sample {counts.inserted} events ({len(bad)} rejected)"]
 
 
+def _exercise(settings: Settings) -> list[str]:
+    """The exercise, the first time only: once cleared, `liptako exercise load` brings it
+    back."""
+    from liptako.exercise import service as exercise_service
+
+    with unit_of_work(settings) as session:
+        if exercise_service.was_loaded(session):
+            return []
+    try:
+        loaded = exercise_cli.load(settings)
+    except DomainError as exc:  # the rest of init does not depend on it
+        typer.echo(f"exercise not loaded: {exc.detail}", err=True)
+        return []
+    exercise_cli.accounts_hint()
+    return [exercise_cli.summary(loaded)]
+
+
 def _first_admin(settings: Settings, username: str) -> None:
+    from liptako.audit import service as audit
+    from liptako.auth import service as auth
+    from liptako.auth.passwords import random_password
+    from liptako.core.clock import utcnow
+
     with unit_of_work(settings) as session:
         if auth.count_admins(session) > 0:
             typer.echo("An administrator already exists: log in with the password given then "
@@ -79,7 +115,7 @@ def _first_admin(settings: Settings, username: str) -> None:
                          roles=["admin", "secretariat"], actor=audit.SYSTEM, now=utcnow(),
                          full_name="First administrator")
     typer.echo("")
-    typer.echo("A first administrator was created. Log in at http://127.0.0.1:8000 with")
+    typer.echo(f"A first administrator was created. Log in at {settings.url} with")
     typer.echo(f"  username: {username}")
     typer.echo(f"  password: {password}")
     typer.echo("This password is shown only once: keep it now.")

@@ -84,10 +84,12 @@ def reset_password(
 def list_(ctx: typer.Context) -> None:
     """List users with their state and roles."""
     from liptako.auth import service as auth
+    from liptako.auth.passwords import NO_PASSWORD
 
     with unit_of_work(settings_of(ctx)) as session:
         for user in auth.list_users(session):
             status = "" if user.is_active else " (inactive)"
+            status += " (no password)" if user.password_hash == NO_PASSWORD else ""
             typer.echo(f"{user.username:<24} {user.state:<4} {','.join(user.roles)}{status}")
 
 

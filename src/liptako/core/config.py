@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     sql_echo: bool = False
     pacts: tuple[str, ...] = ("aes-2023",)
+    # where `liptako serve` listens unless told otherwise (and the address `liptako init` gives)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
     # uvicorn's own access log, one line per request (off when a proxy in front logs them)
     access_log: bool = True
     # per server process: connections kept open, and how many more a burst may open; the
@@ -64,6 +67,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def url(self) -> str:
+        """The address a browser on this machine opens for the server these settings start:
+        one listening on every address (0.0.0.0, ::) answers on 127.0.0.1 too."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def db_connections(self) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -77,6 +78,8 @@ class Incident(Base):
     # one LIKE test filters it the same way on SQLite and PostgreSQL
     audience: Mapped[str] = mapped_column(String(64), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # made during an exercise: shown as EXERCISE everywhere, removed by `liptako exercise clear`
+    exercise: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]

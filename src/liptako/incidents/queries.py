@@ -89,7 +89,7 @@ def decode_cursor(cursor: str) -> tuple[dt.date, int]:
 _FEATURE_COLUMNS = (Incident.id, Incident.occurred_on, Incident.lat, Incident.lon,
                     Incident.event_type, Incident.fatalities, Incident.iso3,
                     Incident.admin1_name, Incident.admin2_name, Incident.source, Incident.tlp,
-                    Incident.description,
+                    Incident.exercise, Incident.description,
                     select(func.aggregate_strings(IncidentActor.actor_id, ","))
                     .where(IncidentActor.incident_id == Incident.id)
                     .scalar_subquery().label("actor_ids"))

@@ -62,6 +62,8 @@ class IncidentIn(Strict):
     place_name: str | None = Field(default=None, max_length=200)
     tlp: Tlp = "AMBER"
     audience: list[Literal["BFA", "MLI", "NER", "SEC"]] = Field(default_factory=list)
+    exercise: bool = Field(default=False, description="made during an exercise: shown as "
+                           "EXERCISE wherever it appears, removed by `liptako exercise clear`")
 
     @field_validator("occurred_on")
     @classmethod
@@ -147,6 +149,7 @@ class IncidentOut(BaseModel):
     tlp: str
     originator: str
     audience: list[str]
+    exercise: bool
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
@@ -190,7 +193,7 @@ def map_feature(incident: Any, actor_ids: Iterable[str]) -> dict[str, Any]:
             "event_type": incident.event_type, "fatalities": incident.fatalities,
             "iso3": incident.iso3, "admin1_name": incident.admin1_name,
             "admin2_name": incident.admin2_name, "source": incident.source,
-            "tlp": incident.tlp, "actors": sorted(actor_ids),
+            "tlp": incident.tlp, "exercise": incident.exercise, "actors": sorted(actor_ids),
             "description": (incident.description or "")[:DESCRIPTION_CHARS]}}
 
 
@@ -212,6 +215,7 @@ class Marking:
     audience: str
     reported: dict[str, Any] | None
     created_by: int | None
+    exercise: bool = False
 
 
 @dataclass(frozen=True)

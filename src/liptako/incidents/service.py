@@ -58,7 +58,8 @@ def report_record(payload: IncidentIn, *, state: str, reporter_id: int | None) -
         src_location=payload.place_name,
         actors=(ActorRef("actor1", perpetrator),) if perpetrator else (),
         marking=Marking(tlp=payload.tlp, originator=state, audience=audience,
-                        reported=payload.reported_facts() or None, created_by=reporter_id))
+                        reported=payload.reported_facts() or None, created_by=reporter_id,
+                        exercise=payload.exercise))
 
 
 def _columns(record: EventRecord, placement: Placement) -> dict[str, Any]:
@@ -84,12 +85,13 @@ def _columns(record: EventRecord, placement: Placement) -> dict[str, Any]:
     }
     marking = record.marking
     if marking is None:  # a public dataset's event: open to all, its dataset the originator
-        columns.update(tlp="CLEAR", originator=record.source.upper(), audience="")
+        columns.update(tlp="CLEAR", originator=record.source.upper(), audience="",
+                       exercise=False)
     else:
         # a report names no country: it is the one its point lies in
         columns.update(iso3=placement.unit_iso3, tlp=marking.tlp, originator=marking.originator,
                        audience=marking.audience, reported=marking.reported,
-                       created_by=marking.created_by)
+                       created_by=marking.created_by, exercise=marking.exercise)
     return columns
 
 

@@ -106,11 +106,13 @@ def _write(frames: Callable[[], Iterator[pl.DataFrame]], path: Path) -> None:
 
 def refresh_from_database(engine: Engine, path: Path, *, include_deleted: bool = False,
                           chunk_rows: int = 50_000, progress: Progress | None = None) -> int:
-    """Rewrite the store from the registry's incidents (live ones only by default)."""
+    """Rewrite the store from the registry's incidents (live ones only by default); an
+    exercise's incidents never go into it: hotspots and forecasts are about real events."""
     names = [n for n in SCHEMA.names() if n != "month_id"]
     columns = {n: getattr(Incident, n) for n in names[1:-1]}
     columns["occurred_on"] = cast(Incident.occurred_on, String)  # parsed in bulk below
-    stmt = select(Incident.id, *columns.values(), Incident.deleted_at.is_not(None))
+    stmt = select(Incident.id, *columns.values(), Incident.deleted_at.is_not(None)).where(
+        Incident.exercise.is_(False))
     if not include_deleted:
         stmt = stmt.where(Incident.deleted_at.is_(None))
     stmt, written = stmt.order_by(Incident.id), 0

@@ -40,6 +40,7 @@ def map_page(page: PageDep, session: SessionDep) -> Response:
                    "incidents": _("Incidents"), "zone": _("Liptako-Gourma zone"),
                    "areas": _("Admin areas"), "shade": _("Shading"),
                    "attribution": _("Basemap and boundaries: Natural Earth"),
+                   "exercise": _("EXERCISE"),
                    "types": dict(types)},
     }
     registry = ActorRegistry.load()

@@ -158,7 +158,7 @@
       var link = document.createElement("a");
       link.href = "/incidents/" + f.id;
       link.textContent = new Intl.DateTimeFormat(config.locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(p.occurred_on + "T00:00:00Z"));
-      var cells = [link, [p.admin2_name, p.admin1_name, p.iso3].filter(Boolean).join(", "), labels.types[p.event_type] || p.event_type, numberFormat.format(p.fatalities || 0), p.source.toUpperCase()];
+      var cells = [link, [p.admin2_name, p.admin1_name, p.iso3].filter(Boolean).join(", "), labels.types[p.event_type] || p.event_type, numberFormat.format(p.fatalities || 0), p.source.toUpperCase() + (p.exercise ? " · " + labels.exercise : "")];
       cells.forEach(function (value) {
         var td = document.createElement("td");
         if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
@@ -175,7 +175,7 @@
         radius: 6, weight: 1, color: "#222", fillOpacity: 0.9, fillColor: config.colors[f.properties.event_type] || "#666",
         pane: "incidents", renderer: incidentRenderer,
       });
-      marker.bindTooltip(f.properties.occurred_on + " · " + (labels.types[f.properties.event_type] || ""));
+      marker.bindTooltip((f.properties.exercise ? labels.exercise + " · " : "") + f.properties.occurred_on + " · " + (labels.types[f.properties.event_type] || ""));
       marker.on("click", function () { window.location = "/incidents/" + f.id; });
       return marker;
     });

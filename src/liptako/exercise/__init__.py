@@ -1,0 +1,1 @@
+"""The command-post exercise `liptako init` loads: its script and its removal."""
