@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.data import acled_rows, to_csv
+from helpers.data import acled_rows, event_ids, to_csv
 from liptako.incidents.schemas import EventRecord
 from liptako.ingest.acled import HeaderInvalid, read_acled
 from liptako.ingest.records import RowError
@@ -22,22 +22,33 @@ def _read(path: Path) -> tuple[list[EventRecord], list[RowError]]:
 
 def test_dyadic_file_reads_every_event(acled_dyadic: Path) -> None:
     good, bad = _read(acled_dyadic)
+    _header, rows = acled_rows(acled_dyadic)
     assert bad == []
-    assert len(good) == 5754
-    assert len({r.source_id for r in good}) == 5754
-    assert sum(r.fatalities or 0 for r in good) == 12271
+    assert [r.source_id for r in good] == [r["event_id_cnty"] for r in rows]
+    assert sum(r.fatalities or 0 for r in good) == sum(int(r["fatalities"]) for r in rows)
+    assert {r.iso3 for r in good} == {"MLI", "BFA", "NER"}
     first = good[0]
     assert first.source_id == "MLI3078" and first.occurred_on == dt.date(2019, 7, 31)
     assert [a.role for a in first.actors][:2] == ["actor1", "actor2"]
     assert first.iso3 == "MLI" and first.source_version == "1572403781"
+    records = {r.source_id: r for r in good}
+    several = next(r for r in rows if " and/or " in r["actor1"])  # one main actor, kept whole
+    assert [a.raw for a in records[several["event_id_cnty"]].actors if a.role == "actor1"] == [
+        several["actor1"]]
+    listed = next(r for r in rows if ";" in r["assoc_actor_1"])  # associated: one per name
+    assert [a.raw for a in records[listed["event_id_cnty"]].actors
+            if a.role == "assoc_actor_1"] == [n.strip() for n in listed["assoc_actor_1"].split(";")]
 
 
 def test_monadic_file_regroups_rows_into_events(acled_monadic: Path) -> None:
     good, bad = _read(acled_monadic)
+    _header, rows = acled_rows(acled_monadic)
     assert bad == []
-    assert len(good) == 1743
-    two_sided = [r for r in good if any(a.role == "actor2" for a in r.actors)]
-    assert len(two_sided) > 1500
+    assert [r.source_id for r in good] == event_ids(acled_monadic)
+    sides = {i: sum(r["event_id_cnty"] == i for r in rows) for i in event_ids(acled_monadic)}
+    two_sided = {r.source_id for r in good if any(a.role == "actor2" for a in r.actors)}
+    assert two_sided == {i for i, n in sides.items() if n == 2}
+    assert 0 < len(two_sided) < len(good)  # the excerpt holds one-row events too
     ibi = next(r for r in good if r.source_id == "MLI3075")
     assert ibi.occurred_on == dt.date(2019, 7, 31)
     assert [(a.role, a.raw) for a in ibi.actors if a.role.startswith("actor")] == [
