@@ -54,3 +54,23 @@ def test_the_private_api_check_sees_what_it_looks_for() -> None:
                      "self._own = 1\nrow._mapping\n")
     assert _private_uses(tree) == ["line 2: sqlalchemy.orm.attributes _x",
                                    "line 3: ._srcfile", "line 4: ._autoincrement_column"]
+
+
+def test_without_chromium_the_browser_tests_skip_in_one_line_but_fail_in_ci() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "LIPTAKO_TEST_CHROMIUM": "/nonexistent/chromium", "CI": ""}
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            "tests/browser/test_pages.py", "tests/web/test_health.py", "-x"]
+    here = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert here.returncode == 0, here.stdout[-2000:]
+    said = [line for line in here.stdout.splitlines() if "apt-get install chromium" in line]
+    assert len(said) == 1 and " browser tests skipped: " in said[0], here.stdout[-2000:]
+    ci = subprocess.run(args, cwd=root, env={**env, "CI": "true"}, capture_output=True,
+                        text=True, timeout=300, check=False)
+    assert ci.returncode != 0 and "apt-get install chromium" in ci.stdout
