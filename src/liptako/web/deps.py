@@ -10,11 +10,13 @@ the *session gate*. A request beyond that waits, before it holds anything.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -67,3 +69,43 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 MAX_ID = 2_147_483_647
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RecordIdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+# C0 controls but tab, line feed and carriage return, and DEL: no field of ours holds them, and
+# PostgreSQL cannot store NUL at all
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
+
+
+def control_field(value: Any, path: str = "") -> str | None:
+    """The path of the first string in a JSON value that holds a control character, if any
+    (keys included), as the API names fields: ``perpetrator.actor``, ``items.0.kind``."""
+    if isinstance(value, str):
+        return (path or "body") if _CONTROL.intersection(value) else None
+    children: Any = value.items() if isinstance(value, dict) else (
+        enumerate(value) if isinstance(value, list) else ())
+    for key, child in children:
+        here = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and _CONTROL.intersection(key):
+            return here
+        found = control_field(child, here)
+        if found:
+            return found
+    return None
+
+
+async def no_control_characters(request: Request) -> None:
+    """Refuses a JSON body with a control character in any string with 422 naming the field,
+    before any handler sees it. An app-wide dependency: it runs once the body is read and
+    before the route's own dependencies, and the caller is authenticated before the refusal
+    (see ``web.errors``)."""
+    if "json" not in request.headers.get("content-type", ""):
+        return
+    try:
+        value = json.loads(await request.body())
+    except ValueError:  # not JSON: the route's own validation answers
+        return
+    field = control_field(value)
+    if field is not None:
+        raise RequestValidationError([{
+            "type": "control_character", "loc": ("body", field),
+            "msg": "expected text without control characters (NUL and the like)"}])

@@ -1,10 +1,15 @@
-"""One place maps domain errors to HTTP: {"code", "detail"} bodies."""
+"""One place maps errors to HTTP: {"code", "detail"} bodies, with "errors" for invalid fields.
+
+A request refused before its route's dependencies ran (a body that is not JSON, a control
+character) is authenticated first, so that a caller without valid credentials hears 401.
+"""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from liptako.auth.login import TooManyAttempts
 from liptako.core.errors import (
@@ -15,6 +20,7 @@ from liptako.core.errors import (
     RuleViolation,
     Unauthenticated,
 )
+from liptako.web.security import authenticate_first
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     TooManyAttempts: 429,
@@ -47,8 +53,12 @@ def _field_path(loc: tuple[object, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    try:
+        await authenticate_first(request)
+    except DomainError as refusal:
+        return await domain_error_json(request, refusal)
     errors = [
         # a body that is not JSON: FastAPI names the character where parsing stopped
         {"field": "body" if e.get("type") == "json_invalid"
@@ -61,6 +71,22 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+CODE_BY_STATUS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own refusals (no such route, a method the route does not take) in the
+    same body as ours."""
+    assert isinstance(exc, HTTPException)
+    if isinstance(exc.__cause__, ValueError):  # a JSON body FastAPI could not decode (UTF-8)
+        return await _validation_error(request, RequestValidationError([
+            {"type": "json_invalid", "loc": ("body",), "msg": "expected JSON in UTF-8"}]))
+    return JSONResponse({"code": CODE_BY_STATUS.get(exc.status_code, "error"),
+                         "detail": str(exc.detail)},
+                        status_code=exc.status_code, headers=exc.headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error_json)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

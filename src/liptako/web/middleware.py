@@ -1,10 +1,8 @@
-"""ASGI middleware: security headers on every response, a cap on request bodies, no control
-characters in JSON bodies."""
+"""ASGI middleware: security headers on every response, a cap on request bodies."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -85,70 +83,3 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
-
-
-# C0 controls but tab, line feed and carriage return, and DEL: no field of ours holds them, and
-# PostgreSQL cannot store NUL at all
-_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
-
-
-def control_field(value: Any, path: str = "") -> str | None:
-    """The path of the first string in a JSON value that holds a control character, if any
-    (keys included), as the API names fields: ``perpetrator.actor``, ``items.0.kind``."""
-    if isinstance(value, str):
-        return (path or "body") if _CONTROL.intersection(value) else None
-    children: Any = value.items() if isinstance(value, dict) else (
-        enumerate(value) if isinstance(value, list) else ())
-    for key, child in children:
-        here = f"{path}.{key}" if path else str(key)
-        if isinstance(key, str) and _CONTROL.intersection(key):
-            return here
-        found = control_field(child, here)
-        if found:
-            return found
-    return None
-
-
-class ControlCharacters:
-    """Refuses a JSON body with a control character in any string with 422 naming the field,
-    before any handler sees it (the body is read here and handed on unchanged)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
-        if b"json" not in headers.get(b"content-type", b""):
-            await self.app(scope, receive, send)
-            return
-        messages: list[Message] = []
-        while not messages or messages[-1].get("more_body", False):
-            messages.append(await receive())
-            if messages[-1]["type"] != "http.request":
-                break
-        field = _field_of(b"".join(m.get("body", b"") for m in messages))
-        if field is not None:
-            await _refuse_field(send, field)
-            return
-
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, send)
-
-
-def _field_of(body: bytes) -> str | None:
-    try:
-        value = json.loads(body)
-    except ValueError:  # not JSON: the route's own validation answers
-        return None
-    return control_field(value)
-
-
-async def _refuse_field(send: Send, field: str) -> None:
-    message = "expected text without control characters (NUL and the like)"
-    body = json.dumps({"code": "invalid", "detail": f"{field}: {message}",
-                       "errors": [{"field": field, "message": message}]})
-    await send({"type": "http.response.start", "status": 422,
-                "headers": [(b"content-type", b"application/json")]})
-    await send({"type": "http.response.body", "body": body.encode()})
