@@ -26,7 +26,7 @@ from liptako.obligations import service as obligation_service
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations
 from liptako.web.deps import install_session_gate, no_control_characters
-from liptako.web.errors import install_error_handlers
+from liptako.web.errors import error_responses, install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
 from liptako.web.pages import assistance as assistance_pages
 from liptako.web.pages import auth as auth_pages
@@ -36,6 +36,19 @@ from liptako.web.pages import map as map_page
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("liptako.audit")
+# The API's routers and the error answers their routes can give, declared in the OpenAPI
+# document (the body is web.errors.ErrorOut; the token route adds its 429 itself): 401 on
+# every route that needs a caller, 403 where a role or a CSRF header is needed, 404 where a
+# record is named, 409 where the workflow can refuse a step, 422 where input is taken.
+API_ROUTERS = (
+    (health.router, ()),
+    (incidents.router, (401, 403, 404, 422)),
+    (auth.router, (401, 403, 404, 422)),
+    (auth.users_router, (401, 403, 409, 422)),
+    (geo.router, (401, 404, 422)),
+    (obligations.router, (401, 403, 404, 422)),
+    (assistance_api.router, (401, 403, 404, 409, 422)),
+)
 
 
 def _install_pages(app: FastAPI) -> None:
@@ -110,8 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
-    for router in (health.router, incidents.router, auth.router, auth.users_router,
-                   geo.router, obligations.router, assistance_api.router):
-        app.include_router(router, prefix=API_PREFIX)
+    for router, statuses in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX, responses=error_responses(*statuses))
     _install_pages(app)
     return app

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from liptako.core.clock import utcnow
 from liptako.core.errors import NotFound, RuleViolation
@@ -75,8 +75,9 @@ class GeoJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-@router.get("/incidents", response_class=GeoJSONResponse,
-            responses={200: {"description": "A GeoJSON FeatureCollection, with `next` when "
+@router.get("/incidents", response_class=Response,  # errors stay application/json
+            responses={200: {"content": {GeoJSONResponse.media_type: {}},
+                             "description": "A GeoJSON FeatureCollection, with `next` when "
                                             "there are more"}})
 def list_incidents(
     principal: CurrentPrincipal, flt: FilterDep, session: SessionDep,
