@@ -16,10 +16,11 @@ OPENAPI = "/api/v1/openapi.json"
 
 # Every check runs but these, each for the reason given:
 EXCLUDED_CHECKS = {
-    # It takes a 422 for input the schema allows as a failure. The API refuses with 422 what
-    # the schema cannot say: a control character in any string, a password that is common or
-    # holds its user name, an EDXL-RM document that is not valid against its XML schema, a
-    # bounding box or period whose ends are in the wrong order, a duplicate in a list.
+    # It counts a 422 for input the schema allows as a failure, but the API refuses with 422
+    # (naming the field) what a schema cannot state: a control character in any string, a
+    # deadline already past, an incident dated before 1946 or in the future, a period or a
+    # bounding box whose ends are in the wrong order, a cursor no page gave, a line item with
+    # a latitude but no longitude, an EDXL-RM document that is not one.
     "positive_data_acceptance",
 }
 

@@ -63,9 +63,11 @@ def test_filters_take_their_own_vocabulary(client: TestClient, auth) -> None:  #
     for query, field in (("to=0", "to"), ("from=2024-01-01T00:00:00", "from"),
                          ("source=wge", "source.0"), ("tlp=PURPLE", "tlp.0"),
                          ("event_type=picnic", "event_type.0"), ("country=B", "country.0"),
-                         ("actor=JN%20IM", "actor"), ("cursor=%2F%2F", "cursor")):
+                         ("actor=JN%20IM", "actor"), ("cursor=%2F%2F", "cursor"),
+                         ("bbox=nan,nan,nan,nan", "bbox"), ("bbox=1e3,0,2,1", "bbox")):
         assert _fields(client.get(f"/api/v1/incidents?{query}", headers=headers)) == [field]
     for query in ("to=2024-12-31", "source=national,acled", "tlp=amber&tlp=RED",
+                  "bbox=-5.5,9.4,4.2,17.5",
                   "country=bfa, ner", "event_type=battle", "actor=jnim.katiba_macina"):
         got = client.get(f"/api/v1/incidents?{query}", headers=headers)
         assert got.status_code == 200, (query, got.text)

@@ -41,6 +41,9 @@ Tlps = list[Annotated[str, Field(pattern=_listing("|".join(
     re.escape(t) for tlp in TLP_LEVELS for t in (tlp, tlp.lower()))))]] | None
 
 
+NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+
+
 def _csv(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
@@ -58,7 +61,8 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 async def incident_filter(
-    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat",
+                                      pattern=rf"^{NUMBER}(,{NUMBER}){{3}}$")] = None,
     date_from: Annotated[Day | None, Query(alias="from", description="first day")] = None,
     date_to: Annotated[Day | None, Query(alias="to", description="last day")] = None,
     country: Annotated[Countries, Query(description="ISO3, repeat or comma-list")] = None,
