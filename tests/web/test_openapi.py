@@ -60,6 +60,11 @@ def test_the_frameworks_refusals_use_the_error_body_and_an_honest_allow(
         client: TestClient) -> None:
     missing = client.get("/api/v1/nothing-here")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    unreadable = client.post("/api/v1/auth/token", content=b"username=a&password=b",
+                             headers={"Content-Type": "multipart/form-data"})  # no boundary
+    assert unreadable.status_code == 422
+    assert unreadable.json()["errors"] == [{"field": "body",
+                                            "message": "Missing boundary in multipart."}]
     for method, path, allow in (("OPTIONS", "/api/v1/users", "GET, POST"),
                                 ("DELETE", "/api/v1/incidents", "GET, POST"),
                                 ("PUT", "/api/v1/assistance-requests/5", "GET"),

@@ -108,16 +108,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-CODE_BY_STATUS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+CODE_BY_STATUS = {404: "not_found", 405: "method_not_allowed"}
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    """The framework's own refusals (no such route, a method the route does not take) in the
-    same body as ours."""
+    """The framework's own refusals (no such route, a method the route does not take, a body
+    it could not read) in the same body as ours."""
     assert isinstance(exc, HTTPException)
-    if isinstance(exc.__cause__, ValueError):  # a JSON body FastAPI could not decode (UTF-8)
+    if exc.status_code == 400:  # a body that is not UTF-8, a form without its boundary: 422
         return await _validation_error(request, RequestValidationError([
-            {"type": "json_invalid", "loc": ("body",), "msg": "expected JSON in UTF-8"}]))
+            {"type": "body_unreadable", "loc": ("body",), "msg": str(exc.detail)}]))
     headers = exc.headers
     if exc.status_code == 405:
         headers = {**(headers or {}), "Allow": ", ".join(methods_at(request.app, request.url.path))}
