@@ -87,13 +87,19 @@ class Tally:
         return "\n".join(lines)
 
 
+Coverage = Literal["all", "negative", "none"]
+
+
 def config(headers: dict[str, str], *, max_examples: int, seed: int,
-           coverage: Literal["all", "negative"]) -> schemathesis.Config:
+           coverage: Coverage) -> schemathesis.Config:
     """One caller's run: reproducible (seeded, derandomised, no example database), one
     request at a time (the suite's app shares one database session), no time limit per
     example, no Hypothesis health check (a slow or much-filtered operation is tested all the
     same). ``coverage="negative"`` keeps only the coverage phase's invalid requests (its
-    valid boundary values are the costly half: they create records)."""
+    valid boundary values are the costly half: they create records), ``"none"`` leaves the
+    phase out."""
+    phase = ({"enabled": False} if coverage == "none"
+             else {"generation": {"mode": coverage}})
     return schemathesis.Config.from_dict({
         "seed": seed,
         "workers": 1,
@@ -102,7 +108,7 @@ def config(headers: dict[str, str], *, max_examples: int, seed: int,
         "suppress-health-check": ["all"],
         "generation": {"max-examples": max_examples, "deterministic": True, "database": "none"},
         "checks": {name: {"enabled": False} for name in EXCLUDED_CHECKS},
-        "phases": {"coverage": {"generation": {"mode": coverage}}},
+        "phases": {"coverage": phase},
     })
 
 
@@ -126,7 +132,7 @@ class Served:
 
 
 def fuzz(app: Any, caller: str, headers: dict[str, str], *, max_examples: int, seed: int,
-         coverage: Literal["all", "negative"] = "all",
+         coverage: Coverage = "all",
          progress: Callable[[events.EngineEvent], None] | None = None) -> Tally:
     """Run schemathesis against ``app`` with ``headers`` (the caller's credentials)."""
     served = Served(app)
