@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from factories.auth import PASSWORD, seed_cast
 from liptako.auth.models import User
@@ -27,6 +27,10 @@ def app(settings: Settings, session: Session) -> FastAPI:
         session.flush()
 
     application.dependency_overrides[get_session] = test_session
+    # the sessions the app opens itself (to authenticate a request refused before its
+    # dependencies ran) see the test's records too: savepoints on the test's connection
+    application.state.session_factory = sessionmaker(
+        bind=session.bind, join_transaction_mode="create_savepoint")
     return application
 
 

@@ -77,7 +77,7 @@ def test_control_characters_in_forms_are_refused_naming_the_field(
 
 
 def test_the_control_character_check_names_paths_as_the_api_does() -> None:
-    from liptako.web.middleware import control_field
+    from liptako.web.deps import control_field
 
     assert control_field({"a": [{"b": "ok"}, {"c": "x\x00"}]}) == "a.1.c"
     assert control_field({"bad\x01key": 1}) == "bad\x01key"

@@ -154,9 +154,10 @@ def _pledge_in(request: AssistanceRequest, answer: edxl.Answer, n: int) -> Pledg
         raise edxl.EdxlError(f"{where}/rm:UnitOfMeasure: expected the line item's unit "
                              f"{item.unit!r}, got {answer.unit!r}")
     try:
-        return PledgeIn(line_item_id=item.id, quantity=answer.quantity or 0,
-                        available_from=answer.available_from, description=answer.description,
-                        note=answer.note)
+        return PledgeIn.model_validate({
+            "line_item_id": item.id, "quantity": answer.quantity or 0,
+            "available_from": answer.available_from, "description": answer.description,
+            "note": answer.note})
     except ValidationError as exc:
         raise _invalid(exc, where) from None
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from liptako.assistance.rules import LINE_KINDS
+from liptako.core.clock import Moment
 from liptako.obligations.schemas import DutyOut
 
 LineKind = Literal[LINE_KINDS]  # type: ignore[valid-type]
@@ -17,7 +18,10 @@ VoteValue = Literal["yes", "no", "abstain"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Input: no unknown field, and no value of another JSON type taken for the declared one
+    (``false`` for a number, ``1`` for a boolean, ``"5"`` for a count)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
 class LineItemIn(Strict):
@@ -30,8 +34,8 @@ class LineItemIn(Strict):
     place: str = Field(min_length=1, max_length=200)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment
+    ends_at: Moment | None = None
     priority: int = Field(default=2, ge=1, le=3, description="1 most urgent, 3 least")
 
     @model_validator(mode="after")
@@ -56,7 +60,7 @@ class RequestIn(Strict):
     pact_id: str = Field(default="aes-2023", pattern=r"^[a-z0-9-]{1,32}$")
     article: Article
     incident_ids: list[int] = Field(min_length=1, max_length=50)
-    deadline_at: AwareDatetime = Field(description="answers (pledges or declines) are due by")
+    deadline_at: Moment = Field(description="answers (pledges or declines) are due by")
     tlp: RequestTlp = "AMBER"
     items: list[LineItemIn] = Field(min_length=1, max_length=50)
 
@@ -72,7 +76,7 @@ class PledgeIn(Strict):
 
     line_item_id: int
     quantity: float = Field(gt=0, le=1e9)
-    available_from: AwareDatetime
+    available_from: Moment
     description: str = Field(min_length=1, max_length=500)
     note: str | None = Field(default=None, max_length=5000)
 
@@ -90,7 +94,7 @@ class WithdrawIn(Strict):
 
 
 class ConveneIn(Strict):
-    vote_deadline_at: AwareDatetime
+    vote_deadline_at: Moment
 
 
 class VoteIn(Strict):
@@ -105,7 +109,7 @@ class DeliveryIn(Strict):
     """
 
     delivered_quantity: float | None = Field(default=None, gt=0, le=1e9)
-    delivered_at: AwareDatetime | None = None
+    delivered_at: Moment | None = None
     over_delivery: bool = Field(default=False,
                                 description="confirm a delivered quantity above the pledge")
 

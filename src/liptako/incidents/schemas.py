@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validat
 
 from liptako.audit.rules import digest
 from liptako.auth.releasability import audience_list
+from liptako.core.clock import Day
 from liptako.incidents.rules import EVENT_TYPES
 
 
@@ -23,7 +24,10 @@ Tlp = Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Input: no unknown field, and no value of another JSON type taken for the declared one
+    (``false`` for a number, ``1`` for a boolean, ``"5"`` for a count)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Location(Strict):
@@ -49,7 +53,7 @@ class Target(Strict):
 class IncidentIn(Strict):
     """A national report of an incident."""
 
-    occurred_on: dt.date
+    occurred_on: Day
     location: Location
     description: str = Field(min_length=1, max_length=5000)
     event_type: EventType

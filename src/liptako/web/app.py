@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,9 +25,9 @@ from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations
-from liptako.web.deps import install_session_gate
-from liptako.web.errors import install_error_handlers
-from liptako.web.middleware import BodyLimit, ControlCharacters, SecurityHeaders
+from liptako.web.deps import install_session_gate, no_control_characters
+from liptako.web.errors import error_responses, install_error_handlers
+from liptako.web.middleware import BodyLimit, SecurityHeaders
 from liptako.web.pages import assistance as assistance_pages
 from liptako.web.pages import auth as auth_pages
 from liptako.web.pages import errors as page_errors
@@ -37,6 +37,19 @@ from liptako.web.pages import users as user_pages
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("liptako.audit")
+# The API's routers and the error answers their routes can give, declared in the OpenAPI
+# document (the body is web.errors.ErrorOut; the token route adds its 429 itself): 401 on
+# every route that needs a caller, 403 where a role or a CSRF header is needed, 404 where a
+# record is named, 409 where the workflow can refuse a step, 422 where input is taken.
+API_ROUTERS = (
+    (health.router, ()),
+    (incidents.router, (401, 403, 404, 422)),
+    (auth.router, (401, 403, 404, 422)),
+    (auth.users_router, (401, 403, 404, 409, 422)),
+    (geo.router, (401, 404, 422)),
+    (obligations.router, (401, 403, 404, 409, 422)),
+    (assistance_api.router, (401, 403, 404, 409, 422)),
+)
 
 
 def _install_pages(app: FastAPI) -> None:
@@ -102,17 +115,16 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(no_control_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_session_gate(app, settings.db_connections)
     install_error_handlers(app)
-    app.add_middleware(ControlCharacters)  # inside the body limit: bodies it reads are capped
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
-    for router in (health.router, incidents.router, auth.router, auth.users_router,
-                   geo.router, obligations.router, assistance_api.router):
-        app.include_router(router, prefix=API_PREFIX)
+    for router, statuses in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX, responses=error_responses(*statuses))
     _install_pages(app)
     return app

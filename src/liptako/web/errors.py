@@ -1,10 +1,18 @@
-"""One place maps domain errors to HTTP: {"code", "detail"} bodies."""
+"""One place maps errors to HTTP: {"code", "detail"} bodies, with "errors" for invalid fields.
+
+A request refused before its route's dependencies ran (a body that is not JSON, a control
+character) is authenticated first, so that a caller without valid credentials hears 401.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from liptako.auth.login import TooManyAttempts
 from liptako.core.errors import (
@@ -15,6 +23,41 @@ from liptako.core.errors import (
     RuleViolation,
     Unauthenticated,
 )
+from liptako.web.routes import methods_at
+from liptako.web.security import authenticate_first
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the field, as a dotted path: perpetrator.actor, items.0.kind")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """The body of every error answer."""
+
+    code: str = Field(description="stable: unauthenticated, permission_denied, not_found, "
+                      "conflict, invalid, rule_violation, rate_limited, ...")
+    detail: str = Field(description="for people: what was expected and what arrived")
+    errors: list[FieldError] = Field(default_factory=list,
+                                     description="422 for invalid input only: each bad field")
+
+
+ERROR_DESCRIPTIONS = {
+    401: "Not authenticated: no valid bearer token or session (`WWW-Authenticate: Bearer`)",
+    403: "Authenticated, but the caller's role or state may not do this (or a session "
+         "without its CSRF header)",
+    404: "No such record, or one the caller may not see (the same answer)",
+    409: "The request clashes with the record's current state",
+    422: "Invalid input: `errors` names each bad field; or a rule of the domain refused it",
+    429: "Too many failed attempts from this address or for this account; try later",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI declarations of the error answers ``statuses``, all with ``ErrorOut``."""
+    return {status: {"model": ErrorOut, "description": ERROR_DESCRIPTIONS[status]}
+            for status in statuses}
+
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     TooManyAttempts: 429,
@@ -47,8 +90,12 @@ def _field_path(loc: tuple[object, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    try:
+        await authenticate_first(request)
+    except DomainError as refusal:
+        return await domain_error_json(request, refusal)
     errors = [
         # a body that is not JSON: FastAPI names the character where parsing stopped
         {"field": "body" if e.get("type") == "json_invalid"
@@ -61,6 +108,25 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+CODE_BY_STATUS = {404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own refusals (no such route, a method the route does not take, a body
+    it could not read) in the same body as ours."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:  # a body that is not UTF-8, a form without its boundary: 422
+        return await _validation_error(request, RequestValidationError([
+            {"type": "body_unreadable", "loc": ("body",), "msg": str(exc.detail)}]))
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(methods_at(request.app, request.url.path))}
+    return JSONResponse({"code": CODE_BY_STATUS.get(exc.status_code, "error"),
+                         "detail": str(exc.detail)},
+                        status_code=exc.status_code, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error_json)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

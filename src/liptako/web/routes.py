@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.routing import Mount
+from starlette.routing import Mount, compile_path
 
 
 def _walk(route: Any) -> set[tuple[str, str]]:
@@ -18,9 +19,21 @@ def _walk(route: Any) -> set[tuple[str, str]]:
     return {(m, route.path) for m in methods}
 
 
-def route_table(app: FastAPI) -> set[tuple[str, str]]:
-    """Every method and path template, HEAD left out (it follows GET)."""
+def _routed(app: FastAPI) -> set[tuple[str, str]]:
+    """Every method and path as routed, with its convertors (``{request_id:int}``), HEAD left
+    out (it follows GET)."""
     table: set[tuple[str, str]] = set()
     for route in app.routes:
         table |= _walk(route)
     return {(m, p) for m, p in table if m != "HEAD"}
+
+
+def route_table(app: FastAPI) -> set[tuple[str, str]]:
+    """Every method and path template (``{request_id}``), HEAD left out (it follows GET)."""
+    return {(m, re.sub(r":\w+}", "}", p)) for m, p in _routed(app)}
+
+
+def methods_at(app: FastAPI, path: str) -> list[str]:
+    """The methods the app answers at a concrete path, for the ``Allow`` header of a 405 (the
+    framework names only those of the first route whose path matches)."""
+    return sorted({m for m, p in _routed(app) if compile_path(p)[0].match(path)})

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import OAuth2PasswordBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from liptako.assistance.service import Caller
 from liptako.audit.service import Actor
@@ -96,8 +100,9 @@ def principal_or_none(request: Request, session: Session, settings: Settings) ->
     return Principal(user, "cookie", str(data.get("csrf", "")))
 
 
-def current_principal(request: Request, session: SessionDep,
-                      settings: SettingsDep) -> Principal:
+def authenticate(request: Request, session: Session, settings: Settings) -> Principal:
+    """The caller, or Unauthenticated; a session cookie must come with its CSRF header on a
+    request that changes anything."""
     principal = principal_or_none(request, session, settings)
     if principal is None:
         raise Unauthenticated("authentication: expected a bearer token or a session")
@@ -109,7 +114,40 @@ def current_principal(request: Request, session: SessionDep,
     return principal
 
 
+# Declares the bearer token of the OAuth2 password flow in the OpenAPI document; the token is
+# read by ``authenticate``, beside the pages' session cookie.
+BEARER = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def current_principal(request: Request, session: SessionDep, settings: SettingsDep,
+                      _declared: Annotated[str | None, Depends(BEARER)]) -> Principal:
+    return authenticate(request, session, settings)
+
+
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def _needs_principal(dependant: Dependant) -> bool:
+    return dependant.call is current_principal or any(
+        _needs_principal(d) for d in dependant.dependencies)
+
+
+async def authenticate_first(request: Request) -> None:
+    """Authenticate the caller of a route that needs one when its request is refused before
+    the route's dependencies ran (FastAPI reads a JSON body first): a caller without valid
+    credentials then hears 401 (or 403 for a missing CSRF header), as on any other request,
+    rather than what is wrong with its body. Raises what ``authenticate`` raises."""
+    route = request.scope.get("route")
+    if (getattr(request.state, "principal", None) is not None
+            or not isinstance(route, APIRoute) or not _needs_principal(route.dependant)):
+        return
+    async with request.app.state.session_gate:
+        await run_in_threadpool(_authenticate, request)
+
+
+def _authenticate(request: Request) -> None:
+    with request.app.state.session_factory() as session:  # read only: rolled back on close
+        authenticate(request, session, request.app.state.settings)
 
 
 def check_roles(principal: Principal, roles: tuple[str, ...]) -> None:

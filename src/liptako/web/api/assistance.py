@@ -46,7 +46,8 @@ from liptako.web.security import CurrentPrincipal, Principal, caller, require_ro
 
 router = APIRouter(tags=["assistance"])
 PATH = "/assistance-requests"
-ITEM = PATH + "/{request_id}"
+# a number in the path, so that another method on PATH/import-edxl-rm is 405, not a bad id
+ITEM = PATH + "/{request_id:int}"
 Liaison = Annotated[Principal, Depends(require_roles("liaison"))]
 LiaisonOrSec = Annotated[Principal, Depends(require_roles("liaison", "secretariat"))]
 Secretariat = Annotated[Principal, Depends(require_roles("secretariat"))]

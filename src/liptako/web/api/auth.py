@@ -16,6 +16,7 @@ from liptako.auth.rules import ROLES, SECRETARIAT
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
 from liptako.web.deps import RecordId, SessionDep, SettingsDep
+from liptako.web.errors import error_responses
 from liptako.web.security import CurrentPrincipal, Principal, client_address, require_roles
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -57,7 +58,7 @@ class ApiTokenCreated(ApiTokenOut):
     token: str
 
 
-@router.post("/token", response_model=TokenOut)
+@router.post("/token", response_model=TokenOut, responses=error_responses(429))
 def issue_token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
                 session: SessionDep, settings: SettingsDep) -> TokenOut:
     """Exchange a user name and password for a short-lived bearer token."""

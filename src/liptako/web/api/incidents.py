@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import Field
 
-from liptako.core.clock import utcnow
+from liptako.auth.releasability import TLP_LEVELS
+from liptako.core.clock import Day, utcnow
 from liptako.core.errors import NotFound, RuleViolation
 from liptako.incidents import queries
 from liptako.incidents import service as incidents
+from liptako.incidents.rules import EVENT_TYPES, SOURCES
 from liptako.incidents.schemas import IncidentFilter, IncidentIn, IncidentOut
 from liptako.obligations import recording
 from liptako.obligations.queries import incident_out
@@ -23,6 +26,22 @@ router = APIRouter(tags=["incidents"])
 REPORTER_ROLES = ("analyst", "liaison", "secretariat")
 ReporterDep = Annotated[Principal, Depends(require_roles(*REPORTER_ROLES))]
 DEFAULT_PAGE = 500
+
+
+def _listing(one: str) -> str:
+    """The pattern of a filter value: one of ``one`` (a regex), or a comma-list of them."""
+    return rf"^ *({one}) *(, *({one}) *)*$"
+
+
+# the list filters name what they take, so that an unknown value is refused (422)
+Countries = list[Annotated[str, Field(pattern=_listing("[A-Za-z]{3}"))]] | None
+EventTypes = list[Annotated[str, Field(pattern=_listing("|".join(EVENT_TYPES)))]] | None
+Sources = list[Annotated[str, Field(pattern=_listing("|".join(SOURCES)))]] | None
+Tlps = list[Annotated[str, Field(pattern=_listing("|".join(
+    re.escape(t) for tlp in TLP_LEVELS for t in (tlp, tlp.lower()))))]] | None
+
+
+NUMBER = r"-?[0-9]+(\.[0-9]+)?"
 
 
 def _csv(values: list[str] | None) -> list[str]:
@@ -42,17 +61,18 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 async def incident_filter(
-    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
-    date_from: Annotated[dt.date | None, Query(alias="from", description="first day")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to", description="last day")] = None,
-    country: Annotated[list[str] | None, Query(description="ISO3, repeat or comma-list")] = None,
-    event_type: Annotated[list[str] | None, Query(description="repeat or comma-list")] = None,
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat",
+                                      pattern=rf"^{NUMBER}(,{NUMBER}){{3}}$")] = None,
+    date_from: Annotated[Day | None, Query(alias="from", description="first day")] = None,
+    date_to: Annotated[Day | None, Query(alias="to", description="last day")] = None,
+    country: Annotated[Countries, Query(description="ISO3, repeat or comma-list")] = None,
+    event_type: Annotated[EventTypes, Query(description="repeat or comma-list")] = None,
     actor: Annotated[str | None, Query(description="canonical actor id, e.g. jnim "
-                                       "(its sub-groups too)")] = None,
-    source: Annotated[list[str] | None, Query(description="acled, ucdp, national; repeat "
-                                              "or comma-list")] = None,
-    tlp: Annotated[list[str] | None, Query(description="TLP marking; repeat or "
-                                           "comma-list")] = None,
+                                       "(its sub-groups too)",
+                                       pattern=r"^[a-z0-9_.\-]{1,100}$")] = None,
+    source: Annotated[Sources, Query(description="acled, ucdp, national; repeat "
+                                     "or comma-list")] = None,
+    tlp: Annotated[Tlps, Query(description="TLP marking; repeat or comma-list")] = None,
 ) -> IncidentFilter:
     """The filters of the list and the stats, from the query (422 when one is off)."""
     if date_from and date_to and date_from > date_to:
@@ -75,15 +95,16 @@ class GeoJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-@router.get("/incidents", response_class=GeoJSONResponse,
-            responses={200: {"description": "A GeoJSON FeatureCollection, with `next` when "
+@router.get("/incidents", response_class=Response,  # errors stay application/json
+            responses={200: {"content": {GeoJSONResponse.media_type: {}},
+                             "description": "A GeoJSON FeatureCollection, with `next` when "
                                             "there are more"}})
 def list_incidents(
     principal: CurrentPrincipal, flt: FilterDep, session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE,
                                 description="features per page")] = DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(description="the `next` value of the previous "
-                                        "page")] = None,
+                                        "page", pattern=r"^[A-Za-z0-9_\-]{1,200}=*$")] = None,
 ) -> GeoJSONResponse:
     """The incidents the caller may see, newest first, as GeoJSON features."""
     return GeoJSONResponse(incidents.read_page(session, principal.viewer, flt, limit=limit,

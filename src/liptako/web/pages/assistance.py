@@ -31,6 +31,16 @@ router = APIRouter(include_in_schema=False)
 ITEM_ROWS = 3
 
 
+def _number(text: str) -> float | int | str:
+    """A form's number as the API takes it (the body's models refuse text for numbers); text
+    that is not a number is passed on, for the model to name its field."""
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
 def _when(text: str | None, *, end_of_day: bool = False) -> dt.datetime | None:
     if not text:
         return None
@@ -68,12 +78,12 @@ def _items(form: dict[str, str]) -> list[dict[str, Any]]:
             continue
         items.append({"kind": form[f"item{i}_kind"],
                       "description": form.get(f"item{i}_description", ""),
-                      "quantity": form.get(f"item{i}_quantity") or "0",
+                      "quantity": _number(form.get(f"item{i}_quantity") or "0"),
                       "unit": form.get(f"item{i}_unit", ""),
                       "place": form.get(f"item{i}_place", ""),
                       "starts_at": _when(form.get(f"item{i}_starts_on")),
                       "ends_at": _when(form.get(f"item{i}_ends_on"), end_of_day=True),
-                      "priority": form.get(f"item{i}_priority") or "2"})
+                      "priority": _number(form.get(f"item{i}_priority") or "2")})
     return items
 
 
@@ -124,14 +134,15 @@ def _request(page: Page, session: Session, request_id: int, *, error: str | None
 def _pledge_body(form: dict[str, str]) -> PledgeIn:
     return PledgeIn.model_validate({
         "line_item_id": int(form.get("line_item_id") or 0),
-        "quantity": form.get("quantity") or "0",
+        "quantity": _number(form.get("quantity") or "0"),
         "available_from": _when(form.get("available_on")),
         "description": form.get("description", ""), "note": form.get("note") or None})
 
 
 def _delivery_body(form: dict[str, str]) -> DeliveryIn:
     return DeliveryIn.model_validate({
-        "delivered_quantity": form.get("delivered_quantity") or None,
+        "delivered_quantity": _number(form["delivered_quantity"])
+        if form.get("delivered_quantity") else None,
         "over_delivery": form.get("over_delivery") == "on"})
 
 
