@@ -207,3 +207,10 @@ def _csrf(client: TestClient) -> str:
                                client.cookies.get(SESSION_COOKIE) or "")
     assert data is not None
     return str(data["csrf"])
+
+
+def test_an_answer_is_a_json_boolean(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    incident = _bfa_incident(client, auth)
+    for loose in (1, "yes", "true"):
+        got = _classify(client, auth, incident, "bfa_analyst", value=loose)
+        assert got.status_code == 422 and got.json()["errors"][0]["field"] == "value", loose

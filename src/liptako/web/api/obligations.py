@@ -22,7 +22,7 @@ Reviewer = Annotated[Principal, Depends(require_roles("secretariat"))]
 
 
 class ClassificationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     question: Literal["attack_on_sovereignty"]
     value: bool
     evidence: str = Field(min_length=3, max_length=5000)
@@ -64,12 +64,12 @@ class ClassificationOut(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     note: str | None = Field(default=None, max_length=5000)
 
 
 class RejectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     note: str = Field(min_length=3, max_length=5000)
 
 
