@@ -139,6 +139,8 @@ def test_edxl_rm_out_and_back_in(client: TestClient, auth: Any, session: Session
     exported = client.get(f"{API}/{made.id}/edxl-rm", headers=ner)
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("application/xml")
+    assert exported.headers["content-disposition"] == (
+        f'attachment; filename="liptako-request-{made.id}-edxl-rm.xml"')
     assert edxl.check(edxl.parse(exported.content)) == "RequestResource"
     again = client.post(f"{API}/import-edxl-rm", content=exported.content,
                         headers={**auth("amadou_mli_liaison"), "content-type": "application/xml"})
@@ -155,6 +157,7 @@ def test_edxl_rm_out_and_back_in(client: TestClient, auth: Any, session: Session
     pledge_xml = client.get(f"{API}/{made.id}/pledges/{imported['pledge_ids'][0]}/edxl-rm",
                             headers=ner)
     assert edxl.check(edxl.parse(pledge_xml.content)) == "ResponseToRequestResource"
+    assert pledge_xml.headers["content-disposition"].startswith("attachment; filename=")
     for body, ctype in ((b"{}", "application/json"), (b"x", "text/plain")):
         bad = client.post(f"{API}/import-edxl-rm", content=body,
                           headers={**ner, "content-type": ctype})

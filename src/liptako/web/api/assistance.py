@@ -69,8 +69,10 @@ def _out(session: Session, principal: Principal, request_id: int) -> RequestOut:
     return queries.request_out(request, parties, principal.viewer)
 
 
-def _xml(body: bytes) -> Response:
-    return Response(content=body, media_type=XML)
+def _xml(body: bytes, filename: str) -> Response:
+    """An EDXL-RM message, served as a file to save or hand on (a browser downloads it)."""
+    return Response(content=body, media_type=XML,
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 @router.post(PATH, response_model=RequestOut, status_code=status.HTTP_201_CREATED)
@@ -235,7 +237,8 @@ def export_request(request_id: RecordId, principal: CurrentPrincipal,
                    session: SessionDep) -> Response:
     """The request as an EDXL-RM 1.0 RequestResource (valid against the OASIS schema)."""
     request = _read(session, principal, request_id)
-    return _xml(exchange.export_request(request, now=utcnow(), viewer=principal.viewer))
+    return _xml(exchange.export_request(request, now=utcnow(), viewer=principal.viewer),
+                f"liptako-request-{request.id}-edxl-rm.xml")
 
 
 @router.get(ITEM + "/pledges/{pledge_id}/edxl-rm", response_class=Response,
@@ -247,7 +250,8 @@ def export_pledge(request_id: RecordId, pledge_id: RecordId, principal: CurrentP
     found = next((p for p in request.pledges if p.id == pledge_id), None)
     if found is None:
         raise NotFound(f"pledge {pledge_id} of request {request_id}: not found")
-    return _xml(exchange.export_pledge(request, found, now=utcnow()))
+    return _xml(exchange.export_pledge(request, found, now=utcnow()),
+                f"liptako-request-{request.id}-pledge-{found.id}-edxl-rm.xml")
 
 
 @router.get(ITEM + "/declines/{decline_id}/edxl-rm", response_class=Response,
@@ -259,7 +263,8 @@ def export_decline(request_id: RecordId, decline_id: RecordId, principal: Curren
     found = next((d for d in request.declines if d.id == decline_id), None)
     if found is None:
         raise NotFound(f"decline {decline_id} of request {request_id}: not found")
-    return _xml(exchange.export_decline(request, found, now=utcnow()))
+    return _xml(exchange.export_decline(request, found, now=utcnow()),
+                f"liptako-request-{request.id}-decline-{found.id}-edxl-rm.xml")
 
 
 async def message_body(request: Request) -> bytes:
