@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from factories.auth import seed_cast
+from helpers.browser import fresh_page
 from liptako.core.db import make_engine, make_session_factory, transaction
 
 CHROMIUM = os.environ.get("LIPTAKO_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -110,12 +111,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server, locale="fr-FR",
-                                  viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
+    pg = fresh_page(browser, live_server)
     errors: list[str] = []
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     yield pg
-    context.close()
+    pg.context.close()
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors

@@ -7,15 +7,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from helpers.browser import axe_violations, login, shot
-
-
-def _as(browser: Browser, live_server: str, user: str) -> Page:
-    context = browser.new_context(base_url=live_server, locale="fr-FR",
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    login(page, user)
-    return page
+from helpers.browser import axe_violations, shot, signed_in
 
 
 def _act(page: Page, request_url: str, button: str) -> None:
@@ -27,7 +19,7 @@ def _act(page: Page, request_url: str, button: str) -> None:
 def test_request_from_filing_to_closure(browser: Browser, live_server: str,
                                         database_url: str) -> None:
     backend = database_url.split(":")[0]
-    mali = _as(browser, live_server, "amadou_mli_liaison")
+    mali = signed_in(browser, live_server, "amadou_mli_liaison")
     mali.goto("/incidents/new")
     mali.get_by_label("Latitude").fill("14.49")
     mali.get_by_label("Longitude").fill("-4.19")
@@ -57,11 +49,11 @@ def test_request_from_filing_to_closure(browser: Browser, live_server: str,
     shot(mali, "assistance-draft", backend)
     _act(mali, request_url, "Soumettre")
 
-    secretariat = _as(browser, live_server, "sec")
+    secretariat = signed_in(browser, live_server, "sec")
     _act(secretariat, request_url, "Ouvrir aux engagements")
 
     for user, quantity in (("ibrahim_bfa_liaison", "2"), ("moussa_ner_liaison", "2")):
-        pledger = _as(browser, live_server, user)
+        pledger = signed_in(browser, live_server, user)
         pledger.goto(request_url)
         pledger.get_by_label("Quantité").fill(quantity)
         pledger.get_by_label("Quoi").fill("Deux sorties")
@@ -73,7 +65,7 @@ def test_request_from_filing_to_closure(browser: Browser, live_server: str,
         mali.get_by_role("button", name="Accepter").first.click()
     _act(secretariat, request_url, "Convoquer le vote")
     for user in ("amadou_mli_liaison", "ibrahim_bfa_liaison", "moussa_ner_liaison"):
-        voter = mali if user == "amadou_mli_liaison" else _as(browser, live_server, user)
+        voter = mali if user == "amadou_mli_liaison" else signed_in(browser, live_server, user)
         voter.goto(request_url)
         voter.get_by_label("oui").check()
         voter.get_by_role("button", name="Voter").click()

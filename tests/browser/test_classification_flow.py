@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from helpers.browser import axe_violations, login, shot
-
-
-def _as(browser: Browser, live_server: str, user: str) -> Page:
-    context = browser.new_context(base_url=live_server, locale="fr-FR",
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    login(page, user)
-    return page
+from helpers.browser import axe_violations, shot, signed_in
 
 
 def test_a_duty_changing_classification_waits_for_the_secretariat(
         browser: Browser, live_server: str, database_url: str) -> None:
     backend = database_url.split(":")[0]
-    analyst = _as(browser, live_server, "bfa_analyst")
+    analyst = signed_in(browser, live_server, "bfa_analyst")
     analyst.goto("/incidents/new")
     analyst.get_by_label("Latitude").fill("14.10")
     analyst.get_by_label("Longitude").fill("-1.63")
@@ -45,7 +37,7 @@ def test_a_duty_changing_classification_waits_for_the_secretariat(
     expect(analyst.locator(".decision-pending .duty-change")).to_contain_text("MLI")
     shot(analyst, "classification-pending", backend)
 
-    secretariat = _as(browser, live_server, "sec")
+    secretariat = signed_in(browser, live_server, "sec")
     secretariat.goto("/classifications")
     expect(secretariat.locator("h1")).to_have_text("Décisions en attente de confirmation")
     assert not axe_violations(secretariat)

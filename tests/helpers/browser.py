@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from factories.auth import PASSWORD
 
@@ -15,6 +15,20 @@ def shot(page: Page, name: str, backend: str = "") -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}{'-' + backend if backend else ''}.png"),
                     full_page=True)
+
+
+def fresh_page(browser: Browser, base_url: str) -> Page:
+    """A page in a context of its own (no cookies), French, on a desktop-sized screen."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR",
+                                  viewport={"width": 1280, "height": 900})
+    return context.new_page()
+
+
+def signed_in(browser: Browser, base_url: str, username: str) -> Page:
+    """A fresh page signed in as ``username`` through the login form."""
+    page = fresh_page(browser, base_url)
+    login(page, username)
+    return page
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from liptako.auth import login as login_service
 from liptako.auth import service as users
@@ -138,18 +139,19 @@ def create_user(body: UserIn, admin: AdminDep, session: SessionDep) -> Me:
 @users_router.post("/{user_id}/disable", response_model=Me)
 def disable_user(user_id: RecordId, admin: AdminDep, session: SessionDep) -> Me:
     """Disable an account the administrator manages: its sessions and tokens stop at once."""
-    user = users.managed_user(session, user_id, actor=admin.actor, action="user.disable",
-                              now=utcnow())
-    return Me.model_validate(users.set_active(session, user=user, active=False,
-                                              actor=admin.actor, now=utcnow()))
+    return _set_active(session, admin, user_id, active=False)
 
 
 @users_router.post("/{user_id}/enable", response_model=Me)
 def enable_user(user_id: RecordId, admin: AdminDep, session: SessionDep) -> Me:
     """Enable again an account the administrator manages."""
-    user = users.managed_user(session, user_id, actor=admin.actor, action="user.enable",
-                              now=utcnow())
-    return Me.model_validate(users.set_active(session, user=user, active=True,
+    return _set_active(session, admin, user_id, active=True)
+
+
+def _set_active(session: Session, admin: Principal, user_id: int, *, active: bool) -> Me:
+    user = users.managed_user(session, user_id, actor=admin.actor,
+                              action="user.enable" if active else "user.disable", now=utcnow())
+    return Me.model_validate(users.set_active(session, user=user, active=active,
                                               actor=admin.actor, now=utcnow()))
 
 
