@@ -59,3 +59,23 @@ def test_duties_follow_the_incident_visibility(client: TestClient, auth) -> None
     other = client.get(f"/api/v1/duties?incident_id={hidden['id']}",
                        headers=auth("moussa_ner_liaison"))
     assert other.json() == []
+
+
+def test_the_map_list_says_which_articles_each_incident_engages(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    incident = _create(client, auth, description="Charter marks on the map list")
+    headers = auth("sec")
+    day = incident["occurred_on"]
+    url = f"/api/v1/incidents?source=national&from={day}&to={day}&limit=5000"
+
+    def marks() -> tuple[list[str], list[str]]:
+        [feature] = [f for f in client.get(url, headers=headers).json()["features"]
+                     if f["id"] == incident["id"]]
+        return feature["properties"]["engaged"], feature["properties"]["undetermined"]
+
+    assert marks() == (["4"], ["6"])
+    made = client.post(f"/api/v1/incidents/{incident['id']}/classifications",
+                       headers=auth("bfa_analyst"),
+                       json={"question": "attack_on_sovereignty", "value": True,
+                             "evidence": "Claim by JNIM media", "rationale": "Army post overrun"})
+    client.post(f"/api/v1/classifications/{made.json()['id']}/confirm", json={}, headers=headers)
+    assert marks() == (["4", "6"], [])

@@ -54,6 +54,28 @@ def determinations_out(rows: Iterable[StoredDetermination]) -> dict[int, list[di
     return out
 
 
+def mark_charter(session: Session, collection: dict[str, Any]) -> dict[str, Any]:
+    """Each map feature of ``collection`` gets the articles its incident engages and those
+    still undetermined (``engaged``, ``undetermined``: lists, empty when none), read in one
+    statement for the page."""
+    features = collection["features"]
+    ids = [f["id"] for f in features]
+    marks: dict[int, tuple[list[str], list[str]]] = {}
+    if ids:
+        for incident_id, engaged, undetermined in session.execute(
+                select(StoredDetermination.incident_id, StoredDetermination.engaged,
+                       StoredDetermination.undetermined)
+                .where(StoredDetermination.incident_id.in_(ids))
+                .order_by(StoredDetermination.pact_id)):
+            mine = marks.setdefault(incident_id, ([], []))
+            mine[0].extend(a for a in engaged.split(",") if a)
+            mine[1].extend(a for a in undetermined.split(",") if a)
+    for feature in features:
+        found = marks.get(feature["id"], ([], []))
+        feature["properties"]["engaged"], feature["properties"]["undetermined"] = found
+    return collection
+
+
 def decisions_of(session: Session, incident_id: int) -> list[ClassificationDecision]:
     return list(session.scalars(select(ClassificationDecision).where(
         ClassificationDecision.incident_id == incident_id).order_by(

@@ -18,7 +18,7 @@ from liptako.incidents import service as incidents
 from liptako.incidents.rules import EVENT_TYPES, SOURCES
 from liptako.incidents.schemas import IncidentFilter, IncidentIn, IncidentOut
 from liptako.obligations import recording
-from liptako.obligations.queries import incident_out
+from liptako.obligations.queries import incident_out, mark_charter
 from liptako.web.deps import RecordId, SessionDep, SettingsDep
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
 
@@ -106,10 +106,11 @@ def list_incidents(
     cursor: Annotated[str | None, Query(description="the `next` value of the previous "
                                         "page", pattern=r"^[A-Za-z0-9_\-]{1,200}=*$")] = None,
 ) -> GeoJSONResponse:
-    """The incidents the caller may see, newest first, as GeoJSON features."""
-    return GeoJSONResponse(incidents.read_page(session, principal.viewer, flt, limit=limit,
-                                               cursor=cursor, actor=principal.actor,
-                                               now=utcnow()))
+    """The incidents the caller may see, newest first, as GeoJSON features; each says the
+    Charter articles its incident engages (`engaged`) and those still undetermined."""
+    page = incidents.read_page(session, principal.viewer, flt, limit=limit, cursor=cursor,
+                               actor=principal.actor, now=utcnow())
+    return GeoJSONResponse(mark_charter(session, page))
 
 
 @router.post("/incidents", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
