@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from factories.auth import seed_cast
+from factories.auth import seed_cast, seed_state_admins
 from helpers.browser import fresh_page
 from liptako.core.db import make_engine, make_session_factory, transaction
 
@@ -48,6 +48,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, database_url: str,
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         seed_cast(session)
+        seed_state_admins(session)
     engine.dispose()
     port = _free_port()
     proc = subprocess.Popen([liptako, "serve", "--port", str(port), "--workers", "2"], env=env,

@@ -1,0 +1,123 @@
+"""Every page, as the people who use it, in French and in English, on a desktop screen and
+on a phone 390 px wide: a screenshot of each (artifacts/screenshots/tour-*), axe-core finds
+no serious or critical violation, and nothing is wider than the phone's screen (no sideways
+scrolling).
+
+Pages render the same whatever the database behind them, so the tour runs on SQLite only.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from factories.auth import PASSWORD
+from helpers.browser import axe_violations, shot, signed_in
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+LANGUAGES = {"fr": "Français", "en": "English"}
+
+
+def _api(base: str, path: str, username: str) -> object:
+    body = f"username={username}&password={PASSWORD}".encode()
+    with urllib.request.urlopen(f"{base}/api/v1/auth/token", data=body) as answer:
+        token = json.load(answer)["access_token"]
+    ask = urllib.request.Request(f"{base}{path}", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(ask) as answer:
+        return json.load(answer)
+
+
+def _pages(base: str) -> dict[str, list[tuple[str, str]]]:
+    """(name, path) of every page, by the user who sees it best."""
+    features = _api(base, "/api/v1/incidents?source=national&limit=5000", "sec")["features"]  # type: ignore[index]
+    engaged = next(f["id"] for f in features if "6" in f["properties"]["engaged"])
+    requests = _api(base, "/api/v1/assistance-requests", "sec")
+    voting = next(r["id"] for r in requests if r["status"] == "open_for_pledges")  # type: ignore[union-attr]
+    return {
+        "sec": [("map", "/"), ("incident", f"/incidents/{engaged}"),
+                ("assistance", "/assistance"), ("request", f"/assistance/{voting}"),
+                ("reconciliation", "/reconciliation"), ("classifications", "/classifications"),
+                ],
+        "amadou_mli_liaison": [("report", "/incidents/new"), ("file-request", "/assistance/new"),
+                               ("request-liaison", f"/assistance/{voting}")],
+        "mli_admin": [("accounts", "/admin/users")],
+    }
+
+
+@pytest.fixture
+def sqlite_only(database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the tour is the same page on either database; it runs on SQLite")
+
+
+def _visit(page: Page, path: str) -> None:
+    page.goto(path)
+    if page.locator("#map").count():
+        page.wait_for_selector("body[data-ready]", state="attached")
+
+
+def _sideways(page: Page) -> list[str]:
+    """What sticks out of the screen's width (empty when nothing does)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth <= width) return [];
+        return [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 8).map(e => e.tagName + (e.id ? '#' + e.id : '')
+                             + (typeof e.className === 'string' ? '.' + e.className : ''));
+    }""")
+
+
+def _language(page: Page, locale: str) -> None:
+    page.get_by_role("button", name=LANGUAGES[locale]).first.click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == locale
+
+
+def _tour(browser: Browser, base: str, username: str,
+          pages: list[tuple[str, str]]) -> Iterator[str]:
+    """Visit each page in each language and size; yield a line for each problem found."""
+    page = signed_in(browser, base, username)
+    try:
+        for locale in LANGUAGES:
+            _visit(page, pages[0][1])
+            _language(page, locale)
+            for name, path in pages:
+                page.set_viewport_size(DESKTOP)
+                _visit(page, path)
+                shot(page, f"tour-{name}-{locale}")
+                for v in axe_violations(page):
+                    yield f"{name} ({locale}): axe {v['id']}: {v['help']}"
+                page.set_viewport_size(PHONE)
+                _visit(page, path)
+                shot(page, f"tour-{name}-{locale}-phone")
+                if wide := _sideways(page):
+                    yield f"{name} ({locale}, 390 px): wider than the screen: {wide}"
+    finally:
+        page.context.close()
+
+
+def test_every_page_in_both_languages_on_desktop_and_phone(
+        browser: Browser, live_server: str, sqlite_only: None) -> None:
+    problems: list[str] = []
+    for username, pages in _pages(live_server).items():
+        problems.extend(_tour(browser, live_server, username, pages))
+    assert not problems, "\n".join(problems)
+
+
+def test_login_page_fits_a_phone_in_both_languages(browser: Browser, live_server: str,
+                                                    sqlite_only: None) -> None:
+    for locale in LANGUAGES:
+        context = browser.new_context(base_url=live_server, locale=locale, viewport=PHONE)
+        page = context.new_page()
+        page.goto("/login")
+        assert page.locator("html").get_attribute("lang") == locale
+        shot(page, f"tour-login-{locale}-phone")
+        assert not _sideways(page)
+        assert not axe_violations(page)
+        context.close()
