@@ -17,6 +17,7 @@ from liptako.cli import (
     obligations,
     setup,
     users,
+    warning,
 )
 from liptako.cli.common import fail, settings_of
 from liptako.core.config import SettingsError, get_settings
@@ -34,6 +35,7 @@ app.add_typer(events.app, name="events")
 app.add_typer(actors.app, name="actors")
 app.add_typer(analytics.app, name="analytics")
 app.add_typer(exercise.app, name="exercise")
+app.add_typer(warning.app, name="warning")
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")
 app.command("init")(setup.init)
