@@ -25,12 +25,15 @@ from factories.assistance import (
     opened,
 )
 from factories.auth import CAST
-from liptako.assistance import pledging, queries, steps, voting
+from factories.obligations import classification, evaluated_report
+from liptako.assistance import pledging, queries, rules, steps, voting
 from liptako.assistance import service as assistance
 from liptako.assistance.models import AssistanceRequest
 from liptako.assistance.schemas import PledgeIn
 from liptako.auth.models import User
-from liptako.core.errors import DomainError, NotFound
+from liptako.core.errors import DomainError, NotFound, Refusal, RuleViolation
+from liptako.incidents.models import Incident
+from liptako.obligations import queries as obligation_queries
 
 Cast = dict[str, User]
 Stage = tuple[AssistanceRequest, dt.datetime]
@@ -229,3 +232,61 @@ def test_nobody_convenes_before_the_first_presidency(session: Session, cast: Cas
     made = opened(session, cast, [attacked(session, "MLI", now=early)], now=early)
     for name in ("sec", "ibrahim_bfa_liaison", "amadou_mli_liaison"):
         assert "convene" not in _offered(made, cast[name], early)
+
+
+def _invocable(session: Session, incident: Incident, state: str,
+               pending: bool = False) -> str | Refusal:
+    [determination] = obligation_queries.determinations_of(session, incident.id)
+    return steps.invocable(incident.id, "aes-2023", determination["provisions"], state=state,
+                           incident_state=incident.iso3, pending=pending)
+
+
+def _files(session: Session, cast: Cast, incident: Incident, state: str, article: str) -> bool:
+    savepoint = session.begin_nested()
+    try:
+        file(session, made_by(cast, state), [incident], article=article)
+    except RuleViolation:
+        return False
+    finally:
+        savepoint.rollback()
+    return True
+
+
+def test_a_liaison_may_file_on_exactly_the_article_offered(session: Session,
+                                                            cast: Cast) -> None:
+    incidents = {"engaged for Mali": attacked(session, "MLI"),
+                 "undetermined": evaluated_report(session, "BFA", tlp="GREEN"),
+                 "pre-Charter": evaluated_report(session, "BFA", tlp="GREEN",
+                                                 occurred_on="2019-07-29")}
+    for name, incident in incidents.items():
+        for state in ("BFA", "MLI", "NER"):
+            offered = _invocable(session, incident, state)
+            for article in rules.ARTICLES:
+                assert _files(session, cast, incident, state, article) is (
+                    offered == article), (name, state, article, offered)
+
+
+def test_what_must_happen_before_a_request_can_invoke_an_incident(session: Session,
+                                                                   cast: Cast) -> None:
+    burkina = evaluated_report(session, "BFA", tlp="GREEN")
+    needed = _invocable(session, burkina, "BFA")
+    assert isinstance(needed, Refusal) and needed.code == "classification_needed"
+    assert (needed.params["article"], needed.params["incident_state"]) == ("6", "BFA")
+    waiting = _invocable(session, burkina, "BFA", pending=True)
+    assert isinstance(waiting, Refusal) and waiting.code == "classification_pending"
+    unknown = evaluated_report(session, "BFA", tlp="GREEN", perpetrator={
+        "kind": "non_state_armed_group"})  # the group's type is missing too
+    assert _refusal_code(_invocable(session, unknown, "BFA")) == "classification_needed"
+    foreign = attacked(session, "MLI")
+    other = _invocable(session, foreign, "NER")
+    assert isinstance(other, Refusal) and other.code == "article_engaged_for_other"
+    assert (other.params["article"], other.params["beneficiary"]) == ("6", "MLI")
+    old = evaluated_report(session, "BFA", tlp="GREEN", occurred_on="2019-07-29")
+    assert _refusal_code(_invocable(session, old, "BFA")) == "nothing_to_invoke"
+    classification(session, burkina, value=True, decided_by=cast["sec"].id,
+                   confirmed_by=cast["admin"].id)
+    assert _invocable(session, burkina, "BFA") == "6"
+
+
+def _refusal_code(found: str | Refusal) -> str:
+    return found.code if isinstance(found, Refusal) else f"article {found}"

@@ -13,7 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from liptako.assistance.rules import PRESIDENCY, label, permission_problem, step_problem
+from liptako.assistance.rules import (
+    ARTICLES,
+    PRESIDENCY,
+    label,
+    permission_problem,
+    step_problem,
+)
 from liptako.charter import CollectiveDecision, InvalidFacts, Pact, Policy, collective_decision
 from liptako.core.errors import Refusal
 
@@ -158,6 +164,36 @@ def engagement_problem(incident_id: int, pact_id: str, article: str,
                    {"incident_id": incident_id, "pact_id": pact_id, "article": article,
                     "beneficiary": beneficiary, "state": state,
                     "missing": tuple(provision.get("missing") or ()) if provision else ()})
+
+
+def invocable(incident_id: int, pact_id: str, provisions: Sequence[Mapping[str, Any]], *,
+              state: str, incident_state: str | None, pending: bool) -> str | Refusal:
+    """The first article a liaison officer of ``state`` may invoke on an incident whose
+    determination under ``pact_id`` is ``provisions``; else what must happen first and who can
+    do it. An article undetermined for want of the classification question's answer comes
+    first (``pending``: an answer awaits confirmation), then one undetermined for want of
+    other facts, then one engaged for another state."""
+    refusals = []
+    for article in ARTICLES:
+        provision = next((p for p in provisions if str(p.get("article")) == article), None)
+        refusal = engagement_problem(incident_id, pact_id, article, provision, state)
+        if refusal is None:
+            return article
+        refusals.append(refusal)
+    undetermined = [r for r in refusals if r.code == "article_undetermined"
+                    and r.params["beneficiary"] in (None, state)]
+    asked = [r for r in undetermined if CLASSIFICATION_FACT in r.params["missing"]]
+    values = {"incident_id": incident_id, "pact_id": pact_id, "state": state,
+              "incident_state": incident_state}
+    if undetermined:
+        first = (asked or undetermined)[0]
+        code = "facts_missing" if not asked else \
+            "classification_pending" if pending else "classification_needed"
+        return Refusal(code, f"{first.detail} ({code.replace('_', ' ')})",
+                       {**values, "article": first.params["article"]})
+    other = next((r for r in refusals if r.code == "article_engaged_for_other"), None)
+    return other or Refusal("nothing_to_invoke", f"incident {incident_id}: no article of "
+                            f"{pact_id} is engaged for {state}", values)
 
 
 @dataclass(frozen=True)
