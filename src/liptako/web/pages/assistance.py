@@ -33,6 +33,7 @@ from liptako.web.security import caller
 
 router = APIRouter(include_in_schema=False)
 ITEM_ROWS = 3
+PLEDGE_BUTTONS = ("accept_pledge", "confirm_delivery")  # the steps on a pledge a page offers
 
 
 def _number(text: str) -> float | int | str:
@@ -142,7 +143,7 @@ def _request(page: Page, session: Session, request_id: int, *, error: str | None
         coverage=queries.coverage_of(found, parties),
         timeline=queries.timeline(session, found, principal.viewer), error=error,
         me=principal.user.state, can=can, today=now.date().isoformat(),
-        no_step=all(s.pledge_id is not None for s in offered))
+        no_step=not any(s.pledge_id is None or s.action in PLEDGE_BUTTONS for s in offered))
 
 
 def _pledge_body(form: dict[str, str]) -> PledgeIn:
