@@ -39,13 +39,17 @@ def test_every_status_and_action(status: str, action: str) -> None:
         assert rules.next_status(status, action) == expected
     else:
         assert problem is not None
-        assert problem.startswith(f"request 7 is {rules.label(status)}: expected ")
-        assert problem.endswith(f" to {rules.VERBS[action]}")
+        assert problem.detail.startswith(f"request 7 is {rules.label(status)}: expected ")
+        assert problem.detail.endswith(f" to {rules.VERBS[action]}")
+        assert (problem.code, problem.params["status"], problem.params["action"]) == (
+            "request_status", status, action)
 
 
 def test_terminal_statuses_and_the_brief_example() -> None:
-    assert rules.step_problem(12, "decided", "pledge") == (
+    refusal = rules.step_problem(12, "decided", "pledge")
+    assert refusal is not None and refusal.detail == (
         "request 12 is decided: expected submitted or open for pledges to pledge")
+    assert refusal.params["allowed"] == ("submitted", "open_for_pledges")
     with pytest.raises(ValueError, match="action: expected one of"):
         rules.step_problem(1, "draft", "teleport")
 
@@ -75,6 +79,26 @@ def test_permissions(action: str, state: str, roles: tuple[str, ...], ok: bool) 
     problem = rules.permission_problem(action, state=state, roles=roles, requesting_state="MLI",
                                        presidency="BFA", owner_state="NER")
     assert (problem is None) is ok, problem
+
+
+@pytest.mark.parametrize(("action", "state", "roles", "code", "params"), [
+    ("submit", "BFA", ("liaison",), "requester_only", {"requesting_state": "MLI"}),
+    ("close", "NER", ("liaison",), "requester_or_secretariat", {"requesting_state": "MLI"}),
+    ("open", "MLI", ("liaison",), "secretariat_only", {}),
+    ("pledge", "MLI", ("liaison",), "own_request", {"state": "MLI"}),
+    ("vote", "SEC", ("secretariat",), "liaison_only", {}),
+    ("withdraw_pledge", "BFA", ("liaison",), "pledge_owner_only", {"owner_state": "NER"}),
+    ("convene", "MLI", ("liaison",), "presidency_only", {"presidency": "BFA"}),
+])
+def test_a_refusal_names_its_reason_and_what_it_is_about(
+        action: str, state: str, roles: tuple[str, ...], code: str,
+        params: dict[str, str]) -> None:
+    refusal = rules.permission_problem(action, state=state, roles=roles,
+                                       requesting_state="MLI", presidency="BFA",
+                                       owner_state="NER")
+    assert refusal is not None
+    assert (refusal.code, dict(refusal.params)) == (code, {"action": action, **params})
+    assert refusal.detail.startswith(f"{action}: ")
 
 
 def test_coverage_counts_live_pledges_in_the_items_unit() -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from liptako.assistance import rules
+from liptako.assistance import steps
 from liptako.assistance.models import AssistanceRequest, Decline, LineItem, Pledge
 from liptako.assistance.schemas import PledgeIn
 from liptako.assistance.service import (
@@ -22,6 +22,7 @@ from liptako.assistance.service import (
     need_reason,
     new_message_id,
     record_step,
+    refuse,
     require_party,
 )
 from liptako.audit import service as audit
@@ -43,10 +44,8 @@ def _pledge(request: AssistanceRequest, pledge_id: int) -> Pledge:
     raise NotFound(f"pledge {pledge_id} of request {request.id}: not found")
 
 
-def _expect(pledge: Pledge, statuses: tuple[str, ...], verb: str) -> None:
-    if pledge.status not in statuses:
-        raise Conflict(f"pledge {pledge.id} is {rules.label(pledge.status)}: expected "
-                       f"{' or '.join(rules.label(s) for s in statuses)} to {verb}")
+def _expect(pledge: Pledge, action: str) -> None:
+    refuse(Conflict, steps.pledge_problem(pledge.id, pledge.status, action))
 
 
 def _answerable(session: Session, request_id: int, caller: Caller, action: str,
@@ -55,10 +54,8 @@ def _answerable(session: Session, request_id: int, caller: Caller, action: str,
     authorise(action, request, caller, now=now)
     require_party(request, caller, action, now)
     check_step(request, action)
-    declined = next((d for d in request.declines if d.state == caller.state), None)
-    if declined is not None:
-        raise Conflict(f"request {request.id}: {caller.state} declined it at "
-                       f"{declined.declined_at.isoformat()}; a decline is final")
+    declined = next((d.declined_at for d in request.declines if d.state == caller.state), None)
+    refuse(Conflict, steps.declined_problem(request.id, caller.state, declined))
     return request
 
 
@@ -88,9 +85,7 @@ def decline(session: Session, request_id: int, *, reason: str, caller: Caller,
     request = _answerable(session, request_id, caller, "decline", now)
     live = [p.id for p in request.pledges
             if p.state == caller.state and p.status in ("pledged", "accepted")]
-    if live:
-        raise Conflict(f"request {request.id}: {caller.state} has live pledges "
-                       f"{', '.join(map(str, live))}; expected them withdrawn before declining")
+    refuse(Conflict, steps.live_pledges_problem(request.id, caller.state, live))
     made = Decline(request_id=request.id, state=caller.state, reason=reason,
                    declined_at=now, declined_by=caller.actor.id,
                    message_id=message_id or new_message_id())
@@ -114,7 +109,7 @@ def accept_pledge(session: Session, request_id: int, pledge_id: int, *, caller: 
                   now: dt.datetime) -> Pledge:
     """The requesting state takes up an offer."""
     request, found = _pledge_step(session, request_id, pledge_id, "accept_pledge", caller, now)
-    _expect(found, ("pledged",), "accept it")
+    _expect(found, "accept_pledge")
     found.status, found.accepted_at = "accepted", now
     record_step(session, request, "accept_pledge", caller.actor, now,
                 {"pledge_id": found.id, "state": found.state})
@@ -125,7 +120,7 @@ def refuse_pledge(session: Session, request_id: int, pledge_id: int, *, reason: 
                   caller: Caller, now: dt.datetime) -> Pledge:
     """The requesting state turns an offer down."""
     request, found = _pledge_step(session, request_id, pledge_id, "refuse_pledge", caller, now)
-    _expect(found, ("pledged",), "refuse it")
+    _expect(found, "refuse_pledge")
     found.status, found.closed_reason = "declined_by_requester", reason
     record_step(session, request, "refuse_pledge", caller.actor, now,
                 {"pledge_id": found.id, "state": found.state, "reason": reason})
@@ -136,7 +131,7 @@ def withdraw_pledge(session: Session, request_id: int, pledge_id: int, *, reason
                     caller: Caller, now: dt.datetime) -> Pledge:
     """The pledging state takes its offer back before delivery starts."""
     request, found = _pledge_step(session, request_id, pledge_id, "withdraw_pledge", caller, now)
-    _expect(found, ("pledged", "accepted"), "withdraw it")
+    _expect(found, "withdraw_pledge")
     found.status, found.closed_reason = "withdrawn", reason
     record_step(session, request, "withdraw_pledge", caller.actor, now,
                 {"pledge_id": found.id, "state": found.state, "reason": reason})
@@ -168,7 +163,7 @@ def confirm_delivery(session: Session, request_id: int, pledge_id: int, *,
     """The requesting state confirms what arrived; the deliverer's duties may be discharged."""
     request, found = _pledge_step(session, request_id, pledge_id, "confirm_delivery", caller,
                                   now)
-    _expect(found, ("accepted",), "confirm its delivery")
+    _expect(found, "confirm_delivery")
     when = delivered_at or now
     problem = _delivery_problem(found, delivered_quantity, when, over_delivery, now)
     if problem:

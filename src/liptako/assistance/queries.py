@@ -8,13 +8,15 @@ incidents gets neither that incident's id nor its duties, only how many were lef
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from liptako.assistance import rules
+from liptako.assistance import rules, steps
 from liptako.assistance.models import AssistanceRequest, Pledge, TimelineEvent
+from liptako.assistance.presidency import presidency_on
 from liptako.assistance.schemas import (
     CoverageOut,
     DutyRef,
@@ -24,8 +26,9 @@ from liptako.assistance.schemas import (
     RequestSummary,
 )
 from liptako.auth.releasability import Viewer, audience_list, may_see, visible_clause
-from liptako.core.errors import NotFound
+from liptako.core.errors import NotFound, RuleViolation
 from liptako.incidents.models import Incident
+from liptako.obligations.service import pact_setting
 
 MAX_PAGE = 500
 
@@ -66,6 +69,25 @@ def get_request(session: Session, viewer: Viewer, request_id: int) -> Assistance
     if request is None:
         raise NotFound(f"assistance request {request_id}: not found")
     return request
+
+
+def request_view(request: AssistanceRequest, now: dt.datetime) -> steps.RequestView:
+    """The request as plain values for :func:`.steps.possible_actions`, on ``now``'s day."""
+    setting = pact_setting(request.pact_id)
+    try:
+        presidency: str | None = presidency_on(now.date())
+    except RuleViolation:  # before the first recorded term: nobody convenes
+        presidency = None
+    decision = request.decision
+    return steps.RequestView(
+        id=request.id, status=request.status, requesting_state=request.requesting_state,
+        pact=setting.pact, policy=setting.policy, deadline_at=request.deadline_at,
+        convened_at=request.convened_at, convened_by=request.convened_by,
+        votes={v.state: (v.value, v.cast_at) for v in request.votes},
+        declines={d.state: d.declined_at for d in request.declines},
+        pledges=tuple(steps.PledgeView(p.id, p.state, p.status) for p in request.pledges),
+        outcome=decision.outcome if decision else None,
+        outcome_reasons=tuple(decision.reasons) if decision else (), presidency=presidency)
 
 
 def waiting_for(request: AssistanceRequest, parties: tuple[str, ...]) -> list[str]:

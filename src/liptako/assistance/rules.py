@@ -1,7 +1,8 @@
 """Pure rules of the assistance workflow: the state machine, who may act, coverage and gaps.
 
-Every function takes plain values and returns plain values or a reason (a sentence saying what
-was expected and what was found); the service turns reasons into domain errors.
+Every function takes plain values and returns plain values or a :class:`Refusal` (a stable code,
+its values, and a sentence saying what was expected and what was found); the services turn
+refusals into domain errors, and the pages say them in their reader's language.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from liptako.auth.rules import SECRETARIAT
+from liptako.core.errors import Refusal
 
 STATUSES = ("draft", "submitted", "open_for_pledges", "decided", "in_delivery", "closed",
             "withdrawn")
@@ -77,10 +79,10 @@ def allowed_in(action: str) -> tuple[str, ...]:
     return tuple(s for s in STATUSES if (s, action) in TRANSITIONS)
 
 
-def step_problem(request_id: int, status: str, action: str) -> str | None:
+def step_problem(request_id: int, status: str, action: str) -> Refusal | None:
     """Why ``action`` cannot be taken on a request in ``status`` (None when it can).
 
-    >>> step_problem(12, "decided", "pledge")
+    >>> step_problem(12, "decided", "pledge").detail
     'request 12 is decided: expected submitted or open for pledges to pledge'
     """
     allowed = allowed_in(action)
@@ -88,8 +90,11 @@ def step_problem(request_id: int, status: str, action: str) -> str | None:
         raise ValueError(f"action: expected one of {', '.join(VERBS)}, got {action!r}")
     if status in allowed:
         return None
-    return (f"request {request_id} is {label(status)}: expected "
-            f"{_either([label(s) for s in allowed])} to {VERBS[action]}")
+    return Refusal("request_status",
+                   f"request {request_id} is {label(status)}: expected "
+                   f"{_either([label(s) for s in allowed])} to {VERBS[action]}",
+                   {"request_id": request_id, "status": status, "action": action,
+                    "allowed": allowed})
 
 
 def next_status(status: str, action: str) -> str:
@@ -103,7 +108,7 @@ def _who(state: str, roles: Iterable[str]) -> str:
 
 def permission_problem(action: str, *, state: str, roles: Iterable[str], requesting_state: str,
                        presidency: str | None = None, owner_state: str | None = None,
-                       ) -> str | None:
+                       ) -> Refusal | None:
     """Why a caller of ``state`` with ``roles`` may not take ``action`` (None when it may).
 
     A liaison officer acts only for its own state; the secretariat opens requests for pledges,
@@ -118,26 +123,36 @@ def permission_problem(action: str, *, state: str, roles: Iterable[str], request
             return None
         if sec and action in REQUESTER_OR_SECRETARIAT:
             return None
-        extra = " or the secretariat" if action in REQUESTER_OR_SECRETARIAT else ""
-        return (f"{action}: expected a liaison officer of {requesting_state} (the requesting "
-                f"state){extra}, got {caller}")
+        either = action in REQUESTER_OR_SECRETARIAT
+        extra = " or the secretariat" if either else ""
+        return Refusal("requester_or_secretariat" if either else "requester_only",
+                       f"{action}: expected a liaison officer of {requesting_state} (the "
+                       f"requesting state){extra}, got {caller}",
+                       {"action": action, "requesting_state": requesting_state})
     if action in SECRETARIAT_ONLY:
-        return None if sec else f"{action}: expected the secretariat, got {caller}"
-    if action in RESPONDERS:
-        if liaison and state == requesting_state:
-            return f"{action}: {state} is the requesting state; it answers no request of its own"
-        return None if liaison else f"{action}: expected a liaison officer, got {caller}"
+        return None if sec else Refusal("secretariat_only",
+                                        f"{action}: expected the secretariat, got {caller}",
+                                        {"action": action})
+    if action in RESPONDERS and liaison and state == requesting_state:
+        return Refusal("own_request", f"{action}: {state} is the requesting state; it answers "
+                       "no request of its own", {"action": action, "state": state})
+    if action in RESPONDERS or action == "vote":
+        return None if liaison else Refusal(
+            "liaison_only", f"{action}: expected a liaison officer, got {caller}",
+            {"action": action})
     if action == "withdraw_pledge":
         if liaison and state == owner_state:
             return None
-        return f"{action}: expected a liaison officer of {owner_state}, got {caller}"
+        return Refusal("pledge_owner_only",
+                       f"{action}: expected a liaison officer of {owner_state}, got {caller}",
+                       {"action": action, "owner_state": owner_state})
     if action in PRESIDENCY:
         if (liaison and state == presidency) or sec:
             return None
-        return (f"{action}: expected a liaison officer of {presidency} (the presidency) or "
-                f"the secretariat on its behalf, got {caller}")
-    if action == "vote":
-        return None if liaison else f"{action}: expected a liaison officer, got {caller}"
+        return Refusal("presidency_only",
+                       f"{action}: expected a liaison officer of {presidency} (the presidency) "
+                       f"or the secretariat on its behalf, got {caller}",
+                       {"action": action, "presidency": presidency})
     raise ValueError(f"action: expected one of {', '.join(VERBS)}, got {action!r}")
 
 

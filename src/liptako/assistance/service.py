@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liptako.assistance import rules
+from liptako.assistance import rules, steps
 from liptako.assistance.models import AssistanceRequest, LineItem, TimelineEvent
 from liptako.assistance.presidency import presidency_on
 from liptako.assistance.queries import get_request, visible_requests_clause
@@ -27,7 +27,14 @@ from liptako.audit import service as audit
 from liptako.auth.releasability import Viewer, audience_text, visible_clause
 from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
 from liptako.charter import InvalidPact, Pact
-from liptako.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from liptako.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    Refusal,
+    RuleViolation,
+)
 from liptako.incidents.models import Incident
 from liptako.obligations.models import Duty, StoredDetermination
 from liptako.obligations.service import pact_setting
@@ -115,20 +122,18 @@ def record_step(session: Session, request: AssistanceRequest, action: str, actor
 def authorise(action: str, request: AssistanceRequest, caller: Caller, *, now: dt.datetime,
               owner_state: str | None = None) -> None:
     presidency = presidency_on(now.date()) if action in rules.PRESIDENCY else None
-    problem = rules.permission_problem(action, state=caller.state, roles=caller.roles,
-                                       requesting_state=request.requesting_state,
-                                       presidency=presidency, owner_state=owner_state)
-    if problem:
-        raise PermissionDenied(problem)
+    refuse(PermissionDenied, rules.permission_problem(
+        action, state=caller.state, roles=caller.roles, requesting_state=request.requesting_state,
+        presidency=presidency, owner_state=owner_state))
 
 
 def require_party(request: AssistanceRequest, caller: Caller, action: str,
                   now: dt.datetime) -> None:
     """The caller's state must be a party to the request's pact on the day."""
     members = load_pact(request.pact_id).members_on(now.date())
-    if caller.state not in members:
-        raise PermissionDenied(f"{action}: expected a party to {request.pact_id} on "
-                               f"{now.date()} ({', '.join(members)}), got {caller.state}")
+    refuse(PermissionDenied, steps.party_problem(action, state=caller.state,
+                                                 pact_id=request.pact_id, members=members,
+                                                 on=now.date()))
 
 
 def need_reason(reason: str | None, field: str = "reason") -> str:
@@ -139,10 +144,14 @@ def need_reason(reason: str | None, field: str = "reason") -> str:
     return text
 
 
+def refuse(error: type[DomainError], refusal: Refusal | None) -> None:
+    """Raise ``error`` carrying a rule's refusal, if there is one."""
+    if refusal is not None:
+        raise error.of(refusal)
+
+
 def check_step(request: AssistanceRequest, action: str) -> None:
-    problem = rules.step_problem(request.id, request.status, action)
-    if problem:
-        raise Conflict(problem)
+    refuse(Conflict, rules.step_problem(request.id, request.status, action))
 
 
 def move(session: Session, request: AssistanceRequest, action: str, caller: Caller,
@@ -156,17 +165,12 @@ def move(session: Session, request: AssistanceRequest, action: str, caller: Call
 
 
 def _engagement_problem(session: Session, incident: Incident, pact_id: str, article: str,
-                        state: str) -> str | None:
+                        state: str) -> Refusal | None:
     stored = session.scalar(select(StoredDetermination).where(
         StoredDetermination.incident_id == incident.id, StoredDetermination.pact_id == pact_id))
     provision = next((p for p in (stored.provisions if stored else [])
                       if str(p.get("article")) == article), None)
-    status = provision["status"] if provision else "not evaluated"
-    if status == "engaged" and provision and provision.get("beneficiary") == state:
-        return None
-    whom = f" for {provision.get('beneficiary')}" if status == "engaged" and provision else ""
-    return (f"incident {incident.id}: Art. {article} of {pact_id} is {status}{whom}; expected "
-            f"it engaged with {state} as the beneficiary to invoke it")
+    return steps.engagement_problem(incident.id, pact_id, article, provision, state)
 
 
 def _incidents(session: Session, ids: list[int], caller: Caller) -> list[Incident]:
@@ -217,7 +221,7 @@ def file_request(session: Session, payload: RequestIn, *, caller: Caller, now: d
     problems = [p for i in incidents
                 if (p := _engagement_problem(session, i, pact.id, payload.article, caller.state))]
     if problems:
-        raise RuleViolation("; ".join(problems))
+        raise RuleViolation("; ".join(p.detail for p in problems))
     exercise = _exercise_of(incidents)
     request = AssistanceRequest(
         message_id=message_id or new_message_id(), source=source,
@@ -244,10 +248,7 @@ def submit(session: Session, request_id: int, *, caller: Caller,
     request = load_request(session, request_id, caller)
     authorise("submit", request, caller, now=now)
     check_step(request, "submit")
-    if request.deadline_at <= now:
-        raise Conflict(f"request {request.id}: its deadline for answers "
-                       f"({request.deadline_at.isoformat()}) has passed; expected a deadline "
-                       "after now (file a new request)")
+    refuse(Conflict, steps.deadline_problem(request.id, request.deadline_at, now))
     duties = link_duties(session, request)
     request.submitted_at = now
     move(session, request, "submit", caller, now, {"duties_linked": duties})
@@ -270,13 +271,9 @@ def start_delivery(session: Session, request_id: int, *, caller: Caller,
     authorise("start_delivery", request, caller, now=now)
     check_step(request, "start_delivery")
     decision = request.decision
-    if decision is None or decision.outcome != "adopted":
-        why = "; ".join(decision.reasons) if decision else "no decision"
-        raise Conflict(f"request {request.id} was not adopted ({why}): expected an adopted "
-                       "decision to start delivery")
-    if not any(p.status == "accepted" for p in request.pledges):
-        raise Conflict(f"request {request.id} has no accepted pledge: expected at least one "
-                       "accepted pledge to start delivery")
+    refuse(Conflict, steps.delivery_start_problem(
+        request.id, decision.outcome if decision else None, decision.reasons if decision else (),
+        [p.status for p in request.pledges]))
     move(session, request, "start_delivery", caller, now)
     return request
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from liptako.assistance import steps
 from liptako.assistance.models import AssistanceRequest, Decision, Vote
 from liptako.assistance.presidency import presidency_on
 from liptako.assistance.service import (
@@ -21,11 +22,12 @@ from liptako.assistance.service import (
     load_request,
     move,
     record_step,
+    refuse,
     require_party,
 )
 from liptako.auth.rules import SECRETARIAT
-from liptako.charter import InvalidFacts, Policy, collective_decision
-from liptako.core.errors import Conflict, RuleViolation
+from liptako.charter import Policy
+from liptako.core.errors import Conflict, Refusal, RuleViolation
 from liptako.obligations.service import pact_setting
 
 VOTE_VALUES = ("yes", "no", "abstain")
@@ -37,9 +39,8 @@ def convene_vote(session: Session, request_id: int, *, vote_deadline_at: dt.date
     request = load_request(session, request_id, caller)
     authorise("convene", request, caller, now=now)
     check_step(request, "convene")
-    if request.convened_at is not None:
-        raise Conflict(f"request {request.id}: the vote was already convened at "
-                       f"{request.convened_at.isoformat()} by {request.convened_by}")
+    refuse(Conflict, steps.convened_problem(request.id, request.convened_at,
+                                            request.convened_by, action="convene"))
     if vote_deadline_at <= now:
         raise RuleViolation(f"vote_deadline_at: expected a time after now ({now.isoformat()}), "
                             f"got {vote_deadline_at.isoformat()}")
@@ -61,13 +62,11 @@ def cast_vote(session: Session, request_id: int, *, value: str, caller: Caller,
     authorise("vote", request, caller, now=now)
     require_party(request, caller, "vote", now)
     check_step(request, "vote")
-    if request.convened_at is None:
-        raise Conflict(f"request {request.id}: no vote has been convened; expected the "
-                       "presidency to convene it first")
-    earlier = next((v for v in request.votes if v.state == caller.state), None)
-    if earlier is not None:
-        raise Conflict(f"request {request.id}: {caller.state} already voted {earlier.value} "
-                       f"at {earlier.cast_at.isoformat()}; votes are final")
+    refuse(Conflict, steps.convened_problem(request.id, request.convened_at,
+                                            request.convened_by, action="vote"))
+    earlier = next(((v.value, v.cast_at) for v in request.votes if v.state == caller.state),
+                   None)
+    refuse(Conflict, steps.voted_problem(request.id, caller.state, earlier))
     vote = Vote(request_id=request.id, state=caller.state, value=value, cast_at=now,
                 cast_by=caller.actor.id)
     request.votes.append(vote)
@@ -86,19 +85,14 @@ def record_decision(session: Session, request_id: int, *, caller: Caller, now: d
     request = load_request(session, request_id, caller)
     authorise("decide", request, caller, now=now)
     check_step(request, "decide")
-    if request.convened_at is None:
-        raise Conflict(f"request {request.id}: no vote has been convened; expected the "
-                       "presidency to convene it first")
+    refuse(Conflict, steps.convened_problem(request.id, request.convened_at,
+                                            request.convened_by, action="decide"))
     setting = pact_setting(request.pact_id)
     pact, policy = setting.pact, policy or setting.policy
     votes = {v.state: v.value for v in request.votes}
-    try:
-        result = collective_decision(pact, votes, on=now.date(), policy=policy)
-    except InvalidFacts as exc:
-        raise Conflict(f"request {request.id}: {exc}") from None
-    if result.status == "pending":
-        raise Conflict(f"request {request.id}: the vote is still open ({'; '.join(result.reasons)})"
-                       "; expected every party's vote or a blocking one")
+    result = steps.tally(request.id, pact, votes, on=now.date(), policy=policy)
+    if isinstance(result, Refusal):
+        raise Conflict.of(result)
     decision = Decision(
         request_id=request.id, outcome=result.status, rule=pact.decision_rule.kind,
         pact_id=pact.id, pact_version=pact.version, policy=dict(policy.values), votes=votes,

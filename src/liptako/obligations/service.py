@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from liptako.audit import service as audit
 from liptako.audit.rules import digest
-from liptako.auth.rules import SECRETARIAT
 from liptako.charter import (
     Determination,
     FactsFrame,
@@ -38,6 +37,7 @@ from liptako.charter.policy import UNION_OF_TERRITORIES
 from liptako.core.errors import Conflict, Refused, RuleViolation
 from liptako.incidents.models import Incident
 from liptako.intel.actors import ActorRegistry
+from liptako.obligations import rules
 from liptako.obligations.facts import derive_facts
 from liptako.obligations.models import (
     ClassificationDecision,
@@ -301,14 +301,12 @@ def record_classification(session: Session, *, incident: Incident, question: str
         raise RuleViolation(f"question: expected one of {', '.join(QUESTIONS)}, got {question!r}")
     if actor.id is None or actor.state is None:
         raise RuleViolation("decided_by: expected a signed-in person")
-    if actor.state != SECRETARIAT and incident.iso3 != actor.state:
-        reason = (f"incident {incident.id}: {actor.state}'s analysts classify incidents on "
-                  f"{actor.state}'s territory only (this one: {incident.iso3 or 'none'}); "
-                  "the secretariat classifies the others")
+    refusal = rules.classify_problem(incident.id, incident.iso3, actor.state)
+    if refusal is not None:
         audit.record(session, actor=actor, action="classification.refused",
                      target_type="incident", target_id=incident.id, now=now,
-                     detail={"question": question, "value": value, "reason": reason})
-        raise Refused(reason)
+                     detail={"question": question, "value": value, "reason": refusal.detail})
+        raise Refused.of(refusal)
     pact_ids = tuple(pact_ids)
     current = classifications_of(session, [incident.id]).get(incident.id, {})
     before = duties_under(incident, current, pact_ids)
@@ -339,20 +337,17 @@ def review_classification(session: Session, *, decision: ClassificationDecision,
     """The secretariat's second person confirms a pending decision (it takes effect and the
     incident is re-evaluated) or rejects it (it never counts); the one who recorded it may
     not (a refusal is audited; the caller commits it)."""
-    if decision.status != "pending":
-        raise Conflict(f"decision {decision.id}: expected one awaiting confirmation, "
-                       f"it is {decision.status}")
-    refusal = None
-    if actor.state != SECRETARIAT:
-        refusal = "reviewed_by: a person of the secretariat confirms or rejects a decision"
-    elif actor.id == decision.decided_by:
-        refusal = (f"reviewed_by: decision {decision.id} needs a second person; the one who "
-                   "recorded it may not review it")
+    reviewed = rules.pending_problem(decision.id, decision.status)
+    if reviewed is not None:
+        raise Conflict.of(reviewed)
+    refusal = rules.reviewer_problem(decision.id, state=actor.state, person=actor.id,
+                                     decided_by=decision.decided_by)
     if refusal is not None:
         audit.record(session, actor=actor, action="classification.review.refused",
                      target_type="incident", target_id=incident.id, now=now,
-                     detail={"decision": decision.id, "confirm": confirm, "reason": refusal})
-        raise Refused(refusal)
+                     detail={"decision": decision.id, "confirm": confirm,
+                             "reason": refusal.detail})
+        raise Refused.of(refusal)
     decision.status = "in_force" if confirm else "rejected"
     decision.reviewed_by, decision.reviewed_at = actor.id, now
     decision.review_note = note.strip() if note else None

@@ -56,3 +56,7 @@ TIMELINE_ACTIONS = {
     "withdraw": N_("withdrawn"), "remind": N_("reminder sent"),
     "escalate": N_("escalated to the secretariat"),
 }
+
+# the Alliance's states and the secretariat, by name
+STATE_NAMES = {"BFA": N_("Burkina Faso"), "MLI": N_("Mali"), "NER": N_("Niger"),
+               "SEC": N_("Secretariat")}

@@ -2,7 +2,9 @@
 
 Every button is a small form posting to ``/assistance/{id}/act`` with an ``action``; the
 handler calls the same use cases as the API, so the workflow's rules and refusals (409 with a
-reason) are the same for pages and machines.
+reason) are the same for pages and machines. A page offers only the steps
+:func:`.steps.possible_actions` allows its reader now, and a refused step (someone acted
+first, a stale page) comes back on the page with what it needs, in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,19 +18,22 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from liptako.assistance import pledging, queries, voting
+from liptako.assistance import pledging, queries, steps, voting
 from liptako.assistance import service as assistance
 from liptako.assistance.reconciliation import reconciliation
-from liptako.assistance.rules import LINE_KINDS
+from liptako.assistance.rules import ARTICLES, LINE_KINDS
 from liptako.assistance.schemas import DeliveryIn, PledgeIn, RequestIn
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
 from liptako.web.deps import RecordId, SessionDep
+from liptako.web.errors import status_for
 from liptako.web.pages.common import Page, PageDep
+from liptako.web.pages.refusals import explain
 from liptako.web.security import caller
 
 router = APIRouter(include_in_schema=False)
 ITEM_ROWS = 3
+PLEDGE_BUTTONS = ("accept_pledge", "confirm_delivery")  # the steps on a pledge a page offers
 
 
 def _number(text: str) -> float | int | str:
@@ -61,7 +66,9 @@ def list_page(page: PageDep, session: SessionDep) -> Response:
 def new_page(page: PageDep) -> Response:
     page.require("liaison")
     incident = page.request.query_params.get("incident", "")
-    return _form(page, {"incident_ids": incident, "article": "6"}, {})
+    article = page.request.query_params.get("article", "")
+    return _form(page, {"incident_ids": incident,
+                        "article": article if article in ARTICLES else "6"}, {})
 
 
 def _form(page: Page, values: dict[str, Any], errors: dict[str, str],
@@ -119,16 +126,24 @@ def request_page(request_id: RecordId, page: PageDep, session: SessionDep) -> Re
 def _request(page: Page, session: Session, request_id: int, *, error: str | None = None,
              status_code: int = 200) -> Response:
     principal = page.require()
+    now = utcnow()
     found = assistance.read_request(session, principal.viewer, request_id,
-                                    actor=principal.actor, now=utcnow())
-    parties = assistance.load_pact(found.pact_id).members_on(utcnow().date())
+                                    actor=principal.actor, now=now)
+    parties = assistance.load_pact(found.pact_id).members_on(now.date())
+    offered = steps.possible_actions(queries.request_view(found, now),
+                                     state=principal.user.state, roles=principal.user.roles,
+                                     now=now)
+
+    def can(action: str, pledge_id: int | None = None) -> bool:
+        return steps.Step(action, pledge_id) in offered
+
     return page.render(
         "assistance_request.html", status_code=status_code,
         req=queries.request_out(found, parties, principal.viewer),
         coverage=queries.coverage_of(found, parties),
         timeline=queries.timeline(session, found, principal.viewer), error=error,
-        me=principal.user.state, roles=principal.user.roles, parties=parties,
-        today=utcnow().date().isoformat())
+        me=principal.user.state, can=can, today=now.date().isoformat(),
+        no_step=not any(s.pledge_id is None or s.action in PLEDGE_BUTTONS for s in offered))
 
 
 def _pledge_body(form: dict[str, str]) -> PledgeIn:
@@ -204,8 +219,8 @@ async def act(request_id: RecordId, page: PageDep, request: Request,
     except DomainError as exc:
         if exc.code == "not_found":
             raise
-        return _request(page, session, request_id, status_code=409 if exc.code == "conflict"
-                        else 403 if exc.code == "permission_denied" else 422, error=exc.detail)
+        return _request(page, session, request_id, status_code=status_for(exc),
+                        error=explain(exc, page.fmt.gettext))
     return RedirectResponse(f"/assistance/{request_id}", status_code=303)
 
 

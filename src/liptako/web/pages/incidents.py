@@ -11,20 +11,27 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liptako.assistance import steps
 from liptako.assistance.models import AssistanceRequest, request_incident
 from liptako.assistance.queries import visible_requests_clause
+from liptako.assistance.schemas import RequestIn
 from liptako.auth.releasability import Viewer, may_see
 from liptako.auth.rules import SECRETARIAT
 from liptako.core.clock import utcnow
+from liptako.core.errors import DomainError
 from liptako.incidents import service as incidents
 from liptako.incidents.models import Incident
 from liptako.incidents.rules import TLP_LEVELS
-from liptako.incidents.schemas import IncidentIn
+from liptako.incidents.schemas import IncidentIn, IncidentOut
 from liptako.obligations import queries as obligation_queries
 from liptako.obligations import recording
+from liptako.obligations import rules as obligation_rules
 from liptako.obligations import service as obligations
+from liptako.obligations.models import ClassificationDecision
 from liptako.web.deps import RecordId, SessionDep
+from liptako.web.errors import status_for
 from liptako.web.pages.common import Page, PageDep, event_type_names
+from liptako.web.pages.refusals import explain, say
 from liptako.web.security import Principal
 
 router = APIRouter(include_in_schema=False)
@@ -114,17 +121,34 @@ def _render_form(page: Page, *, values: dict[str, str], errors: dict[str, str],
         today=dt.date.today().isoformat())
 
 
-CLASSIFIERS = ("analyst", "secretariat")
 REVIEWER = "secretariat"
 # whether the secretariat may see an incident at its marking (a pending classification on
 # one it may not see cannot be confirmed until the originator shares it)
 SECRETARIAT_VIEWER = Viewer(None, SECRETARIAT, (REVIEWER,))
+FILING_PACT = str(RequestIn.model_fields["pact_id"].default)  # the one the request form invokes
 
 
-def may_classify(principal: Principal, incident: Incident) -> bool:
-    """Analysts classify incidents on their own state's territory, the secretariat any."""
-    return principal.has_role(*CLASSIFIERS) and (
-        principal.user.state in (SECRETARIAT, incident.iso3))
+def _offers(page: Page, principal: Principal, incident: Incident, out: IncidentOut,
+            decisions: list[ClassificationDecision]) -> dict[str, Any]:
+    """What the page offers the reader on the incident: the classification form, only while
+    the question is open to them; a request for assistance, or what must happen first."""
+    statuses = [d.status for d in decisions]
+    user = principal.user
+    offers: dict[str, Any] = {"may_classify": obligation_rules.classification_offered(
+        roles=user.roles, state=user.state, incident_id=incident.id,
+        incident_state=incident.iso3, in_force=[d["in_force"] for d in out.determinations],
+        statuses=statuses), "file_article": None, "filing_needs": None}
+    if not principal.has_role("liaison"):
+        return offers
+    provisions: list[dict[str, Any]] = next(
+        (d["provisions"] for d in out.determinations if d["pact"] == FILING_PACT), [])
+    filing = steps.invocable(incident.id, FILING_PACT, provisions, state=user.state,
+                             incident_state=incident.iso3, pending="pending" in statuses)
+    if isinstance(filing, str):
+        offers["file_article"] = filing
+    else:
+        offers["filing_needs"] = say(filing, page.fmt.gettext)
+    return offers
 
 
 @router.get("/incidents/{incident_id}")
@@ -139,15 +163,15 @@ def _read(session: Session, principal: Principal, incident_id: int) -> Incident:
 
 
 def _incident(page: Page, session: Session, incident: Incident, *, status_code: int = 200,
-              form_error: str | None = None) -> Response:
+              form_error: str | None = None, action_error: str | None = None) -> Response:
     principal = page.require()
     _ = page.fmt.gettext
+    out = obligation_queries.incident_out(session, incident)
+    decisions = obligation_queries.decisions_of(session, incident.id)
     return page.render(
-        "incident.html", status_code=status_code,
-        incident=obligation_queries.incident_out(session, incident),
+        "incident.html", status_code=status_code, incident=out,
         type_names=dict((c, _(n)) for c, n in event_type_names(_)),
-        created=page.request.query_params.get("created") == "1",
-        decisions=obligation_queries.decisions_of(session, incident.id),
+        created=page.request.query_params.get("created") == "1", decisions=decisions,
         secretariat_sees=may_see(SECRETARIAT_VIEWER, incident.tlp, incident.originator,
                                  incident.audience),
         may_review=principal.has_role(REVIEWER),
@@ -156,10 +180,10 @@ def _incident(page: Page, session: Session, incident: Incident, *, status_code: 
                                                  incident_id=incident.id),
         cases=obligation_queries.visible_cases(session, principal.viewer,
                                                incident_id=incident.id),
-        may_classify=may_classify(principal, incident), form_error=form_error,
+        form_error=form_error, action_error=action_error,
         classified=page.request.query_params.get("classified"),
         requests=_linked_requests(session, principal.viewer, incident.id),
-        may_request=principal.has_role("liaison"))
+        **_offers(page, principal, incident, out, decisions))
 
 
 def _linked_requests(session: Session, viewer: Viewer, incident_id: int) -> list[Any]:
@@ -175,7 +199,7 @@ def _linked_requests(session: Session, viewer: Viewer, incident_id: int) -> list
 @router.post("/incidents/{incident_id}/classify")
 async def classify(incident_id: RecordId, page: PageDep, request: Request,
                    session: SessionDep) -> Response:
-    principal = page.require(*CLASSIFIERS)
+    principal = page.require(*obligation_rules.CLASSIFIERS)
     incident = _read(session, principal, incident_id)
     form = await request.form()
     page.check_csrf(str(form.get("csrf_token", "")))
@@ -184,12 +208,23 @@ async def classify(incident_id: RecordId, page: PageDep, request: Request,
     if value not in ("yes", "no") or len(evidence.strip()) < 3 or len(rationale.strip()) < 3:
         message = page.fmt.gettext("Give the answer, the evidence and the rationale.")
         return _incident(page, session, incident, status_code=422, form_error=message)
-    decision = obligations.record_classification(
-        session, incident=incident, question="attack_on_sovereignty", value=value == "yes",
-        evidence=evidence, rationale=rationale, actor=principal.actor,
-        pact_ids=page.settings.pacts, now=utcnow())
+    try:
+        decision = obligations.record_classification(
+            session, incident=incident, question="attack_on_sovereignty", value=value == "yes",
+            evidence=evidence, rationale=rationale, actor=principal.actor,
+            pact_ids=page.settings.pacts, now=utcnow())
+    except DomainError as exc:  # a refusal's audit entry commits with the page
+        return _refused(page, session, incident, exc)
     return RedirectResponse(f"/incidents/{incident_id}?classified={decision.status}"
                             "#classifications", status_code=303)
+
+
+def _refused(page: Page, session: Session, incident: Incident, exc: DomainError) -> Response:
+    """The incident's page again, saying what the refused step needs."""
+    if exc.code == "not_found":
+        raise exc
+    return _incident(page, session, incident, status_code=status_for(exc),
+                     action_error=explain(exc, page.fmt.gettext))
 
 
 @router.get("/classifications")
@@ -213,8 +248,12 @@ async def review(decision_id: RecordId, page: PageDep, request: Request,
     if action not in ("confirm", "reject") or (action == "reject" and len(note) < 3):
         message = page.fmt.gettext("Confirm, or reject and say why.")
         return _incident(page, session, incident, status_code=422, form_error=message)
-    obligations.review_classification(
-        session, decision=decision, incident=incident, confirm=action == "confirm",
-        note=note or None, actor=principal.actor, pact_ids=page.settings.pacts, now=utcnow())
+    try:
+        obligations.review_classification(
+            session, decision=decision, incident=incident, confirm=action == "confirm",
+            note=note or None, actor=principal.actor, pact_ids=page.settings.pacts,
+            now=utcnow())
+    except DomainError as exc:  # someone reviewed it first, or the reader may not
+        return _refused(page, session, incident, exc)
     return RedirectResponse(f"/incidents/{incident.id}?reviewed={action}#classifications",
                             status_code=303)
