@@ -11,9 +11,11 @@ from importlib.resources import files
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
 
 from liptako import __version__
 from liptako.audit import service as audit
@@ -53,7 +55,10 @@ API_ROUTERS = (
 
 
 def _install_pages(app: FastAPI) -> None:
+    # over web.errors' handlers: errors on pages are pages, the API's stay JSON
     app.add_exception_handler(DomainError, page_errors.domain_error)
+    app.add_exception_handler(RequestValidationError, page_errors.validation_error)
+    app.add_exception_handler(HTTPException, page_errors.http_error)
     static = str(files("liptako.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     for router in (auth_pages.router, map_page.router, incident_pages.router,
