@@ -35,6 +35,7 @@ from liptako.web.pages import auth as auth_pages
 from liptako.web.pages import errors as page_errors
 from liptako.web.pages import incidents as incident_pages
 from liptako.web.pages import map as map_page
+from liptako.web.pages import site as site_pages
 from liptako.web.pages import users as user_pages
 
 API_PREFIX = "/api/v1"
@@ -62,7 +63,7 @@ def _install_pages(app: FastAPI) -> None:
     static = str(files("liptako.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     for router in (auth_pages.router, map_page.router, incident_pages.router,
-                   assistance_pages.router, user_pages.router):
+                   assistance_pages.router, user_pages.router, site_pages.router):
         app.include_router(router)
 
 

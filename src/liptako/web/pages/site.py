@@ -1,0 +1,21 @@
+"""What the site serves beside its pages: the API browser and the favicon.
+
+``/docs`` is open to anyone, as the OpenAPI document it shows (``/api/v1/openapi.json``) has
+always been: the document describes the shape of an open-source API and holds no record,
+and every operation it lists still authenticates its caller and answers within their role
+and state. A signed-in visitor's "Try it out" runs as their session.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from liptako.web.pages.common import PageDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/docs")
+def api_browser(page: PageDep) -> Response:
+    return page.render("docs.html", openapi_url=page.request.app.openapi_url)
