@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 
 from fastapi.testclient import TestClient
 
@@ -43,3 +44,21 @@ def test_every_page_links_to_the_docs_in_its_footer(client: TestClient) -> None:
     for path in ("/login", "/nothing-here"):
         footer = client.get(path).text.split("<footer>")[1]
         assert 'href="/docs"' in footer, path
+
+
+def test_the_favicon_is_an_svg_linked_from_every_page_and_favicon_ico_answers(
+        client: TestClient) -> None:
+    head = client.get("/login").text.split("</head>")[0]
+    assert '<link rel="icon" href="/static/app/favicon.svg" type="image/svg+xml">' in head
+    assert '<link rel="icon" href="/favicon.ico" sizes="48x48">' in head
+    svg = client.get("/static/app/favicon.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.startswith("<svg") and "<script" not in svg.text
+    ico = client.get("/favicon.ico")
+    assert ico.status_code == 200 and ico.headers["content-type"] == "image/x-icon"
+    reserved, kind, count = struct.unpack("<HHH", ico.content[:6])
+    assert (reserved, kind) == (0, 1) and count >= 1  # an ICO directory of icons
+    sizes = {ico.content[6 + 16 * i] for i in range(count)}
+    assert {16, 32} <= sizes
+    first_offset = struct.unpack("<I", ico.content[18:22])[0]
+    assert ico.content[first_offset:first_offset + 8] == b"\x89PNG\r\n\x1a\n"
