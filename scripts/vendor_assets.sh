@@ -29,6 +29,7 @@ PACKAGES=(
   "uplot|1.6.32|sha512-KIMVnG68zvu5XXUbC4LQEPnhwOxBuLyW1AHtpm6IKTXImkbLgkMy+jabjLgSLMasNuGGzQm/ep3tOkyTxpiQIw=="
   "htmx.org|2.0.11|sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
   "axe-core|4.14.1|sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+  "swagger-ui-dist|5.35.0|sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ=="
 )
 
 # Files to keep, per package: "<path in tarball, relative to package/>=<dest relative to vendor/<name>/>".
@@ -62,6 +63,15 @@ files_for() {
       echo "axe.min.js=axe.min.js"
       echo "LICENSE=LICENSE.txt"
       echo "LICENSE-3RD-PARTY.txt=LICENSE-3RD-PARTY.txt"
+      ;;
+    swagger-ui-dist)
+      # the bundle and its stylesheet only: /docs uses the base layout, not the standalone
+      # preset (whose top bar logo is an inline <style> the CSP blocks)
+      echo "swagger-ui-bundle.js=swagger-ui-bundle.js"
+      echo "swagger-ui.css=swagger-ui.css"
+      echo "LICENSE=LICENSE.txt"
+      echo "NOTICE=NOTICE.txt"
+      echo "swagger-ui-bundle.js.LICENSE.txt=LICENSE-3RD-PARTY.txt"
       ;;
     *)
       echo "vendor_assets.sh: no file list for package '$1'" >&2
@@ -202,7 +212,9 @@ EOF
 
 Total: $(( (total_bytes + 512) / 1024 )) KiB. Each folder holds the package's licence file from its
 tarball, renamed \`LICENSE.txt\` (axe-core also ships \`LICENSE-3RD-PARTY.txt\`,
-for the code bundled into \`axe.min.js\`). The JS/CSS files are byte-identical
+for the code bundled into \`axe.min.js\`; swagger-ui-dist its Apache-2.0 \`NOTICE\` as
+\`NOTICE.txt\` and the licences of the code bundled into \`swagger-ui-bundle.js\` as
+\`LICENSE-3RD-PARTY.txt\`). The JS/CSS files are byte-identical
 to the ones in the tarballs; \`leaflet.js\` and \`leaflet.markercluster.js\` end
 with a \`//# sourceMappingURL=\` comment whose \`.map\` is not vendored (only the
 browser's developer tools ever ask for it, and get a 404).
@@ -242,6 +254,11 @@ EOF
 <script src="/static/vendor/leaflet.markercluster/leaflet.markercluster.js" defer></script>
 <script src="/static/vendor/uplot/uPlot.iife.min.js" defer></script>
 ```
+
+The API browser at `/docs` (template `docs.html`) loads
+`vendor/swagger-ui-dist/swagger-ui.css` and `vendor/swagger-ui-dist/swagger-ui-bundle.js`,
+then `app/docs.js`, which starts Swagger UI on the app's OpenAPI document (a static file:
+the CSP allows no inline script).
 
 The paths assume the static folder is served at `/static/` (in Jinja2,
 `url_for('static', path='vendor/...')` works too if the `StaticFiles` mount is
@@ -313,6 +330,21 @@ from a script (CSSOM), which is how all of these libraries position things.
   `script-src 'self'`), not `add_script_tag(path=...)`/`content=...`, which
   inserts an inline script that the CSP blocks; or run the accessibility
   tests in a browser context with `bypass_csp=True`.
+
+- **swagger-ui-dist 5.35.0** (the API browser at `/docs` only) — its
+  `index.html` and `swagger-initializer.js` start the UI from inline or
+  separate scripts with the petstore's URL; neither is vendored: `app/docs.js`
+  does it. The standalone preset is left out (its top bar logo is an SVG with
+  an inline `<style>`, blocked by `style-src 'self'`); the base layout needs
+  none. In `swagger-ui-bundle.js`: one `new Function("return this")`, in a
+  global-object fallback reached only where `globalThis` is missing (never in
+  a current browser); `<style` only as a pattern of its XML syntax
+  highlighter; React sets element styles through the CSSOM (allowed);
+  `innerHTML`/`dangerouslySetInnerHTML` render the document's own Markdown,
+  sanitised by the bundled DOMPurify. The stylesheet's icons are
+  `data:` SVG/PNG URLs (allowed by `img-src 'self' data:`). By default the UI
+  would show a badge image from `validator.swagger.io` (refused by `img-src`):
+  `docs.js` sets `validatorUrl: null`, so nothing is fetched from outside.
 
 Checked when these versions were vendored: a page loading all of the above
 (Leaflet map with a marker, popup, layers and scale controls, 200 clustered

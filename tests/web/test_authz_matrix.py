@@ -187,6 +187,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/static/{path}"): Row(200, anon=200, extra={"path": "app/app.css"}),
     # pages: signed in through the login form, they answer with pages and redirects
     ("GET", "/login"): Row(200, anon=200, page=True),
+    # the API browser, open as the OpenAPI document it shows (web/pages/site.py)
+    ("GET", "/docs"): Row(200, anon=200, page=True),
+    ("GET", "/favicon.ico"): Row(200, anon=200, page=True),
     ("POST", "/login"): Row(400, anon=400, page=True,
                             form=lambda c: {"username": c, "password": "x", "csrf_token": "x"}),
     ("POST", "/logout"): Row(303, anon=303, page=True, form=lambda c: {}),

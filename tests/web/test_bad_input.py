@@ -65,13 +65,14 @@ def test_lone_surrogates_and_non_characters_are_refused_too(
         assert got.json()["errors"][0]["field"] == "description"
 
 
-def test_control_characters_in_forms_are_refused_naming_the_field(
+def test_control_characters_in_forms_are_refused(
         client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
     from helpers.web import sign_in
 
     sign_in(client, "amadou_mli_liaison")
     got = client.post("/assistance/new", data={"title": "Air\x00support", "csrf_token": "x"})
-    assert got.status_code == 422 and got.json()["errors"][0]["field"] == "title"
+    # a page's form: the error page says what is wrong (tests/web/pages/test_errors.py)
+    assert got.status_code == 422 and "text/html" in got.headers["content-type"]
     fine = client.post("/assistance/new", data={"title": "Line\r\nbreak", "csrf_token": "x"})
     assert fine.status_code == 403  # reaches the page, which checks the form's token
 

@@ -11,9 +11,11 @@ from importlib.resources import files
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
 
 from liptako import __version__
 from liptako.audit import service as audit
@@ -33,6 +35,7 @@ from liptako.web.pages import auth as auth_pages
 from liptako.web.pages import errors as page_errors
 from liptako.web.pages import incidents as incident_pages
 from liptako.web.pages import map as map_page
+from liptako.web.pages import site as site_pages
 from liptako.web.pages import users as user_pages
 
 API_PREFIX = "/api/v1"
@@ -53,11 +56,14 @@ API_ROUTERS = (
 
 
 def _install_pages(app: FastAPI) -> None:
+    # over web.errors' handlers: errors on pages are pages, the API's stay JSON
     app.add_exception_handler(DomainError, page_errors.domain_error)
+    app.add_exception_handler(RequestValidationError, page_errors.validation_error)
+    app.add_exception_handler(HTTPException, page_errors.http_error)
     static = str(files("liptako.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     for router in (auth_pages.router, map_page.router, incident_pages.router,
-                   assistance_pages.router, user_pages.router):
+                   assistance_pages.router, user_pages.router, site_pages.router):
         app.include_router(router)
 
 

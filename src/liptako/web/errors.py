@@ -90,7 +90,7 @@ def _field_path(loc: tuple[object, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def validation_error_json(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     try:
         await authenticate_first(request)
@@ -111,12 +111,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 CODE_BY_STATUS = {404: "not_found", 405: "method_not_allowed"}
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def http_error_json(request: Request, exc: Exception) -> JSONResponse:
     """The framework's own refusals (no such route, a method the route does not take, a body
     it could not read) in the same body as ours."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400:  # a body that is not UTF-8, a form without its boundary: 422
-        return await _validation_error(request, RequestValidationError([
+        return await validation_error_json(request, RequestValidationError([
             {"type": "body_unreadable", "loc": ("body",), "msg": str(exc.detail)}]))
     headers = exc.headers
     if exc.status_code == 405:
@@ -128,5 +128,5 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error_json)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, validation_error_json)
+    app.add_exception_handler(HTTPException, http_error_json)

@@ -28,12 +28,14 @@ from liptako.core.errors import DomainError
 from liptako.web.deps import RecordId, SessionDep
 from liptako.web.errors import status_for
 from liptako.web.pages.common import Page, PageDep
+from liptako.web.pages.form_errors import action_errors, request_errors, typed
 from liptako.web.pages.refusals import explain
 from liptako.web.security import caller
 
 router = APIRouter(include_in_schema=False)
 ITEM_ROWS = 3
 PLEDGE_BUTTONS = ("accept_pledge", "confirm_delivery")  # the steps on a pledge a page offers
+NEED_INPUTS = ("kind", "description", "quantity", "unit", "place", "starts_on", "ends_on")
 
 
 def _number(text: str) -> float | int | str:
@@ -52,6 +54,15 @@ def _when(text: str | None, *, end_of_day: bool = False) -> dt.datetime | None:
     day = dt.date.fromisoformat(text)
     clock = dt.time(23, 59) if end_of_day else dt.time(0, 0)
     return dt.datetime.combine(day, clock, tzinfo=dt.UTC)
+
+
+def _moment(text: str | None, *, end_of_day: bool = False) -> dt.datetime | str | None:
+    """A form's date as the models take it; text that is not a date is passed on, for the
+    model to name its field."""
+    try:
+        return _when(text, end_of_day=end_of_day)
+    except ValueError:
+        return text
 
 
 @router.get("/assistance")
@@ -78,18 +89,23 @@ def _form(page: Page, values: dict[str, Any], errors: dict[str, str],
                        errors=errors, kinds=LINE_KINDS, rows=range(ITEM_ROWS))
 
 
-def _items(form: dict[str, str]) -> list[dict[str, Any]]:
+def _rows(form: dict[str, str]) -> list[int]:
+    """The form's rows that hold a need: any of its fields filled (the priority has a default),
+    so that a row with a quantity but no kind is refused, not dropped."""
+    return [i for i in range(ITEM_ROWS)
+            if any(form.get(f"item{i}_{name}", "").strip() for name in NEED_INPUTS)]
+
+
+def _items(form: dict[str, str], rows: list[int]) -> list[dict[str, Any]]:
     items = []
-    for i in range(ITEM_ROWS):
-        if not form.get(f"item{i}_kind"):
-            continue
-        items.append({"kind": form[f"item{i}_kind"],
+    for i in rows:
+        items.append({"kind": form.get(f"item{i}_kind", ""),
                       "description": form.get(f"item{i}_description", ""),
                       "quantity": _number(form.get(f"item{i}_quantity") or "0"),
                       "unit": form.get(f"item{i}_unit", ""),
                       "place": form.get(f"item{i}_place", ""),
-                      "starts_at": _when(form.get(f"item{i}_starts_on")),
-                      "ends_at": _when(form.get(f"item{i}_ends_on"), end_of_day=True),
+                      "starts_at": _moment(form.get(f"item{i}_starts_on")),
+                      "ends_at": _moment(form.get(f"item{i}_ends_on"), end_of_day=True),
                       "priority": _number(form.get(f"item{i}_priority") or "2")})
     return items
 
@@ -99,18 +115,16 @@ async def file_page(page: PageDep, request: Request, session: SessionDep) -> Res
     principal = page.require("liaison")
     form = {k: str(v) for k, v in (await request.form()).items()}
     page.check_csrf(form.get("csrf_token"))
+    rows = _rows(form)
     try:
-        ids = [int(x) for x in form.get("incident_ids", "").replace(" ", "").split(",") if x]
+        ids = [_number(x) for x in form.get("incident_ids", "").replace(" ", "").split(",") if x]
         body = RequestIn.model_validate({
             "title": form.get("title", ""), "situation": form.get("situation", ""),
             "article": form.get("article", ""), "incident_ids": ids,
-            "deadline_at": _when(form.get("deadline_on"), end_of_day=True),
-            "tlp": form.get("tlp", "AMBER"), "items": _items(form)})
-    except (ValidationError, ValueError) as exc:
-        fields = ({str(e["loc"][0]) for e in exc.errors()} if isinstance(exc, ValidationError)
-                  else {"incident_ids"})
-        errors = {f: page.fmt.gettext("Check this field.") for f in fields}
-        return _form(page, form, errors, status_code=422)
+            "deadline_at": _moment(form.get("deadline_on"), end_of_day=True),
+            "tlp": form.get("tlp", "AMBER"), "items": _items(form, rows)})
+    except ValidationError as exc:
+        return _form(page, form, request_errors(exc, page.fmt.gettext, rows), status_code=422)
     try:
         made = assistance.file_request(session, body, caller=caller(principal), now=utcnow())
     except DomainError as exc:
@@ -124,7 +138,8 @@ def request_page(request_id: RecordId, page: PageDep, session: SessionDep) -> Re
 
 
 def _request(page: Page, session: Session, request_id: int, *, error: str | None = None,
-             status_code: int = 200) -> Response:
+             status_code: int = 200, field_errors: dict[str, str] | None = None,
+             typed_values: dict[str, str] | None = None) -> Response:
     principal = page.require()
     now = utcnow()
     found = assistance.read_request(session, principal.viewer, request_id,
@@ -143,14 +158,15 @@ def _request(page: Page, session: Session, request_id: int, *, error: str | None
         coverage=queries.coverage_of(found, parties),
         timeline=queries.timeline(session, found, principal.viewer), error=error,
         me=principal.user.state, can=can, today=now.date().isoformat(),
-        no_step=not any(s.pledge_id is None or s.action in PLEDGE_BUTTONS for s in offered))
+        no_step=not any(s.pledge_id is None or s.action in PLEDGE_BUTTONS for s in offered),
+        field_errors=field_errors or {}, typed=typed_values or {})
 
 
 def _pledge_body(form: dict[str, str]) -> PledgeIn:
     return PledgeIn.model_validate({
-        "line_item_id": int(form.get("line_item_id") or 0),
+        "line_item_id": _number(form.get("line_item_id") or "0"),
         "quantity": _number(form.get("quantity") or "0"),
-        "available_from": _when(form.get("available_on")),
+        "available_from": _moment(form.get("available_on")),
         "description": form.get("description", ""), "note": form.get("note") or None})
 
 
@@ -213,9 +229,10 @@ async def act(request_id: RecordId, page: PageDep, request: Request,
     try:
         with session.begin_nested():
             step()
-    except ValidationError:
-        return _request(page, session, request_id, status_code=422,
-                        error=page.fmt.gettext("Check the form: a field is missing or wrong."))
+    except ValidationError as exc:
+        errors = action_errors(exc, page.fmt.gettext, form)
+        return _request(page, session, request_id, status_code=422, error=" ".join(
+            errors.values()), field_errors=errors, typed_values=typed(form))
     except DomainError as exc:
         if exc.code == "not_found":
             raise

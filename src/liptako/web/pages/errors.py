@@ -1,20 +1,65 @@
-"""Errors on pages are pages: a login redirect, or a short message in the user's language."""
+"""Errors on pages are pages: a login redirect, or the site's error page with the visitor's
+navigation bar (signed in or not), in their language, with the error's status.
+
+Anything under ``/api/`` (and the static assets, which browsers fetch for pages, not people)
+keeps the JSON body of ``web.errors``. The handlers here are installed over those of
+``web.errors`` and hand them every request that is not a page's.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from liptako.core.errors import DomainError
-from liptako.web.errors import domain_error_json, status_for
-from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
-from liptako.web.pages.common import LANG_COOKIE, TEMPLATES, LoginRequired, login_redirect
+from liptako.web.errors import domain_error_json, http_error_json, status_for, validation_error_json
+from liptako.web.messages import N_
+from liptako.web.pages.common import LoginRequired, login_redirect, page_context
+from liptako.web.routes import methods_at
 
-TITLES = {404: "Not found", 403: "Not allowed", 409: "Conflict", 422: "Invalid request"}
+NOT_PAGES = ("/api/", "/taxii2", "/static/")
+TITLES = {404: "Not found", 403: "Not allowed", 409: "Conflict", 422: "Invalid request",
+          405: N_("Not possible this way")}
+NO_PAGE = N_("There is no page at this address.")
+WRONG_METHOD = N_("This address cannot be opened this way: go back to the page and use its "
+                  "buttons and forms.")
+NOT_A_RECORD = N_("This address names no record: “%(value)s” is not a record number.")
+CONTROL = N_("The form holds a character that cannot be stored (a control character, such as "
+             "NUL): go back, remove it and send the form again.")
+UNREADABLE = N_("The address or the form holds something this page does not take: go back, "
+                "check it and try again.")
 
 
 def is_page(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/taxii2"))
+    return not request.url.path.startswith(NOT_PAGES)
+
+
+async def error_page(request: Request, status: int, message: str, *,
+                     params: dict[str, str] | None = None, title: str | None = None,
+                     headers: dict[str, str] | None = None) -> Response:
+    """The site's error page: ``message`` (a msgid, with ``params``) under ``title`` (by
+    default the status's), in the visitor's language, with their navigation bar. The visitor
+    is read from their session cookie with a session of its own: the request's, if it had
+    one, ended with the error."""
+    async with request.app.state.session_gate:
+        response = await run_in_threadpool(_render, request, status, message, params or {},
+                                           title or TITLES.get(status, "Error"))
+    response.headers.update(headers or {})
+    return response
+
+
+def _render(request: Request, status: int, message: str, params: dict[str, str],
+            title: str) -> Response:
+    with request.app.state.session_factory() as session:  # read only: rolled back on close
+        page = page_context(request, session, request.app.state.settings)
+        _ = page.fmt.gettext
+        text = _(message) % params if params else _(message)
+        return page.render("error.html", status_code=status, title=_(title), message=text)
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
@@ -24,14 +69,35 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, LoginRequired) or exc.code == "unauthenticated":
         return login_redirect(request.url.path)
     status = status_for(exc)
-    locale = pick_locale(request.cookies.get(LANG_COOKIE),
-                         accept_language=request.headers.get("accept-language"))
-    fmt = Formatter(locale)
     message = {404: "This record does not exist or is not releasable to you.",
                403: "Your role does not allow this."}.get(status, exc.detail)
-    return TEMPLATES.TemplateResponse(request, "error.html", {
-        "_": fmt.gettext, "fmt": fmt, "locale": locale, "locales": LOCALES,
-        "language_names": LANGUAGE_NAMES, "principal": None,
-        "user": None, "csrf": None, "path": request.url.path,
-        "title": fmt.gettext(TITLES.get(status, "Error")), "message": fmt.gettext(message)},
-        status_code=status)
+    return await error_page(request, status, message)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """A page's address or form that its route refused (``/incidents/abc``, a control
+    character in a form): 422, saying what was wrong in words rather than field paths."""
+    assert isinstance(exc, RequestValidationError)
+    if not is_page(request):
+        return await validation_error_json(request, exc)
+    first: dict[str, Any] = next(iter(exc.errors()), {})
+    if tuple(first.get("loc", ()))[:1] == ("path",):
+        value = str(first.get("input", ""))
+        return await error_page(request, 422, NOT_A_RECORD,
+                                params={"value": value[:40] + ("…" if len(value) > 40 else "")})
+    return await error_page(request, 422, CONTROL if first.get("type") == "control_character"
+                            else UNREADABLE)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """The framework's own refusals on pages: no such page (404), a method the address does not
+    take (405, with an honest ``Allow``), a form it could not read (422)."""
+    assert isinstance(exc, HTTPException)
+    if not is_page(request) or exc.status_code not in (400, 404, 405):
+        return await http_error_json(request, exc)
+    if exc.status_code == 400:
+        return await error_page(request, 422, UNREADABLE)
+    if exc.status_code == 404:
+        return await error_page(request, 404, NO_PAGE)
+    allow = ", ".join(methods_at(request.app, request.url.path))
+    return await error_page(request, 405, WRONG_METHOD, headers={"Allow": allow})
