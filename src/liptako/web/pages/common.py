@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -78,11 +78,19 @@ class Page:
                 "language_names": LANGUAGE_NAMES, "principal": self.principal,
                 "user": self.principal.user if self.principal else None,
                 "csrf": self.principal.csrf if self.principal else None,
-                "path": self.request.url.path}
+                "path": self.request.url.path, "here": self.here}
         response = TEMPLATES.TemplateResponse(self.request, template, {**base, **context},
                                               status_code=status_code)
         response.headers["cache-control"] = "no-store"
         return response
+
+    @property
+    def here(self) -> str:
+        """This page's path and query, less ``lang``: where the language switch comes back
+        to, the page's filters kept (a ``lang`` left in would undo the switch)."""
+        query = urlencode([(k, v) for k, v in self.request.query_params.multi_items()
+                           if k != "lang"])
+        return self.request.url.path + (f"?{query}" if query else "")
 
     def require(self, *roles: str) -> Principal:
         if self.principal is None:

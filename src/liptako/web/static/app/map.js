@@ -42,6 +42,53 @@
     fromInput.setAttribute("aria-valuetext", monthLabel(months[+fromInput.value]));
     toInput.setAttribute("aria-valuetext", monthLabel(months[+toInput.value]));
   }
+
+  /* The filters live in the page's address (shareable, kept across the language switch):
+     what differs from the default view is written there as the user changes it, and read
+     back when the page opens. Parameters of others (lang) are left as they are. */
+  var OWN = ["from", "to", "country", "event_type", "actor", "source", "tlp", "measure", "q"];
+  var defaultFrom = Math.max(0, months.indexOf(config.months.start));
+  function monthIndex(text, fallback) {
+    if (!/^\d{4}-\d{2}$/.test(text || "")) { return fallback; }
+    if (text <= months[0]) { return 0; }
+    if (text >= months[months.length - 1]) { return months.length - 1; }
+    return Math.max(0, months.indexOf(text));
+  }
+  function restore() {
+    var params = new URLSearchParams(window.location.search);
+    fromInput.value = monthIndex(params.get("from"), defaultFrom);
+    toInput.value = monthIndex(params.get("to"), months.length - 1);
+    ["country", "event_type"].forEach(function (name) {
+      var chosen = params.getAll(name);
+      form.querySelectorAll("input[name=" + name + "]").forEach(function (box) { box.checked = chosen.indexOf(box.value) >= 0; });
+    });
+    ["actor", "source", "tlp", "measure"].forEach(function (name) {
+      var select = form.elements[name], value = params.get(name);
+      if (value !== null && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) { select.value = value; }
+    });
+    form.elements.q.value = (params.get("q") || "").slice(0, 200);
+  }
+  function remember() {
+    var params = new URLSearchParams(window.location.search);
+    OWN.forEach(function (name) { params.delete(name); });
+    if (+fromInput.value !== defaultFrom || +toInput.value !== months.length - 1) {
+      params.set("from", months[+fromInput.value]); params.set("to", months[+toInput.value]);
+    }
+    ["country", "event_type"].forEach(function (name) {
+      form.querySelectorAll("input[name=" + name + "]:checked").forEach(function (box) { params.append(name, box.value); });
+    });
+    ["actor", "source", "tlp"].forEach(function (name) {
+      if (form.elements[name].value) { params.set(name, form.elements[name].value); }
+    });
+    if (form.elements.measure.value !== "events") { params.set("measure", form.elements.measure.value); }
+    if (form.elements.q.value.trim()) { params.set("q", form.elements.q.value.trim()); }
+    var search = params.toString();
+    history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+    params.delete("lang");  /* the language switch comes back here in the other language */
+    var next = document.querySelector("#language input[name=next]");
+    if (next) { next.value = window.location.pathname + (params.toString() ? "?" + params.toString() : ""); }
+  }
+  restore();
   syncLabels();
 
   function query() {
@@ -57,6 +104,8 @@
       var value = form.elements[name].value;
       if (value) { params.set(name, value); }
     });
+    var words = form.elements.q.value.trim();
+    if (words) { params.set("q", words); }
     return params;
   }
 
@@ -67,6 +116,7 @@
   map.fitBounds(LiptakoBasemap.STATES);
   var incidentRenderer = LiptakoBasemap.panes(map);
   var states = LiptakoBasemap.draw(map);
+  if (form.querySelector("input[name=country]:checked")) { fitCountries(); }
   function fitCountries() {
     var codes = [];
     form.querySelectorAll("input[name=country]:checked").forEach(function (box) { codes.push(box.value); });
@@ -200,6 +250,7 @@
   function refresh() {
     var token = ++state.request;
     var params = query();
+    remember();
     document.getElementById("summary").textContent = labels.loading;
     Promise.all([loadIncidents(params, token), getJSON(config.api + "/stats?" + params.toString())]).then(function (results) {
       if (token !== state.request) { return; }
