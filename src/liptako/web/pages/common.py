@@ -19,7 +19,7 @@ from liptako.incidents.rules import EVENT_TYPES
 from liptako.intel.actors import ActorRegistry, UnknownActor
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
-from liptako.web.messages import ACTOR_ROLES, TIMELINE_ACTIONS
+from liptako.web.messages import ACTOR_ROLES, MISSING_FACTS, TIMELINE_ACTIONS
 from liptako.web.security import Principal, principal_or_none
 
 LANG_COOKIE = "liptako_lang"
@@ -49,7 +49,7 @@ def actor_name(actor_id: str) -> str:
 
 TEMPLATES = _templates()
 TEMPLATES.env.globals.update(actor_roles=ACTOR_ROLES, timeline_actions=TIMELINE_ACTIONS,
-                             actor_name=actor_name)
+                             missing_facts=MISSING_FACTS, actor_name=actor_name)
 
 
 def request_locale(request: Request, principal: Principal | None) -> str:
@@ -74,7 +74,8 @@ class Page:
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         fmt = self.fmt
-        base = {"_": fmt.gettext, "fmt": fmt, "locale": self.locale, "locales": LOCALES,
+        base = {"_": fmt.gettext, "ngettext": fmt.ngettext, "fmt": fmt, "locale": self.locale,
+                "locales": LOCALES,
                 "language_names": LANGUAGE_NAMES, "principal": self.principal,
                 "user": self.principal.user if self.principal else None,
                 "csrf": self.principal.csrf if self.principal else None,
