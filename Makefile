@@ -46,7 +46,7 @@ bench: $(VENV)/.installed-bench
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 i18n: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k Nn_:1,2 --no-location --sort-output \
 		--project liptako -o src/liptako/web/translations/messages.pot .
 	$(BIN)/pybabel update -i src/liptako/web/translations/messages.pot \
 		-d src/liptako/web/translations --no-fuzzy-matching

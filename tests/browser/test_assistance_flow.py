@@ -80,6 +80,13 @@ def test_request_from_filing_to_closure(browser: Browser, live_server: str,
     expect(mali.locator("#status")).to_have_text("clôturée")
     shot(mali, "assistance-closed", backend)
     assert not axe_violations(mali)
+    expect(mali.locator("ul.pledges li").first).to_contain_text("2\u00a0sorties")
     mali.goto("/reconciliation")
-    expect(mali.locator("table").nth(1)).to_contain_text(incident_id)
+    expect(mali.locator("#per-incident")).to_contain_text(incident_id)
+    need = mali.locator("#per-need tr", has=mali.get_by_role("link", name=request_url.rsplit(
+        "/", 1)[1], exact=True))
+    expect(need.locator("td")).to_have_text([re.compile("."), re.compile("appui aérien"),
+                                             "4\u00a0sorties", "4\u00a0sorties",
+                                             "4\u00a0sorties", "4\u00a0sorties",
+                                             "0\u00a0sortie"])
     shot(mali, "reconciliation", backend)

@@ -300,7 +300,8 @@ def test_non_state_reading_engaged(run: Run) -> None:
     policy = {"non_state_attack_on_sovereignty": "engaged"}
     p = run(policy=policy, location=DJIBO, perpetrator=JIHADISTS).provision("6")
     assert (p.status, p.owed_by, p.beneficiary) == ("engaged", ("MLI", "NER"), "BFA")
-    assert any("non_state_attack_on_sovereignty = engaged" in r for r in p.reasons)
+    assert any("counts as aggression (the pact's policy on non-state attacks" in r
+               for r in p.reasons)
     overruled = run(policy=policy, location=DJIBO, perpetrator=JIHADISTS,
                     classification={"attack_on_sovereignty": False})
     assert overruled.provision("6").status == "not_engaged"

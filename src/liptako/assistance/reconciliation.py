@@ -2,9 +2,13 @@
 delivered, and when. One row per (incident, state) that owed a duty, pledged or declined.
 
 A pledge answers a request, and a request may cover several incidents: a pledge is shown on
-the row of every incident its request covers. Visibility: duties of incidents the viewer may
-see, pledges and declines of requests the viewer may see, on the rows of the request's
-incidents the viewer may see; the others are only counted (``hidden_incidents``).
+the row of every incident its request covers. Quantities are those of the request's coverage
+(:func:`rules.coverage`), need by need in the need's unit: on a row, what its state pledged,
+had accepted and delivered; in the totals, by kind of need and unit, each pledge once.
+
+Visibility: duties of incidents the viewer may see, pledges and declines of requests the
+viewer may see, on the rows of the request's incidents the viewer may see; the others are only
+counted (``hidden_incidents``).
 """
 
 from __future__ import annotations
@@ -17,8 +21,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from liptako.assistance import rules
 from liptako.assistance.models import AssistanceRequest, Decline, Pledge
-from liptako.assistance.queries import sees_incident, visible_requests_clause
+from liptako.assistance.queries import (
+    item_lines,
+    pledge_lines,
+    sees_incident,
+    visible_requests_clause,
+)
 from liptako.assistance.schemas import (
+    KindQuantities,
+    NeedQuantities,
     PledgeTrace,
     ReconciliationOut,
     ReconciliationRow,
@@ -29,6 +40,8 @@ from liptako.obligations.models import Duty
 from liptako.obligations.queries import visible_duties
 
 Key = tuple[int, str]
+Coverage = dict[int, dict[int, rules.ItemCoverage]]
+"""Per request, per line item id: the need's coverage by every state."""
 
 
 def _blank(incident_id: int, state: str) -> ReconciliationRow:
@@ -41,9 +54,10 @@ def _blank(incident_id: int, state: str) -> ReconciliationRow:
 
 def _trace(p: Pledge) -> PledgeTrace:
     return PledgeTrace(request_id=p.request_id, pledge_id=p.id, line_item=p.item.position,
-                       kind=p.item.kind, quantity=p.quantity, unit=p.item.unit,
-                       status=p.status, pledged_at=p.pledged_at, accepted_at=p.accepted_at,
-                       delivered_at=p.delivered_at, delivered_quantity=p.delivered_quantity)
+                       line_item_id=p.line_item_id, kind=p.item.kind, quantity=p.quantity,
+                       unit=p.item.unit, status=p.status, pledged_at=p.pledged_at,
+                       accepted_at=p.accepted_at, delivered_at=p.delivered_at,
+                       delivered_quantity=p.delivered_quantity)
 
 
 def _add_duty(rows: dict[Key, ReconciliationRow], duty: Duty) -> None:
@@ -79,7 +93,28 @@ def _add_decline(rows: dict[Key, ReconciliationRow], incident_id: int,
         row.requests.append(request.id)
 
 
-def _summarise(row: ReconciliationRow) -> None:
+def _need(c: rules.ItemCoverage, request_id: int, gap: float) -> NeedQuantities:
+    return NeedQuantities(request_id=request_id, line_item=c.item.position, kind=c.item.kind,
+                          description=c.item.description, unit=c.item.unit,
+                          requested=c.item.quantity, pledged=c.pledged, accepted=c.accepted,
+                          delivered=c.delivered, gap=gap)
+
+
+def _row_needs(row: ReconciliationRow, covered: Coverage) -> list[NeedQuantities]:
+    """The needs the row's state pledged to, with its own pledged, accepted and delivered."""
+    out = []
+    for request_id in row.requests:
+        items = covered[request_id]
+        mine = [rules.PledgeLine(p.line_item_id, row.state, p.quantity, p.status,
+                                 p.delivered_quantity)
+                for p in row.pledges if p.request_id == request_id]
+        out += [_need(c, request_id, items[c.item.id].gap)
+                for c in rules.coverage([i.item for i in items.values()], mine)
+                if c.pledging_states]
+    return out
+
+
+def _summarise(row: ReconciliationRow, covered: Coverage) -> None:
     live = [p for p in row.pledges if p.status in rules.LIVE_PLEDGES]
     delivered = [p for p in live if p.status == "delivered" and p.delivered_at]
     row.pledged, row.delivered = len(live), len(delivered)
@@ -87,10 +122,25 @@ def _summarise(row: ReconciliationRow) -> None:
     row.last_delivered_at = max((p.delivered_at for p in delivered if p.delivered_at),
                                 default=None)
     row.requests.sort()
+    row.needs = _row_needs(row, covered)
 
 
-def _totals(rows: Iterable[ReconciliationRow]) -> ReconciliationTotals:
-    out = ReconciliationTotals()
+def _quantities(rows: Iterable[ReconciliationRow]) -> list[KindQuantities]:
+    """By kind and unit, each state's pledge to a need once (a row per incident repeats it)."""
+    needs = {(row.state, n.request_id, n.line_item): n for row in rows for n in row.needs}
+    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for n in needs.values():
+        total = sums[(n.kind, n.unit)]
+        total[0] += n.pledged
+        total[1] += n.accepted
+        total[2] += n.delivered
+    return [KindQuantities(kind=kind, unit=unit, pledged=round(p, 6), accepted=round(a, 6),
+                           delivered=round(d, 6))
+            for (kind, unit), (p, a, d) in sorted(sums.items())]
+
+
+def _totals(rows: list[ReconciliationRow]) -> ReconciliationTotals:
+    out = ReconciliationTotals(quantities=_quantities(rows))
     for row in rows:
         if row.duty_id is not None:
             out.duties += 1
@@ -116,23 +166,29 @@ def reconciliation(session: Session, viewer: Viewer, *, state: str | None = None
         select(AssistanceRequest).where(visible_requests_clause(viewer),
                                         AssistanceRequest.status != "draft")
         .options(selectinload(AssistanceRequest.incidents),
+                 selectinload(AssistanceRequest.items),
                  selectinload(AssistanceRequest.pledges).selectinload(Pledge.item),
                  selectinload(AssistanceRequest.declines))
         .order_by(AssistanceRequest.id))
+    covered: Coverage = {}
     for request in requests:
         _add_request(rows, hidden, request, viewer)
+        covered[request.id] = {c.item.id: c for c in rules.coverage(
+            item_lines(request), pledge_lines(request.pledges))}
     kept = [r for key, r in sorted(rows.items())
             if (state is None or key[1] == state)
             and (incident_id is None or key[0] == incident_id)]
     by_state: dict[str, list[ReconciliationRow]] = defaultdict(list)
     by_incident: dict[int, list[ReconciliationRow]] = defaultdict(list)
     for row in kept:
-        _summarise(row)
+        _summarise(row, covered)
         by_state[row.state].append(row)
         by_incident[row.incident_id].append(row)
     # under a filter on one incident, say nothing of others (nor whether that one is linked)
     unseen = {i for i, s in hidden if incident_id is None and state in (None, s)}
+    shown = sorted({r for row in kept for r in row.requests})
     return ReconciliationOut(
         rows=kept, hidden_incidents=len(unseen),
+        needs=[_need(c, r, c.gap) for r in shown for c in covered[r].values()],
         by_state={k: _totals(v) for k, v in sorted(by_state.items())},
         by_incident={k: _totals(v) for k, v in sorted(by_incident.items())})

@@ -272,6 +272,7 @@ class PledgeTrace(BaseModel):
     request_id: int
     pledge_id: int
     line_item: int
+    line_item_id: int
     kind: str
     quantity: float
     unit: str
@@ -280,6 +281,33 @@ class PledgeTrace(BaseModel):
     accepted_at: dt.datetime | None
     delivered_at: dt.datetime | None
     delivered_quantity: float | None
+
+
+class NeedQuantities(BaseModel):
+    """One need of a request in its unit: requested, pledged, accepted and delivered, and the
+    gap that no live pledge covers yet (as the request's coverage counts them)."""
+
+    request_id: int
+    line_item: int = Field(description="the need's position in its request")
+    kind: str
+    description: str
+    unit: str
+    requested: float
+    pledged: float = Field(description="live pledges: of every state for the report's "
+                           "needs, of the row's state for a row's")
+    accepted: float
+    delivered: float
+    gap: float = Field(description="what no live pledge of any state covers yet")
+
+
+class KindQuantities(BaseModel):
+    """What was pledged, accepted and delivered of one kind of need in one unit."""
+
+    kind: str
+    unit: str
+    pledged: float
+    accepted: float
+    delivered: float
 
 
 class ReconciliationRow(BaseModel):
@@ -302,6 +330,9 @@ class ReconciliationRow(BaseModel):
     last_delivered_at: dt.datetime | None
     declined_at: dt.datetime | None
     decline_reason: str | None
+    needs: list[NeedQuantities] = Field(
+        default_factory=list, description="the needs the state pledged to, in quantities "
+        "(``pledged`` and ``delivered`` above count pledges)")
 
 
 class ReconciliationTotals(BaseModel):
@@ -313,10 +344,15 @@ class ReconciliationTotals(BaseModel):
     delivered: int = 0
     declined: int = 0
     owed_without_pledge: int = 0
+    quantities: list[KindQuantities] = Field(
+        default_factory=list, description="pledged, accepted and delivered by kind of need "
+        "and unit, each pledge once")
 
 
 class ReconciliationOut(BaseModel):
     rows: list[ReconciliationRow]
+    needs: list[NeedQuantities] = Field(default_factory=list,
+                                        description="the needs of the rows' requests")
     hidden_incidents: int = Field(default=0, description="incidents you may not see that the "
                                   "shown requests invoke; their rows are left out")
     by_state: dict[str, ReconciliationTotals]

@@ -85,8 +85,7 @@ def _rule_context(rule: Rule, pact: Pact, lang: str) -> dict[str, str]:
     return {"area": _area_label(pact, rule.area or rule.scope, lang),
             "asset_area": _area_label(pact, rule.asset_area, lang),
             "outside_area": _area_label(pact, rule.outside_area, lang),
-            "rule_acts": ", ".join(_word(a, lang) for a in rule.acts),
-            "setting": rule.non_state_setting or "-"}
+            "rule_acts": ", ".join(_word(a, lang) for a in rule.acts)}
 
 
 def _conclusion(provision: Provision, parties: tuple[Sequence[str], str | None, str | None],

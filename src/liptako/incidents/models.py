@@ -14,11 +14,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liptako.core.db import Base
+from liptako.incidents.rules import search_text
 
 
 class Incident(Base):
@@ -80,6 +82,9 @@ class Incident(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # made during an exercise: shown as EXERCISE everywhere, removed by `liptako exercise clear`
     exercise: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # the words of its description and place names as the text search compares them, written
+    # on every insert and update (see _fill_search_text)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
@@ -89,6 +94,18 @@ class Incident(Base):
     actors: Mapped[list[IncidentActor]] = relationship(
         back_populates="incident", cascade="all, delete-orphan", order_by="IncidentActor.id"
     )
+
+
+SEARCHED: tuple[str, ...] = ("description", "src_location", "src_admin1", "src_admin2",
+                             "src_admin3", "admin1_name", "admin2_name")
+"""The columns the text search reads: the description and the place names, as the source gave
+them and as our own map names them."""
+
+
+@event.listens_for(Incident, "before_insert")
+@event.listens_for(Incident, "before_update")
+def _fill_search_text(_mapper: object, _connection: object, incident: Incident) -> None:
+    incident.search_text = search_text(*(getattr(incident, name) for name in SEARCHED))
 
 
 class IncidentActor(Base):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.core.errors import NotFound, RuleViolation
 from liptako.incidents.models import Incident, IncidentActor, IncidentVersion
+from liptako.incidents.rules import search_words
 from liptako.incidents.schemas import IncidentFilter, map_feature
 
 MAX_PAGE = 5000
@@ -67,6 +68,11 @@ def filtered(viewer: Viewer, flt: IncidentFilter) -> Select[Incident]:
             IncidentActor.incident_id == Incident.id,
             or_(IncidentActor.actor_id == flt.actor,
                 IncidentActor.actor_id.like(f"{prefix}.%", escape="\\"))))
+    # every word, case and accents aside, in the description or a place name ("segou" finds
+    # "Ségou"): both sides are folded alike (rules.search_words), so LIKE is the same test on
+    # SQLite and PostgreSQL
+    for word in search_words(flt.q):
+        stmt = stmt.where(Incident.search_text.contains(word, autoescape=True))
     return stmt
 
 

@@ -1,7 +1,10 @@
-"""Pure rules of the incident registry: the common event typology and TLP labels."""
+"""Pure rules of the incident registry: the common event typology, TLP labels and the words
+the text search compares."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Final
 
 EVENT_TYPES: Final = (
@@ -56,3 +59,22 @@ def is_older(incoming: str | None, stored: str | None) -> bool:
         return float(incoming) < float(stored)
     except ValueError:
         return incoming < stored
+
+
+# ligatures that no Unicode decomposition takes apart ("cœur" is written "coeur" too)
+_LIGATURES: Final = str.maketrans({"œ": "oe", "æ": "ae"})
+_WORD: Final = re.compile(r"\w+")
+
+
+def search_words(*texts: str | None) -> list[str]:
+    """The words of some texts as the text search compares them: case folded, accents and
+    other marks taken off, punctuation dropped ("Ségou, l'Œil" gives segou, l, oeil)."""
+    folded = unicodedata.normalize("NFKD", " ".join(t for t in texts if t).casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return _WORD.findall(plain.translate(_LIGATURES))
+
+
+def search_text(*texts: str | None) -> str:
+    """What an incident's search column holds: the words of its texts, one space apart, so
+    that a plain substring test (LIKE) finds a searched word the same way on every backend."""
+    return " ".join(search_words(*texts))

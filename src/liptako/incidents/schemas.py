@@ -273,4 +273,5 @@ class IncidentFilter(BaseModel):
     actor: str | None = None
     source: list[str] = Field(default_factory=list)
     tlp: list[str] = Field(default_factory=list)
+    q: str | None = None  # words, each found in the description or a place name
     include_deleted: bool = False

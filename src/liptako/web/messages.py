@@ -8,6 +8,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message and its plural for translation without translating them now."""
+    return singular, plural
+
+
 DYNAMIC = (
     # event types
     N_("Battle"), N_("Explosion / remote violence"), N_("Violence against civilians"),
@@ -45,6 +50,19 @@ ACTOR_ROLES = {
     "actor2": N_("Second actor"), "assoc_actor_2": N_("Associated with the second actor"),
 }
 
+# the facts a charter determination may still need (liptako.charter.logic.FIELDS)
+MISSING_FACTS = {
+    "location": N_("where it happened"),
+    "perpetrator.kind": N_("what kind of actor the perpetrator is"),
+    "perpetrator.state": N_("which state the perpetrator belongs to"),
+    "perpetrator.group_type": N_("what kind of group the perpetrator is"),
+    "target.kind": N_("what was attacked"),
+    "target.outside_alliance_area": N_("whether the target was outside the Alliance area"),
+    "host_permitted": N_("whether the host state permitted it"),
+    "classification.attack_on_sovereignty": N_("a classification: is this an attack on "
+                                               "sovereignty?"),
+}
+
 # the steps of a request for assistance, as its timeline shows them
 TIMELINE_ACTIONS = {
     "file": N_("filed"), "submit": N_("submitted"), "open": N_("opened for pledges"),
@@ -60,3 +78,28 @@ TIMELINE_ACTIONS = {
 # the Alliance's states and the secretariat, by name
 STATE_NAMES = {"BFA": N_("Burkina Faso"), "MLI": N_("Mali"), "NER": N_("Niger"),
                "SEC": N_("Secretariat")}
+
+# counted on the pages: the map's summary, tooltips and chart
+EVENTS = Nn_("event", "events")
+FATALITIES = Nn_("fatality", "fatalities")
+
+# Units of line items that the pages write in the reader's language and number ("1 sortie",
+# "150 soldiers", "150 militaires"): a requester writes the unit freely, in either language;
+# one of these words (any case) names the unit, any other is shown as written.
+UNITS = {
+    Nn_("soldier", "soldiers"): ("soldier", "soldiers", "troop", "troops", "militaire",
+                                 "militaires", "troupe", "troupes"),
+    Nn_("sortie", "sorties"): ("sortie", "sorties"),
+    Nn_("tonne", "tonnes"): ("tonne", "tonnes", "t"),
+    Nn_("aircraft", "aircraft"): ("aircraft", "aéronef", "aéronefs", "avion", "avions"),
+    Nn_("helicopter", "helicopters"): ("helicopter", "helicopters", "hélicoptère",
+                                       "hélicoptères"),
+    Nn_("vehicle", "vehicles"): ("vehicle", "vehicles", "véhicule", "véhicules"),
+    Nn_("team", "teams"): ("team", "teams", "équipe", "équipes"),
+    Nn_("mission", "missions"): ("mission", "missions"),
+    Nn_("flight", "flights"): ("flight", "flights", "vol", "vols"),
+    Nn_("day", "days"): ("day", "days", "jour", "jours"),
+    # EDXL-RM's unit when a message names none (assistance.edxl.read.DEFAULT_UNIT)
+    Nn_("unit", "units"): ("unit", "units", "unité", "unités"),
+}
+UNIT_WORDS = {word: forms for forms, words in UNITS.items() for word in words}

@@ -73,6 +73,12 @@ async def incident_filter(
     source: Annotated[Sources, Query(description="acled, ucdp, national; repeat "
                                      "or comma-list")] = None,
     tlp: Annotated[Tlps, Query(description="TLP marking; repeat or comma-list")] = None,
+    q: Annotated[str | None, Query(
+        max_length=200, description="text search: incidents whose description or place "
+        "names (the source's location and admin names, our admin-1 and admin-2 names) hold "
+        "every word of q, whatever the case and accents (segou finds Ségou); a word matches "
+        "inside a longer one (tillab finds Tillabéri). Combines with the other filters and, "
+        "like them, only ever reads what the caller may see")] = None,
 ) -> IncidentFilter:
     """The filters of the list and the stats, from the query (422 when one is off)."""
     if date_from and date_to and date_from > date_to:
@@ -80,7 +86,8 @@ async def incident_filter(
     return IncidentFilter(bbox=_bbox(bbox), date_from=date_from, date_to=date_to,
                           country=[c.upper() for c in _csv(country)],
                           event_type=_csv(event_type), actor=actor or None,
-                          source=_csv(source), tlp=[t.upper() for t in _csv(tlp)])
+                          source=_csv(source), tlp=[t.upper() for t in _csv(tlp)],
+                          q=q or None)
 
 
 FilterDep = Annotated[IncidentFilter, Depends(incident_filter)]

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -19,7 +19,7 @@ from liptako.incidents.rules import EVENT_TYPES
 from liptako.intel.actors import ActorRegistry, UnknownActor
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
-from liptako.web.messages import ACTOR_ROLES, TIMELINE_ACTIONS
+from liptako.web.messages import ACTOR_ROLES, MISSING_FACTS, TIMELINE_ACTIONS
 from liptako.web.security import Principal, principal_or_none
 
 LANG_COOKIE = "liptako_lang"
@@ -49,7 +49,7 @@ def actor_name(actor_id: str) -> str:
 
 TEMPLATES = _templates()
 TEMPLATES.env.globals.update(actor_roles=ACTOR_ROLES, timeline_actions=TIMELINE_ACTIONS,
-                             actor_name=actor_name)
+                             missing_facts=MISSING_FACTS, actor_name=actor_name)
 
 
 def request_locale(request: Request, principal: Principal | None) -> str:
@@ -74,15 +74,24 @@ class Page:
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         fmt = self.fmt
-        base = {"_": fmt.gettext, "fmt": fmt, "locale": self.locale, "locales": LOCALES,
+        base = {"_": fmt.gettext, "ngettext": fmt.ngettext, "fmt": fmt, "locale": self.locale,
+                "locales": LOCALES,
                 "language_names": LANGUAGE_NAMES, "principal": self.principal,
                 "user": self.principal.user if self.principal else None,
                 "csrf": self.principal.csrf if self.principal else None,
-                "path": self.request.url.path}
+                "path": self.request.url.path, "here": self.here}
         response = TEMPLATES.TemplateResponse(self.request, template, {**base, **context},
                                               status_code=status_code)
         response.headers["cache-control"] = "no-store"
         return response
+
+    @property
+    def here(self) -> str:
+        """This page's path and query, less ``lang``: where the language switch comes back
+        to, the page's filters kept (a ``lang`` left in would undo the switch)."""
+        query = urlencode([(k, v) for k, v in self.request.query_params.multi_items()
+                           if k != "lang"])
+        return self.request.url.path + (f"?{query}" if query else "")
 
     def require(self, *roles: str) -> Principal:
         if self.principal is None:

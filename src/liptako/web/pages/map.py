@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -10,6 +12,8 @@ from liptako.incidents import queries as incident_queries
 from liptako.incidents.rules import SOURCES, TLP_LEVELS
 from liptako.intel.actors import ActorRegistry
 from liptako.web.deps import SessionDep
+from liptako.web.i18n import Formatter
+from liptako.web.messages import EVENTS, FATALITIES
 from liptako.web.pages.common import PageDep, event_type_names
 
 router = APIRouter(include_in_schema=False)
@@ -20,6 +24,26 @@ EVENT_COLORS = {"battle": "#c0392b", "explosion_remote_violence": "#8e44ad",
 MAIN_ACTORS = ("jnim", "is_sahel", "ansarul_islam", "aqim", "fla", "csp", "cma",
                "state.mli.military", "state.bfa.military", "state.ner.military",
                "militia.dozo", "militia.fulani", "ext.wagner")
+
+
+def _labels(fmt: Formatter, types: dict[str, str]) -> dict[str, object]:
+    """Every word the map's script writes, in the page's language: counts in each plural form
+    (the script picks one with Intl.PluralRules), the chart's legend and axes, the sources."""
+    _ = fmt.gettext
+    return {"events": fmt.plural_forms(*EVENTS), "fatalities": fmt.plural_forms(*FATALITIES),
+            "chart": {"month": _("Month"), "events": _("Events"),
+                      "fatalities": _("Fatalities")},
+            "loading": _("Loading…"), "error": _("Could not load the data"),
+            "incidents": _("Incidents"), "zone": _("Liptako-Gourma zone"),
+            "areas": _("Admin areas"), "shade": _("Shading"),
+            "attribution": _("Basemap and boundaries: Natural Earth"),
+            "exercise": _("EXERCISE"), "types": types, "sources": source_names(_)}
+
+
+def source_names(gettext: Callable[[str], str]) -> dict[str, str]:
+    """The sources as a reader names them: the datasets by their name, reports in words."""
+    _ = gettext
+    return {s: _("National report") if s == "national" else s.upper() for s in SOURCES}
 
 
 @router.get("/")
@@ -35,13 +59,7 @@ def map_page(page: PageDep, session: SessionDep) -> Response:
         "locale": page.locale, "api": "/api/v1", "max_markers": 20000,
         "months": {"min": f"{first:%Y-%m}", "max": f"{last:%Y-%m}", "start": f"{start:%Y-%m}"},
         "colors": EVENT_COLORS,
-        "labels": {"events": _("events"), "fatalities": _("fatalities"),
-                   "loading": _("Loading…"), "error": _("Could not load the data"),
-                   "incidents": _("Incidents"), "zone": _("Liptako-Gourma zone"),
-                   "areas": _("Admin areas"), "shade": _("Shading"),
-                   "attribution": _("Basemap and boundaries: Natural Earth"),
-                   "exercise": _("EXERCISE"),
-                   "types": dict(types)},
+        "labels": _labels(page.fmt, dict(types)),
     }
     registry = ActorRegistry.load()
     return page.render(

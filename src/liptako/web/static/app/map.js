@@ -25,9 +25,14 @@
   function monthStart(month) { return Date.UTC(+month.slice(0, 4), +month.slice(5, 7) - 1, 1) / 1000; }
   function monthEnd(month) { return Date.UTC(+month.slice(0, 4), +month.slice(5, 7), 1) / 1000; }
 
+  /* every word and number in the page's language: the words come from the page (config.labels),
+     dates and numbers from Intl, and counts take the plural form Intl.PluralRules names */
   var monthFormat = new Intl.DateTimeFormat(config.locale, { year: "numeric", month: "short", timeZone: "UTC" });
+  var dayFormat = new Intl.DateTimeFormat(config.locale, { dateStyle: "medium", timeZone: "UTC" });
   var numberFormat = new Intl.NumberFormat(config.locale);
+  var plurals = new Intl.PluralRules(config.locale);
   function monthLabel(month) { return monthFormat.format(new Date(month + "-01T00:00:00Z")); }
+  function counted(n, forms) { return numberFormat.format(n) + "\u00a0" + (forms[plurals.select(n)] || forms.other); }
 
   /* period slider */
   var fromInput = document.getElementById("from-month");
@@ -42,6 +47,53 @@
     fromInput.setAttribute("aria-valuetext", monthLabel(months[+fromInput.value]));
     toInput.setAttribute("aria-valuetext", monthLabel(months[+toInput.value]));
   }
+
+  /* The filters live in the page's address (shareable, kept across the language switch):
+     what differs from the default view is written there as the user changes it, and read
+     back when the page opens. Parameters of others (lang) are left as they are. */
+  var OWN = ["from", "to", "country", "event_type", "actor", "source", "tlp", "measure", "q"];
+  var defaultFrom = Math.max(0, months.indexOf(config.months.start));
+  function monthIndex(text, fallback) {
+    if (!/^\d{4}-\d{2}$/.test(text || "")) { return fallback; }
+    if (text <= months[0]) { return 0; }
+    if (text >= months[months.length - 1]) { return months.length - 1; }
+    return Math.max(0, months.indexOf(text));
+  }
+  function restore() {
+    var params = new URLSearchParams(window.location.search);
+    fromInput.value = monthIndex(params.get("from"), defaultFrom);
+    toInput.value = monthIndex(params.get("to"), months.length - 1);
+    ["country", "event_type"].forEach(function (name) {
+      var chosen = params.getAll(name);
+      form.querySelectorAll("input[name=" + name + "]").forEach(function (box) { box.checked = chosen.indexOf(box.value) >= 0; });
+    });
+    ["actor", "source", "tlp", "measure"].forEach(function (name) {
+      var select = form.elements[name], value = params.get(name);
+      if (value !== null && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) { select.value = value; }
+    });
+    form.elements.q.value = (params.get("q") || "").slice(0, 200);
+  }
+  function remember() {
+    var params = new URLSearchParams(window.location.search);
+    OWN.forEach(function (name) { params.delete(name); });
+    if (+fromInput.value !== defaultFrom || +toInput.value !== months.length - 1) {
+      params.set("from", months[+fromInput.value]); params.set("to", months[+toInput.value]);
+    }
+    ["country", "event_type"].forEach(function (name) {
+      form.querySelectorAll("input[name=" + name + "]:checked").forEach(function (box) { params.append(name, box.value); });
+    });
+    ["actor", "source", "tlp"].forEach(function (name) {
+      if (form.elements[name].value) { params.set(name, form.elements[name].value); }
+    });
+    if (form.elements.measure.value !== "events") { params.set("measure", form.elements.measure.value); }
+    if (form.elements.q.value.trim()) { params.set("q", form.elements.q.value.trim()); }
+    var search = params.toString();
+    history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+    params.delete("lang");  /* the language switch comes back here in the other language */
+    var next = document.querySelector("#language input[name=next]");
+    if (next) { next.value = window.location.pathname + (params.toString() ? "?" + params.toString() : ""); }
+  }
+  restore();
   syncLabels();
 
   function query() {
@@ -57,6 +109,8 @@
       var value = form.elements[name].value;
       if (value) { params.set(name, value); }
     });
+    var words = form.elements.q.value.trim();
+    if (words) { params.set("q", words); }
     return params;
   }
 
@@ -67,6 +121,7 @@
   map.fitBounds(LiptakoBasemap.STATES);
   var incidentRenderer = LiptakoBasemap.panes(map);
   var states = LiptakoBasemap.draw(map);
+  if (form.querySelector("input[name=country]:checked")) { fitCountries(); }
   function fitCountries() {
     var codes = [];
     form.querySelectorAll("input[name=country]:checked").forEach(function (box) { codes.push(box.value); });
@@ -96,7 +151,7 @@
   function bindArea(feature, layer) {
     layer.on("mouseover", function () {
       var c = state.counts[feature.properties.code] || { events: 0, fatalities: 0 };
-      layer.bindTooltip(feature.properties.label + ": " + numberFormat.format(c.events) + " " + labels.events + ", " + numberFormat.format(c.fatalities) + " " + labels.fatalities).openTooltip();
+      layer.bindTooltip(feature.properties.label + ": " + counted(c.events, labels.events) + ", " + counted(c.fatalities, labels.fatalities)).openTooltip();
     });
     /* clicking a member state on the overview zooms to it */
     layer.on("click", function () {
@@ -124,8 +179,26 @@
   });
 
   /* chart: every month of the period, those without incidents at zero, on an axis that ends
-     with the period or today, whichever comes first */
+     with the period or today, whichever comes first; its legend and axes in the page's
+     language (the words from the page, the dates from Intl) */
   var chart = null;
+  var yearFormat = new Intl.DateTimeFormat(config.locale, { year: "numeric", timeZone: "UTC" });
+  var shortMonth = new Intl.DateTimeFormat(config.locale, { month: "short", timeZone: "UTC" });
+  var shortDay = new Intl.DateTimeFormat(config.locale, { day: "numeric", month: "short", timeZone: "UTC" });
+  function tickLabels(host) {
+    return function (u, splits, axisIdx, space, incr) {
+      var texts = splits.map(function (ts, i) {
+        var d = new Date(ts * 1000);
+        if (incr >= 360 * 86400) { return yearFormat.format(d); }
+        if (incr >= 28 * 86400) { return shortMonth.format(d) + (i === 0 || d.getUTCMonth() === 0 ? "\n" + yearFormat.format(d) : ""); }
+        return shortDay.format(d);
+      });
+      /* the canvas holds no text to read: what was drawn, for those who check it */
+      host.dataset.ticks = texts.join("|").replace(/\n/g, " ");
+      return texts;
+    };
+  }
+  function legendValue(u, value) { return value == null ? "—" : numberFormat.format(value); }
   function drawChart(byMonth) {
     var host = document.getElementById("chart");
     var period = months.slice(+fromInput.value, +toInput.value + 1), found = {};
@@ -142,11 +215,15 @@
       hooks: { setScale: [function (u, key) {
         if (key === "x") { host.dataset.axisEnd = new Date(u.scales.x.max * 1000).toISOString().slice(0, 10); }
       }] },
-      series: [{}, { label: labels.events, stroke: "#1f4e79", width: 2 }, { label: labels.fatalities, stroke: "#b22222", width: 1, scale: "f" }],
-      axes: [{}, { label: labels.events }, { side: 1, scale: "f", label: labels.fatalities, grid: { show: false } }],
+      series: [{ label: labels.chart.month, value: function (u, ts) { return ts == null ? "—" : monthFormat.format(new Date(ts * 1000)); } },
+        { label: labels.chart.events, stroke: "#1f4e79", width: 2, value: legendValue },
+        { label: labels.chart.fatalities, stroke: "#b22222", width: 1, scale: "f", value: legendValue }],
+      axes: [{ values: tickLabels(host) }, { label: labels.chart.events, values: function (u, splits) { return splits.map(legendValue.bind(null, u)); } },
+        { side: 1, scale: "f", label: labels.chart.fatalities, grid: { show: false }, values: function (u, splits) { return splits.map(legendValue.bind(null, u)); } }],
     };
     if (chart) { chart.destroy(); }
     chart = new uPlot(options, [xs, events, deaths], host);
+    host.dataset.axes = chart.axes.map(function (axis) { return axis.label || ""; }).join("|");
   }
 
   /* table */
@@ -157,8 +234,8 @@
       var p = f.properties, tr = document.createElement("tr");
       var link = document.createElement("a");
       link.href = "/incidents/" + f.id;
-      link.textContent = new Intl.DateTimeFormat(config.locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(p.occurred_on + "T00:00:00Z"));
-      var cells = [link, [p.admin2_name, p.admin1_name, p.iso3].filter(Boolean).join(", "), labels.types[p.event_type] || p.event_type, numberFormat.format(p.fatalities || 0), p.source.toUpperCase() + (p.exercise ? " · " + labels.exercise : "")];
+      link.textContent = dayFormat.format(new Date(p.occurred_on + "T00:00:00Z"));
+      var cells = [link, [p.admin2_name, p.admin1_name, p.iso3].filter(Boolean).join(", "), labels.types[p.event_type] || p.event_type, numberFormat.format(p.fatalities || 0), (labels.sources[p.source] || p.source.toUpperCase()) + (p.exercise ? " · " + labels.exercise : "")];
       cells.forEach(function (value) {
         var td = document.createElement("td");
         if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
@@ -175,7 +252,7 @@
         radius: 6, weight: 1, color: "#222", fillOpacity: 0.9, fillColor: config.colors[f.properties.event_type] || "#666",
         pane: "incidents", renderer: incidentRenderer,
       });
-      marker.bindTooltip((f.properties.exercise ? labels.exercise + " · " : "") + f.properties.occurred_on + " · " + (labels.types[f.properties.event_type] || ""));
+      marker.bindTooltip((f.properties.exercise ? labels.exercise + " · " : "") + dayFormat.format(new Date(f.properties.occurred_on + "T00:00:00Z")) + " · " + (labels.types[f.properties.event_type] || ""));
       marker.on("click", function () { window.location = "/incidents/" + f.id; });
       return marker;
     });
@@ -200,6 +277,7 @@
   function refresh() {
     var token = ++state.request;
     var params = query();
+    remember();
     document.getElementById("summary").textContent = labels.loading;
     Promise.all([loadIncidents(params, token), getJSON(config.api + "/stats?" + params.toString())]).then(function (results) {
       if (token !== state.request) { return; }
@@ -212,7 +290,7 @@
       drawChart(stats.by_month);
       drawTable(features);
       document.getElementById("legend").textContent = labels.shade + ": 0 – " + numberFormat.format(state.max);
-      document.getElementById("summary").textContent = numberFormat.format(stats.events) + " " + labels.events + " · " + numberFormat.format(stats.fatalities) + " " + labels.fatalities;
+      document.getElementById("summary").textContent = counted(stats.events, labels.events) + " · " + counted(stats.fatalities, labels.fatalities);
       document.getElementById("map").dataset.markers = String(features.length);
       document.getElementById("map").dataset.shaded = String(Object.keys(state.counts).length);
       document.body.dataset.ready = String(token);
