@@ -37,7 +37,13 @@ def _labels(fmt: Formatter, types: dict[str, str]) -> dict[str, object]:
             "incidents": _("Incidents"), "zone": _("Liptako-Gourma zone"),
             "areas": _("Admin areas"), "shade": _("Shading"),
             "attribution": _("Basemap and boundaries: Natural Earth"),
-            "exercise": _("EXERCISE"), "types": types, "sources": source_names(_)}
+            "exercise": _("EXERCISE"), "types": types, "sources": source_names(_),
+            # the Charter on the map: a ring for an incident that engages an article, a
+            # dashed ring for one whose article is still to be determined
+            "charter": {"engaged": _("Engaged: Art. %(articles)s"),
+                        "undetermined": _("To be determined: Art. %(articles)s"),
+                        "legend_engaged": _("Engages an article of the Charter"),
+                        "legend_undetermined": _("An article still to be determined")}}
 
 
 def source_names(gettext: Callable[[str], str]) -> dict[str, str]:

@@ -226,6 +226,31 @@
     host.dataset.axes = chart.axes.map(function (axis) { return axis.label || ""; }).join("|");
   }
 
+  /* the Charter: which articles an incident engages, which are still to be determined */
+  function articles(list) { return list.join(", "); }
+  function charterText(p) {
+    var parts = [];
+    if (p.engaged && p.engaged.length) { parts.push(labels.charter.engaged.replace("%(articles)s", articles(p.engaged))); }
+    if (p.undetermined && p.undetermined.length) { parts.push(labels.charter.undetermined.replace("%(articles)s", articles(p.undetermined))); }
+    return parts.join(" · ");
+  }
+  function charterRing(p) {
+    if (p.engaged && p.engaged.length) { return { radius: 8, weight: 3, color: "#7a1f1f" }; }
+    if (p.undetermined && p.undetermined.length) { return { radius: 7, weight: 2, color: "#7a1f1f", dashArray: "3 2" }; }
+    return { radius: 6, weight: 1, color: "#222" };
+  }
+  function drawLegend() {
+    var div = document.getElementById("legend");
+    div.textContent = labels.shade + ": 0 – " + numberFormat.format(state.max);
+    [["engaged", "solid"], ["undetermined", "dashed"]].forEach(function (kind) {
+      var row = document.createElement("div"), ring = document.createElement("span");
+      ring.className = "ring " + kind[1];
+      row.appendChild(ring);
+      row.appendChild(document.createTextNode(" " + labels.charter["legend_" + kind[0]]));
+      div.appendChild(row);
+    });
+  }
+
   /* table */
   function drawTable(features) {
     var body = document.querySelector("#incident-table tbody");
@@ -235,7 +260,7 @@
       var link = document.createElement("a");
       link.href = "/incidents/" + f.id;
       link.textContent = dayFormat.format(new Date(p.occurred_on + "T00:00:00Z"));
-      var cells = [link, [p.admin2_name, p.admin1_name, p.iso3].filter(Boolean).join(", "), labels.types[p.event_type] || p.event_type, numberFormat.format(p.fatalities || 0), (labels.sources[p.source] || p.source.toUpperCase()) + (p.exercise ? " · " + labels.exercise : "")];
+      var cells = [link, [p.admin2_name, p.admin1_name, p.iso3].filter(Boolean).join(", "), labels.types[p.event_type] || p.event_type, numberFormat.format(p.fatalities || 0), (labels.sources[p.source] || p.source.toUpperCase()) + (p.exercise ? " · " + labels.exercise : ""), charterText(p) || "—"];
       cells.forEach(function (value) {
         var td = document.createElement("td");
         if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
@@ -248,11 +273,12 @@
   function drawMarkers(features) {
     clusters.clearLayers();
     var markers = features.filter(function (f) { return f.geometry; }).map(function (f) {
-      var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
-        radius: 6, weight: 1, color: "#222", fillOpacity: 0.9, fillColor: config.colors[f.properties.event_type] || "#666",
+      var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], L.extend({
+        fillOpacity: 0.9, fillColor: config.colors[f.properties.event_type] || "#666",
         pane: "incidents", renderer: incidentRenderer,
-      });
-      marker.bindTooltip((f.properties.exercise ? labels.exercise + " · " : "") + dayFormat.format(new Date(f.properties.occurred_on + "T00:00:00Z")) + " · " + (labels.types[f.properties.event_type] || ""));
+      }, charterRing(f.properties)));
+      var charter = charterText(f.properties);
+      marker.bindTooltip((f.properties.exercise ? labels.exercise + " · " : "") + dayFormat.format(new Date(f.properties.occurred_on + "T00:00:00Z")) + " · " + (labels.types[f.properties.event_type] || "") + (charter ? " · " + charter : ""));
       marker.on("click", function () { window.location = "/incidents/" + f.id; });
       return marker;
     });
@@ -289,10 +315,11 @@
       drawMarkers(features);
       drawChart(stats.by_month);
       drawTable(features);
-      document.getElementById("legend").textContent = labels.shade + ": 0 – " + numberFormat.format(state.max);
+      drawLegend();
       document.getElementById("summary").textContent = counted(stats.events, labels.events) + " · " + counted(stats.fatalities, labels.fatalities);
       document.getElementById("map").dataset.markers = String(features.length);
       document.getElementById("map").dataset.shaded = String(Object.keys(state.counts).length);
+      document.getElementById("map").dataset.engaged = String(features.filter(function (f) { return f.properties.engaged.length; }).length);
       document.body.dataset.ready = String(token);
     }).catch(function (error) {
       document.getElementById("summary").textContent = labels.error + " (" + error.message + ")";
