@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["neighbours", "gistar", "fdr"]
+MODULES = ["neighbours", "gistar", "fdr", "mann_kendall"]
 
 
 @pytest.mark.parametrize("name", MODULES)
