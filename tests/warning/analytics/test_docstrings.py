@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["neighbours", "gistar", "fdr", "mann_kendall"]
+MODULES = ["neighbours", "gistar", "fdr", "mann_kendall", "emerging"]
 
 
 @pytest.mark.parametrize("name", MODULES)
