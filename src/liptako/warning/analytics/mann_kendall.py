@@ -65,16 +65,19 @@ def mann_kendall(series: ArrayLike, *, continuity: bool = True) -> MannKendall:
     if not np.all(np.isfinite(rows)):
         raise ValueError("expected finite values, got NaN or infinity")
     n_series, t = rows.shape
-    s = np.zeros(n_series, dtype=np.int64)
-    equal = np.ones(rows.shape, dtype=np.int64)  # how many values of its row each one equals
+    signs = np.zeros(n_series)  # sums of -1, 0 and 1: exact in floating point
     for lag in range(1, t):
-        later, earlier = rows[:, lag:], rows[:, :-lag]
-        s += np.sign(later - earlier).astype(np.int64).sum(axis=1)
-        same = later == earlier
-        equal[:, lag:] += same
-        equal[:, :-lag] += same
-    # a group of t tied values contributes t(t-1)(2t+5): (t-1)(2t+5) from each of its members
-    ties = ((equal - 1) * (2 * equal + 5)).sum(axis=1)
+        signs += np.sign(rows[:, lag:] - rows[:, :-lag]).sum(axis=1)
+    s = signs.astype(np.int64)
+    # groups of tied values: runs of equal values once each row is sorted; a group never
+    # spans two rows since every row opens a group
+    ordered = np.sort(rows, axis=1)
+    opens = np.ones(rows.shape, dtype=bool)
+    opens[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.flatnonzero(opens.ravel())
+    size = np.diff(np.append(first, rows.size))
+    ties = np.bincount(first // t, weights=size * (size - 1) * (2 * size + 5),
+                       minlength=n_series)
     var_s = (t * (t - 1) * (2 * t + 5) - ties) / 18.0
     shift = np.sign(s) if continuity else np.zeros_like(s)
     safe = np.where(var_s > 0, var_s, 1.0)
