@@ -140,6 +140,20 @@ def _normal_cdf(x: float) -> float:
     return 0.5 * (1 + erf(x / sqrt(2)))
 
 
+def test_directed_p_values_call_a_neighbourhood_of_zeros_extreme_two_sided_ones_do_not() -> None:
+    # esda's rule counts ties as "above": when most draws tie with an empty neighbourhood, the
+    # "below" tail is empty and the p-value the smallest there is
+    nb = lattice(10, 10)
+    y = np.zeros(100)
+    y[np.random.default_rng(5).choice(100, 12, replace=False)] = 1.0
+    y[[0, 1, 10, 11, 12, 2, 20, 21, 22]] = 0.0  # unit 11's neighbourhood is empty
+    directed = gi_star(y, nb, seed=3)
+    two_sided = gi_star(y, nb, seed=3, alternative="two-sided")
+    assert directed.p_sim is not None and two_sided.p_sim is not None
+    assert directed.p_sim[11] == 1 / 1000
+    assert two_sided.p_sim[11] > 0.5
+
+
 def test_without_permutations_there_is_no_p_sim_and_no_seed_is_needed() -> None:
     result = gi_star([1.0, 2, 3, 4], lattice(2, 2), permutations=0)
     assert result.p_sim is None and result.permutations == 0

@@ -1,7 +1,7 @@
 """Getis-Ord Gi* on binary weights that include each unit itself, with conditional permutation
 p-values.
 
-The z-score is the closed form of Ord & Getis (1995, eq. 9 with binary weights): for unit ``i``
+The z-score is the closed form of Ord & Getis (1995) with binary weights: for unit ``i``
 with ``w_i`` units in its neighbourhood (itself included),
 
     z_i = (sum of y over the neighbourhood - w_i * mean(y))
@@ -133,9 +133,11 @@ def gi_star(values: ArrayLike, neighbours: Neighbours, *, permutations: int = 99
     alternative : {"directed", "two-sided", "greater", "lesser"}
         With ``g`` draws at or above the observed neighbourhood sum and ``l`` at or below it:
         "directed" is esda's ``p_sim``, ``(min(g, P - g) + 1) / (P + 1)``, the tail the
-        observation lies in (ties count as "above"); "two-sided" doubles the smaller tail,
-        ties counting in both, ``min(1, 2 * (min(g, l) + 1) / (P + 1))``; "greater" is
-        ``(g + 1) / (P + 1)`` and "lesser" ``(l + 1) / (P + 1)``.
+        observation lies in; "two-sided" doubles the smaller tail, ties counting in both,
+        ``min(1, 2 * (min(g, l) + 1) / (P + 1))``; "greater" is ``(g + 1) / (P + 1)`` and
+        "lesser" ``(l + 1) / (P + 1)``. In "directed" ties count as "above" only, so among
+        sparse counts a neighbourhood of zeros, which many draws equal, gets the smallest
+        p-value there is: "two-sided" suits counts better.
 
     Units without neighbours have nothing to permute: their p-value is 1.
 
