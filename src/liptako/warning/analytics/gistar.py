@@ -252,13 +252,13 @@ def _tail_counts(y: NDArray[np.float64], indptr: NDArray[np.int64],
         for j in range(start, stop):
             observed += y[indices[j]]
         k = stop - start
+        above = below = 0
         for r in range(permutations):
             drawn = 0.0
             for c in range(k):
                 m = ids[r, c]
-                drawn += y[m + 1] if m >= i else y[m]
-            if drawn >= observed:
-                ge[i] += 1
-            if drawn <= observed:
-                le[i] += 1
+                drawn += y[m + (m >= i)]  # position m among the others is unit m or m + 1
+            above += drawn >= observed
+            below += drawn <= observed
+        ge[i], le[i] = above, below
     return ge, le
