@@ -142,8 +142,7 @@ def emerging_hot_spots(cube: ArrayLike, neighbours: Neighbours, *, permutations:
         Significance level of the bins (after the FDR correction) and of the trend.
     fdr : {"period", "cube"} or None
         The family of tests whose false discovery rate is controlled: each period (one Gi*
-        analysis per map, the default), the whole cube, or none. Over a whole cube the
-        smallest permutation p-value, ``2 / (permutations + 1)``, seldom survives.
+        analysis per map, the default), the whole cube, or none.
     progress : callable, optional
         Called with the number of periods done, after each period's permutations.
 
@@ -162,6 +161,8 @@ def emerging_hot_spots(cube: ArrayLike, neighbours: Neighbours, *, permutations:
     values = _cube(cube, neighbours.n_units)
     if not 0 < alpha < 1:
         raise ValueError(f"expected alpha in (0, 1), got {alpha}")
+    if fdr not in ("period", "cube", None):
+        raise ValueError(f"expected fdr 'period', 'cube' or None, got {fdr!r}")
     z = gi_star_z(values, neighbours)
     draws = draws_for(neighbours, permutations, seed, ids)
     if draws is None:
@@ -177,10 +178,8 @@ def emerging_hot_spots(cube: ArrayLike, neighbours: Neighbours, *, permutations:
         q = benjamini_hochberg(p)
     elif fdr == "period":
         q = np.column_stack([benjamini_hochberg(p[:, t]) for t in range(p.shape[1])])
-    elif fdr is None:
-        q = p
     else:
-        raise ValueError(f"expected fdr 'period', 'cube' or None, got {fdr!r}")
+        q = p
     significant = q <= alpha
     trend = mann_kendall(np.round(z, Z_DECIMALS))
     categories = classify(z, significant, trend, alpha=alpha)
