@@ -98,9 +98,12 @@ def test_the_request_page_shows_units(client: TestClient, delivered: int, lang: 
         "1": [_q(lang, n, "sorties") for n in (12, 4, 4, 3, 8)],
         "2": [_q(lang, n, "helicopters") for n in (2, 1, 1, 0, 1)],
         "3": [_q(lang, n, "tonnes") for n in (300, 0, 0, 0, 300)]}
-    pledges = [i.split("·")[0].strip() for i in page.items if i.startswith(("BFA", "NER"))]
-    assert pledges == [f"BFA: {_q(lang, 4, 'sorties')}", f"NER: {_q(lang, 1, 'helicopters')}"]
-    [bfa] = [i for i in page.items if i.startswith("BFA")]
+    # the states by name
+    pledges = [i.split("·")[0].strip() for i in page.items
+               if i.startswith(("Burkina Faso", "Niger"))]
+    assert pledges == [f"Burkina Faso: {_q(lang, 4, 'sorties')}",
+                       f"Niger: {_q(lang, 1, 'helicopters')}"]
+    [bfa] = [i for i in page.items if i.startswith("Burkina Faso")]
     # delivered less than pledged
     assert bfa.split("·")[-1].strip() == f"{WORDS[lang]['delivered']} {_q(lang, 3, 'sorties')}"
 
@@ -116,8 +119,10 @@ def test_the_reconciliation_page_shows_quantities(client: TestClient, delivered:
                      [_q(lang, n, "tonnes") for n in (300, 0, 0, 0, 300)]]
     # per state and per incident: what each pledged, had accepted and delivered, by need
     air, medevac = WORDS[lang]["air_support"], WORDS[lang]["medical_evacuation"]
-    states = {r[0]: r[4:7] for r in page.rows if len(r) == 8 and r[0] in ("BFA", "NER")}
-    assert states == {"BFA": [f"{air}: {_q(lang, n, 'sorties')}" for n in (4, 4, 3)],
-                      "NER": [f"{medevac}: {_q(lang, n, 'helicopters')}" for n in (1, 1, 0)]}
+    states = {r[0]: r[4:7] for r in page.rows if len(r) == 8
+              and r[0] in ("Burkina Faso", "Niger")}
+    assert states == {
+        "Burkina Faso": [f"{air}: {_q(lang, n, 'sorties')}" for n in (4, 4, 3)],
+        "Niger": [f"{medevac}: {_q(lang, n, 'helicopters')}" for n in (1, 1, 0)]}
     incidents = {r[1]: r[4:7] for r in page.rows if len(r) == 8 and r[0].isdigit()}
     assert incidents == states

@@ -11,7 +11,8 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from liptako.core.config import Settings
 from liptako.core.errors import DomainError, PermissionDenied
@@ -19,7 +20,7 @@ from liptako.incidents.rules import EVENT_TYPES
 from liptako.intel.actors import ActorRegistry, UnknownActor
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, pick_locale
-from liptako.web.messages import ACTOR_ROLES, MISSING_FACTS, TIMELINE_ACTIONS
+from liptako.web.messages import ACTOR_ROLES, MISSING_FACTS, STATE_NAMES, TIMELINE_ACTIONS
 from liptako.web.security import Principal, principal_or_none
 
 LANG_COOKIE = "liptako_lang"
@@ -47,7 +48,18 @@ def actor_name(actor_id: str) -> str:
         return actor_id
 
 
+@pass_context
+def state_name(context: Context, code: object) -> str:
+    """A state (or the secretariat) by its name in the page's language: ``MLI`` -> Mali;
+    a list of codes gives the names joined by commas; any other code is shown as it is."""
+    if isinstance(code, list | tuple):
+        return ", ".join(state_name(context, c) for c in code)
+    text = str(code or "")
+    return str(context["_"](STATE_NAMES[text])) if text in STATE_NAMES else text
+
+
 TEMPLATES = _templates()
+TEMPLATES.env.filters["state"] = state_name
 TEMPLATES.env.globals.update(actor_roles=ACTOR_ROLES, timeline_actions=TIMELINE_ACTIONS,
                              missing_facts=MISSING_FACTS, actor_name=actor_name)
 
