@@ -34,7 +34,7 @@ def test_a_duty_changing_classification_waits_for_the_secretariat(
     form.get_by_label("Justification").fill("Poste de l'armée pris")
     form.get_by_role("button", name="Enregistrer la décision").click()
     expect(analyst.locator(".notice")).to_contain_text("seconde personne du secrétariat")
-    expect(analyst.locator(".decision-pending .duty-change")).to_contain_text("MLI")
+    expect(analyst.locator(".decision-pending .duty-change")).to_contain_text("Mali")
     shot(analyst, "classification-pending", backend)
 
     secretariat = signed_in(browser, live_server, "sec")
@@ -46,7 +46,7 @@ def test_a_duty_changing_classification_waits_for_the_secretariat(
     expect(secretariat.locator(".notice")).to_contain_text("confirmée")
     expect(secretariat.locator(".decision-in_force")).to_be_visible()
     duties = secretariat.locator("table").last
-    expect(duties).to_contain_text("MLI")
-    expect(duties).to_contain_text("NER")
+    expect(duties).to_contain_text("Mali")
+    expect(duties).to_contain_text("Niger")
     shot(secretariat, "classification-confirmed", backend)
     assert not axe_violations(secretariat)
