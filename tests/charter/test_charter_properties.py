@@ -84,8 +84,12 @@ def test_vectorised_equals_one_by_one(batch: list[dict[str, Any]],
 # --- decided whatever the unknown would be ------------------------------------------------
 
 
-LOCATION_FILLS = [*POINTS, {"country": "NGA"}, {"country": "MRT"}, {"country": "POL"},
-                  {"country": "USA"}, {"country": "GBR", "lat": 51.5, "lon": 0.0}]
+# two members of each pact at every date (NGA and GHA stay in ECOWAS after the AES states
+# leave it on 29 January 2025): an unknown place may be in a member other than the one an
+# attack was launched from
+LOCATION_FILLS = [*POINTS, {"country": "NGA"}, {"country": "GHA"}, {"country": "MRT"},
+                  {"country": "POL"}, {"country": "USA"},
+                  {"country": "GBR", "lat": 51.5, "lon": 0.0}]
 STATE_FILLS = ("MLI", "NER", "NGA", "GHA", "POL", "USA", "FRA")
 POINTS_IN = {  # for a country-only location: points inside and outside the zone or the tropic
     "BFA": [{"lat": 14.1, "lon": -1.63}, {"lat": 12.37, "lon": -1.52}],
