@@ -25,6 +25,7 @@ from liptako.core.errors import DomainError
 from liptako.core.geo import admin_index, in_named_area
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
+from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations
 from liptako.web.deps import install_session_gate, no_control_characters
@@ -52,6 +53,7 @@ API_ROUTERS = (
     (geo.router, (401, 404, 422)),
     (obligations.router, (401, 403, 404, 409, 422)),
     (assistance_api.router, (401, 403, 404, 409, 422)),
+    (alerts_api.router, (401, 403, 404, 409, 422)),
 )
 
 
