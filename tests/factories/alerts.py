@@ -58,3 +58,21 @@ def evaluate(session: Session, *, now: dt.datetime = NOW) -> evaluation.Report:
     report_ = evaluation.evaluate(session, now=now, issuer=ISSUER)
     session.flush()
     return report_
+
+
+def seed_matrix(session: Session) -> dict[str, int]:
+    """For the authorisation matrix, after factories.incidents.seed_markings: a rule, an alert
+    every caller may see (Mali's first CLEAR reports) and Niger webhook subscriptions."""
+    from liptako.alerts.models import Subscription
+
+    watched = rule(session, "events", threshold=1, days=3)
+    rule(session, "fatalities", threshold=1, days=3)  # a second alert, for the pages' rows
+    report_ = evaluation.evaluate(session, now=dt.datetime(2024, 1, 3, 12, tzinfo=dt.UTC),
+                                  issuer=ISSUER)
+    subs = [Subscription(state="NER", channel="webhook", target="https://alerts.niger.example/cap",
+                         secret="s", language="fr", active=True, created_at=NOW)
+            for _ in range(2)]  # one for the API's rows, one for the pages'
+    session.add_all(subs)
+    session.flush()
+    return {"rule": watched.id, "alert": report_.raised[0], "page_alert": report_.raised[1],
+            "subscription": subs[0].id, "page_subscription": subs[1].id}

@@ -83,7 +83,7 @@ def retry_delay(failures: int, policy: Backoff, rng: random.Random) -> float:
 
     >>> policy = Backoff(base=30, cap=3600, attempts=10)
     >>> [round(retry_delay(n, policy, random.Random(1))) for n in (1, 2, 3, 9)]
-    [19, 38, 75, 2268]
+    [17, 34, 68, 2042]
     """
     ceiling = min(policy.cap, policy.base * 2.0 ** (failures - 1))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
