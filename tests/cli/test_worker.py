@@ -128,3 +128,63 @@ def test_a_worker_killed_mid_send_loses_nothing(fresh_database_url: str, tmp_pat
     in_flight = receiver.requests[2].headers[IDEMPOTENCY_HEADER]
     assert {k for k, n in seen.items() if n > 1} <= {in_flight}  # at least once, same key
     assert all(n <= 2 for n in seen.values())
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The `liptako worker` processes a process started."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid and b"worker" in cmdline and b"liptako" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_serve_starts_one_worker_whatever_its_workers_and_stops_it(tmp_path: Path) -> None:
+    import socket
+
+    from liptako.core import migrate
+
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    migrate.upgrade(Settings(env="test", database_url=url))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev"}
+    with (tmp_path / "serve.log").open("w") as log:
+        proc = subprocess.Popen([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
+                                env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        _wait(lambda: _workers_of(proc.pid), 30)
+        time.sleep(0.5)
+        (worker,) = _workers_of(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+    assert not Path(f"/proc/{worker}").exists() or \
+        "Z" in Path(f"/proc/{worker}/stat").read_text().split()[2]
+
+
+def test_alerts_evaluate_raises_alerts_at_once(fresh_database_url: str) -> None:
+    import json
+
+    engine = make_engine(fresh_database_url)
+    with Session(engine) as session:
+        rule(session, "events", threshold=1, days=366)
+        incident(session, "NER", days_ago=0)
+        session.commit()
+    engine.dispose()
+    env = {**os.environ, "LIPTAKO_DATABASE_URL": fresh_database_url}
+    done = subprocess.run([LIPTAKO, "alerts", "evaluate", "--format", "json"], env=env,
+                          capture_output=True, text=True, check=True)
+    summary = json.loads(done.stdout)
+    assert (summary["rules"], len(summary["raised"]), summary["deliveries"]) == (1, 1, 0)
+    again = subprocess.run([LIPTAKO, "alerts", "evaluate"], env=env, capture_output=True,
+                           text=True, check=True)
+    assert "0 raised, 0 updated, 0 ended" in again.stdout
