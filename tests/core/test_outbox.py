@@ -77,3 +77,30 @@ def test_claims_take_due_messages_in_order_up_to_the_limit(session: Session) -> 
     assert [g.id for g in claim(session, worker="v", now=NOW, lease=LEASE)] == \
         [m.id for m in made[3:]]
     assert outbox.messages_about(session, ["test:1"]) == made
+
+
+def test_concurrent_claims_pass_over_each_others_rows(fresh_database_url: str) -> None:
+    """PostgreSQL: a second worker claiming while the first's claim is not yet committed gets
+    the next message at once (SKIP LOCKED), neither the same one nor a wait. (SQLite has one
+    writer at a time: the second claim waits for the first to commit, then sees its lease.)"""
+    import pytest
+    from sqlalchemy.orm import sessionmaker
+
+    from liptako.core.db import make_engine
+
+    if not fresh_database_url.startswith("postgresql"):
+        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises writers")
+    engine = make_engine(fresh_database_url)
+    factory = sessionmaker(bind=engine)
+    try:
+        with factory() as setup:
+            made = [_message(setup, f"k{i}").id for i in range(2)]
+            setup.commit()
+        with factory() as first, factory() as second:
+            (a,) = claim(first, worker="a", now=NOW, lease=LEASE, limit=1)
+            (b,) = claim(second, worker="b", now=NOW, lease=LEASE, limit=1)
+            assert [a.id, b.id] == made
+            second.commit()
+            first.commit()
+    finally:
+        engine.dispose()
