@@ -97,3 +97,25 @@ def test_rules_the_schema_cannot_express() -> None:
         text.replace("<scope>Public</scope>", "<scope>Restricted</scope>")))
     assert any("identifier" in p for p in problems(
         text.replace("TRI13970876.2</identifier>", "TRI 13970876.2</identifier>")))
+
+
+def test_an_alert_outside_every_unit_still_validates() -> None:
+    """An incident abroad (Art. 7: forces deployed outside the Alliance) has no admin-1 unit:
+    its area is named, without a polygon."""
+    from factories.alerts import ISSUER
+    from liptako.alerts.cap.write import write
+    from liptako.alerts.evaluate import cap_message
+    from liptako.alerts.models import Alert, AlertRule
+
+    rule_ = AlertRule(id=3, name="Art. 7", kind="charter", severity="Extreme",
+                      urgency="Immediate", certainty="Observed",
+                      params={"days": 7, "articles": ["7"], "pact_id": "aes-2023"})
+    alert = Alert(id=9, area_code=None, area_name="Abéché", iso3="TCD", events=1, fatalities=3,
+                  severity="Extreme", urgency="Immediate", certainty="Observed", tlp="AMBER",
+                  audience=",NER,SEC,", incidents=[], messages=[])
+    text = write(cap_message(alert, rule_, identifier="urn:uuid:1", now=NOW, issuer=ISSUER,
+                             previous=None))
+    assert problems(text) == []
+    root = etree.fromstring(text.encode())
+    assert root.findtext("cap:info/cap:area/cap:areaDesc", namespaces=NS) == "Abéché"
+    assert "Art. 7" in root.findtext("cap:info[2]/cap:headline", namespaces=NS)

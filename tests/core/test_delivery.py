@@ -53,6 +53,18 @@ def test_a_webhook_is_signed_and_carries_its_idempotency_key() -> None:
     assert not verify("shared", "1700000001", second.body, second.headers[SIGNATURE_HEADER])
 
 
+def test_a_redirect_is_not_a_delivery() -> None:
+    receiver = Receiver(statuses=[302, 307])
+    sender = Sender(Settings(env="test", webhook_timeout_seconds=5))
+    try:
+        for status in (302, 307):
+            with pytest.raises(DeliveryError, match=str(status)):
+                sender.send(_claimed("webhook", receiver.url, "<alert/>", secret="s"))
+    finally:
+        receiver.close()
+    assert len(receiver.requests) == 2  # neither was followed
+
+
 def test_an_unreachable_webhook_is_a_failure() -> None:
     sender = Sender(Settings(env="test", webhook_timeout_seconds=1))
     with pytest.raises(DeliveryError, match="webhook"):

@@ -18,6 +18,7 @@ class Received:
 @dataclass
 class Receiver:
     fail_first: int = 0
+    statuses: list[int] = field(default_factory=list)  # the first answers, if given
     hold_at: int | None = None  # the request number (1-based) to hold until `release` is set
     requests: list[Received] = field(default_factory=list)
     held: threading.Event = field(default_factory=threading.Event)
@@ -32,12 +33,15 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 with receiver.lock:
                     number = len(receiver.requests) + 1
-                    status = 503 if number <= receiver.fail_first else 200
+                    status = receiver.statuses[number - 1] if number <= len(
+                        receiver.statuses) else 503 if number <= receiver.fail_first else 200
                     receiver.requests.append(Received(dict(self.headers), body, status))
                 if number == receiver.hold_at:
                     receiver.held.set()
                     receiver.release.wait(30)
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("location", "/elsewhere")
                 self.send_header("content-length", "0")
                 self.end_headers()
 

@@ -12,8 +12,8 @@
   and refuses a timestamp more than a few minutes away from its clock: a captured request
   cannot be replayed later, since changing the timestamp breaks the signature.
 
-Any 2xx answer is a delivery; anything else (another status, no answer within the timeout,
-a refused connection) is a failure, tried again later.
+Any 2xx answer is a delivery; anything else (another status, a redirect, which is not
+followed, no answer within the timeout, a refused connection) is a failure, tried again later.
 
 **E-mail.** The stored message (RFC 5322 text) gets its From, To, Date and a Message-ID made
 from the idempotency key (so that mail clients fold a repeat into the first), and goes to the
@@ -62,6 +62,17 @@ class DeliveryError(Exception):
     """A send that did not go through; its text is kept on the message."""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: urllib would follow a 302 with a GET and no
+    body, and call that a success."""
+
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 @dataclass(frozen=True)
 class Sender:
     """Sends claimed messages with the settings' timeouts and SMTP server."""
@@ -91,8 +102,7 @@ class Sender:
         request = urllib.request.Request(message.destination, data=body, headers=headers,  # noqa: S310 - scheme checked above
                                          method="POST")
         try:
-            with urllib.request.urlopen(  # noqa: S310 - scheme checked above
-                    request, timeout=self.settings.webhook_timeout_seconds) as answer:
+            with _OPENER.open(request, timeout=self.settings.webhook_timeout_seconds) as answer:
                 status = answer.status
         except urllib.error.HTTPError as exc:
             raise DeliveryError(f"webhook: the receiver answered {exc.code}") from None
