@@ -115,7 +115,7 @@ def run(settings: Settings, stop: threading.Event, *, parent: int | None = None)
     from liptako.core.delivery import Sender
     from liptako.core.outbox import Backoff
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)  # one at a time
     factory = make_session_factory(engine)
     name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     policy = Backoff(settings.outbox_backoff_seconds, settings.outbox_backoff_max_seconds,
