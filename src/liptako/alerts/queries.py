@@ -35,7 +35,8 @@ def list_alerts(session: Session, viewer: Viewer, *, status: str | None = None,
     if status:
         stmt = stmt.where(Alert.status == status)
     stmt = stmt.order_by(Alert.updated_at.desc(), Alert.id.desc()).limit(min(limit, MAX_PAGE))
-    return list(session.scalars(stmt.options(selectinload(Alert.messages))))
+    return list(session.scalars(stmt.options(selectinload(Alert.messages),
+                                             selectinload(Alert.rule))))
 
 
 def get_alert(session: Session, viewer: Viewer, alert_id: int) -> Alert:
