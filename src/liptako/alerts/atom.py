@@ -50,7 +50,8 @@ def feed(entries: list[Entry], *, self_url: str, title: str, updated: dt.datetim
     root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
     _el(root, "id", self_url)
     _el(root, "title", title)
-    _el(root, "updated", rfc3339(max([updated, *(e.updated for e in entries)])))
+    # the latest change among the entries; ``updated`` (now) for an empty feed
+    _el(root, "updated", rfc3339(max((e.updated for e in entries), default=updated)))
     author = _el(root, "author")
     _el(author, "name", "liptako")
     _el(root, "link", rel="self", type="application/atom+xml", href=self_url)
