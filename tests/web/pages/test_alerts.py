@@ -97,3 +97,18 @@ def test_an_administrator_sees_a_webhook_secret_once(client: TestClient, session
                        data={"csrf_token": _csrf(client), "action": "disable"})
     assert gone.status_code == 303 and sub.active is False
     assert session.scalars(select(Alert)).all() == []
+
+
+def test_the_secretariats_administrators_see_each_delivery(
+        client: TestClient, session: Session, cast: dict[str, User]) -> None:
+    from factories.alerts import NOW
+
+    session.add(Subscription(state="NER", channel="webhook", target="https://alerts.niger.example/cap",
+                             secret="s", language="fr", active=True, created_at=NOW))
+    alert_id = _alert(session)
+    sign_in(client, "admin")
+    page = client.get(f"/alerts/{alert_id}", params={"lang": "en"})
+    assert 'id="deliveries"' in page.text and "https://alerts.niger.example/cap" in page.text
+    assert "waiting to be sent" in page.text
+    sign_in(client, "moussa_ner_liaison")
+    assert 'id="deliveries"' not in client.get(f"/alerts/{alert_id}").text

@@ -17,6 +17,8 @@ from liptako.alerts.area import admin1_areas, polygon_geojson
 from liptako.alerts.evaluate import sentences
 from liptako.alerts.schemas import RuleIn, RulePatch, SubscriptionIn
 from liptako.auth.releasability import audience_list
+from liptako.auth.rules import SECRETARIAT
+from liptako.core import outbox
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
 from liptako.web.deps import RecordId, SessionDep
@@ -37,6 +39,8 @@ def labels(_: Callable[[str], str]) -> dict[str, str]:
             "Past": _("Past"), "Observed": _("Observed"), "Likely": _("Likely"),
             "Possible": _("Possible"), "Unlikely": _("Unlikely"), "Alert": _("Alert"),
             "Update": _("Update"), "webhook": _("Webhook"), "email": _("E-mail"),
+            "pending": _("waiting to be sent"), "delivered": _("sent"),
+            "failed": _("given up"),
             "fr": "Français", "en": "English"}
 
 
@@ -70,10 +74,14 @@ def _alert(page: Page, session: Session, alert_id: int, *, done: str | None = No
                                         audience_list(alert.audience)) is None \
         and (own is None or own.seq < latest)
     area = polygon_geojson(alert.area_code) if alert.area_code else None
+    # every state's deliveries: for the secretariat's administrators, who run them
+    deliveries = outbox.messages_about(session, [f"alert_message:{m.id}" for m in alert.messages]
+                                       ) if principal.has_role("admin") \
+        and principal.user.state == SECRETARIAT else None
     return page.render("alert.html", status_code=status_code, alert=alert, headline=headline,
                        description=description, board=queries.board(alert), area=area,
                        may_ack=may_ack, latest=latest, done=done, error=error,
-                       labels=labels(page.fmt.gettext))
+                       deliveries=deliveries, labels=labels(page.fmt.gettext))
 
 
 @router.post("/alerts/{alert_id:int}/acknowledge")
