@@ -92,6 +92,20 @@ def test_an_email_goes_through_smtp_with_its_key_as_message_id() -> None:
     assert [p.get_content_type() for p in got.iter_attachments()] == ["application/cap+xml"]
 
 
+# the local test server takes a login over plain SMTP, which aiosmtpd rightly warns about
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_an_smtp_server_that_wants_a_login_gets_the_configured_one() -> None:
+    mail = "Subject: x\n\ny\n"
+    with smtp_server(login=("liptako", "mail-secret")) as (box, port):
+        right = Settings(env="test", smtp_host="127.0.0.1", smtp_port=port,
+                         smtp_username="liptako", smtp_password="mail-secret")
+        Sender(right).send(_claimed("email", "a@b.example", mail))
+        with pytest.raises(DeliveryError, match="530"):  # no login: refused
+            Sender(Settings(env="test", smtp_host="127.0.0.1", smtp_port=port)).send(
+                _claimed("email", "a@b.example", mail))
+    assert len(box.messages) == 1
+
+
 def test_without_an_smtp_server_an_email_waits() -> None:
     with pytest.raises(DeliveryError, match="SMTP"):
         Sender(Settings(env="test")).send(_claimed("email", "a@b.example", "Subject: x\n\ny"))

@@ -26,11 +26,27 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _only(user: str, password: str) -> Any:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def check(_server: Any, _session: Any, _envelope: Any, _mechanism: str,
+              data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            user.encode(), password.encode())
+        return AuthResult(success=ok)
+
+    return check
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+def smtp_server(login: tuple[str, str] | None = None) -> Iterator[tuple[Mailbox, int]]:
+    """A server on a free port; with ``login``, one that requires that user and password
+    (over plain SMTP: this is a test)."""
     box = Mailbox()
     port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
+    auth: dict[str, Any] = {} if login is None else {
+        "authenticator": _only(*login), "auth_required": True, "auth_require_tls": False}
+    controller = Controller(box, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield box, port
