@@ -42,7 +42,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, database_url: str,
         url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
     else:
         url = pg_databases.create()  # type: ignore[attr-defined]
-    env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev"}
+    # the server's alert worker evaluates the rules every second (the tour raises an alert)
+    env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev",
+           "LIPTAKO_ALERT_EVALUATE_SECONDS": "1"}
     liptako = str(Path(sys.executable).with_name("liptako"))
     subprocess.run([liptako, "init"], env=env, check=True, capture_output=True)
     engine = make_engine(url)

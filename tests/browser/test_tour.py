@@ -8,7 +8,9 @@ Pages render the same whatever the database behind them, so the tour runs on SQL
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
 import urllib.request
 from collections.abc import Iterator
 
@@ -23,13 +25,36 @@ DESKTOP = {"width": 1280, "height": 900}
 LANGUAGES = {"fr": "Français", "en": "English"}
 
 
-def _api(base: str, path: str, username: str) -> object:
-    body = f"username={username}&password={PASSWORD}".encode()
-    with urllib.request.urlopen(f"{base}/api/v1/auth/token", data=body) as answer:
+def _api(base: str, path: str, username: str, body: object = None) -> object:
+    login = f"username={username}&password={PASSWORD}".encode()
+    with urllib.request.urlopen(f"{base}/api/v1/auth/token", data=login) as answer:
         token = json.load(answer)["access_token"]
-    ask = urllib.request.Request(f"{base}{path}", headers={"Authorization": f"Bearer {token}"})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    data = None if body is None else json.dumps(body).encode()
+    ask = urllib.request.Request(f"{base}{path}", data=data, headers=headers)
     with urllib.request.urlopen(ask) as answer:
         return json.load(answer)
+
+
+def _alert(base: str) -> int:
+    """An alert Mali's liaison and the secretariat may see: a rule, a Malian report of today,
+    and the server's worker (every second here) raising it."""
+    _api(base, "/api/v1/alert-rules", "sec", {"name": "Tour: fatalities in Mopti",
+                                              "kind": "fatalities", "threshold": 3,
+                                              "area": "MLI-2809"})
+    _api(base, "/api/v1/incidents", "amadou_mli_liaison", {
+        "occurred_on": dt.date.today().isoformat(), "location": {"lat": 14.49, "lon": -4.19},
+        "description": "Armed men attacked a checkpoint near Mopti.", "event_type": "battle",
+        "fatalities": 4, "perpetrator": {"kind": "non_state_armed_group",
+                                         "group_type": "jihadist", "actor": "jnim"},
+        "target": {"kind": "state_forces", "party": "MLI"}, "tlp": "GREEN"})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = _api(base, "/api/v1/alerts?status=current", "sec")
+        if found:
+            return int(found[0]["id"])  # type: ignore[index]
+        time.sleep(0.3)
+    raise AssertionError("the worker raised no alert within 30 s")
 
 
 def _pages(base: str) -> dict[str, list[tuple[str, str]]]:
@@ -38,14 +63,18 @@ def _pages(base: str) -> dict[str, list[tuple[str, str]]]:
     engaged = next(f["id"] for f in features if "6" in f["properties"]["engaged"])
     requests = _api(base, "/api/v1/assistance-requests", "sec")
     voting = next(r["id"] for r in requests if r["status"] == "open_for_pledges")  # type: ignore[union-attr]
+    alert = _alert(base)
     return {
         "sec": [("map", "/"), ("incident", f"/incidents/{engaged}"),
                 ("assistance", "/assistance"), ("request", f"/assistance/{voting}"),
                 ("reconciliation", "/reconciliation"), ("classifications", "/classifications"),
-                ],
+                ("alerts", "/alerts"), ("alert", f"/alerts/{alert}"),
+                ("alert-rules", "/alerts/rules")],
         "amadou_mli_liaison": [("report", "/incidents/new"), ("file-request", "/assistance/new"),
-                               ("request-liaison", f"/assistance/{voting}")],
-        "mli_admin": [("accounts", "/admin/users")],
+                               ("request-liaison", f"/assistance/{voting}"),
+                               ("alert-liaison", f"/alerts/{alert}")],
+        "mli_admin": [("accounts", "/admin/users"),
+                      ("alert-subscriptions", "/alerts/subscriptions")],
     }
 
 
@@ -59,6 +88,8 @@ def _visit(page: Page, path: str) -> None:
     page.goto(path)
     if page.locator("#map").count():
         page.wait_for_selector("body[data-ready]", state="attached")
+    if page.locator("#alert-map").count():
+        page.wait_for_selector("#alert-map[data-basemap]", state="attached")
 
 
 def _sideways(page: Page) -> list[str]:

@@ -139,10 +139,10 @@ def _burst(base: str, token: str, n: int) -> list[Job]:
 
 
 @pytest.mark.parametrize(("settings", "limit"), [
-    ({}, 60),  # 4 x (10 + 5), the README's formula with the defaults
-    ({"LIPTAKO_DB_POOL_SIZE": "2", "LIPTAKO_DB_MAX_OVERFLOW": "1"}, 12),
+    ({}, 61),  # 4 x (10 + 5) + 1 (the alert worker), the README's formula with the defaults
+    ({"LIPTAKO_DB_POOL_SIZE": "2", "LIPTAKO_DB_MAX_OVERFLOW": "1"}, 13),
 ], ids=["defaults", "2+1"])
-def test_four_workers_open_at_most_sixty_connections(
+def test_four_workers_open_at_most_sixty_one_connections(
     pg_databases: PgDatabases | None, tmp_path: Path, settings: dict[str, str], limit: int
 ) -> None:
     url = _fresh_database(pg_databases, tmp_path)

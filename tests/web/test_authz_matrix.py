@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from factories.alerts import seed_matrix
 from factories.assistance import (
     LIAISONS,
     matrix_deadline,
@@ -84,6 +85,10 @@ PENDING: dict[str, int] = {}  # decisions awaiting the secretariat's second pers
 NER_TOKEN: dict[str, int] = {}  # a machine token of a Niger liaison
 LIAISON_CAST = set(LIAISONS.values())
 PRESIDENT = president_today()  # the presidency's liaison convenes and records decisions
+ALERTS: dict[str, int] = {}  # filled per test by seed_matrix: a rule, an alert, a subscription
+OFFICERS = REPORTERS - {"sec"}  # member states' liaison officers and analysts
+NER_SUBSCRIPTION = {"allowed": {"admin", "ner_admin"}, "special": {"mli_admin": 404,
+                                                                   "bfa_admin": 404}}
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/health"): Row(200, anon=200),
@@ -184,6 +189,45 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/reconciliation"): Row(200),
     ("POST", "/api/v1/assistance/run-deadlines"): Row(200, allowed={"sec"} | ADMINS),
     ("GET", "/api/v1/assistance/presidency"): Row(200),
+    # alerts: rules by the secretariat, a CLEAR alert everyone may see, acknowledgements by
+    # the member states' officers, Niger's subscription managed by its and SEC's admins
+    ("GET", "/api/v1/alert-rules"): Row(200),
+    ("POST", "/api/v1/alert-rules"): Row(
+        201, allowed={"sec"}, body=lambda c: {"name": f"rule by {c}", "kind": "events",
+                                              "threshold": 5}),
+    ("PATCH", "/api/v1/alert-rules/{rule_id}"): Row(200, allowed={"sec"},
+                                                    body=lambda c: {"days": 10},
+                                                    extra={"alerts": "rule"}),
+    ("GET", "/api/v1/alerts"): Row(200),
+    ("GET", "/api/v1/alerts.atom"): Row(200),
+    ("GET", "/api/v1/alerts/{alert_id}.cap"): Row(200, extra={"alerts": "alert"}),
+    ("GET", "/api/v1/alerts/{alert_id}"): Row(200, extra={"alerts": "alert"}),
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledgements"): Row(
+        201, allowed=OFFICERS, body=lambda c: {}, extra={"alerts": "alert"}),
+    ("GET", "/api/v1/alert-subscriptions"): Row(200, allowed=ADMINS),
+    ("POST", "/api/v1/alert-subscriptions"): Row(
+        201, allowed=ADMINS, body=lambda c: {"channel": "email", "target": "ops@aes.example"}),
+    ("POST", "/api/v1/alert-subscriptions/{subscription_id}/disable"): Row(
+        200, extra={"alerts": "subscription"}, **NER_SUBSCRIPTION),  # type: ignore[arg-type]
+    ("GET", "/alerts"): Row(200, anon=303, page=True),
+    ("GET", "/alerts/{alert_id}"): Row(200, anon=303, page=True, extra={"alerts": "alert"}),
+    ("POST", "/alerts/{alert_id}/acknowledge"): Row(
+        303, anon=303, page=True, allowed=OFFICERS, form=lambda c: {"note": ""},
+        extra={"alerts": "page_alert"}),
+    ("GET", "/alerts/rules"): Row(200, anon=303, page=True, allowed={"sec"}),
+    ("POST", "/alerts/rules"): Row(
+        303, anon=303, page=True, allowed={"sec"},
+        form=lambda c: {"name": f"page rule by {c}", "kind": "charter", "days": "7"}),
+    ("POST", "/alerts/rules/{rule_id}/act"): Row(
+        303, anon=303, page=True, allowed={"sec"}, form=lambda c: {"action": "disable"},
+        extra={"alerts": "rule"}),
+    ("GET", "/alerts/subscriptions"): Row(200, anon=303, page=True, allowed=ADMINS),
+    ("POST", "/alerts/subscriptions"): Row(
+        201, anon=303, page=True, allowed=ADMINS,
+        form=lambda c: {"channel": "webhook", "target": "https://x.example/cap"}),
+    ("POST", "/alerts/subscriptions/{subscription_id}/act"): Row(
+        303, anon=303, page=True, form=lambda c: {"action": "disable"},
+        extra={"alerts": "page_subscription"}, **NER_SUBSCRIPTION),  # type: ignore[arg-type]
     ("GET", "/static/{path}"): Row(200, anon=200, extra={"path": "app/app.css"}),
     # pages: signed in through the login form, they answer with pages and redirects
     ("GET", "/login"): Row(200, anon=200, page=True),
@@ -308,6 +352,8 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
     ner_token, _ = create_api_token(session, user=cast["moussa_ner_liaison"], name="ner-bot",
                                     actor=Actor(None, "seed", "NER"), now=utcnow())
     NER_TOKEN["ner"] = ner_token.id
+    ALERTS.clear()
+    ALERTS.update(seed_matrix(session))
     headers = {} if caller == "anon" else auth(caller)
     user = cast.get(caller)
     failures: list[str] = []
@@ -323,6 +369,9 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
             params["decision_id"] = PENDING[row.extra["decision"]]
         if "user" in row.extra:
             params["user_id"] = cast[row.extra["user"]].id
+        if "alerts" in row.extra:
+            kind = row.extra["alerts"]
+            params[f"{kind.removeprefix('page_')}_id"] = ALERTS[kind]
         if "token_id" in row.extra:
             params["token_id"] = NER_TOKEN[row.extra["token_id"]]
         if "{incident_id}" in path:

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from factories.alerts import seed_matrix
 from factories.assistance import seed_assistance
 from factories.incidents import NOW, report, seed_events, seed_markings
 from factories.obligations import classification
@@ -107,11 +108,13 @@ def test_pages_speak_words_not_codes(lang: str, client: TestClient, session: Ses
     burkina = next(i for i in seeded if i.iso3 == "BFA" and i.tlp == "GREEN")
     classification(session, burkina, value=True, decided_by=cast["bfa_analyst"].id, state="BFA")
     undetermined = _undetermined(session)
+    alerts = seed_matrix(session)
     pages = ["/", "/?country=MLI&q=attaque", "/assistance", "/assistance/new",
              "/reconciliation", "/reconciliation?state=NER", "/classifications", "/admin/users",
              "/incidents/new", f"/incidents/{burkina.id}", f"/incidents/{event_id}",
              f"/incidents/{ids['incident:MLI']}", *(f"/incidents/{i}" for i in undetermined),
-             *{f"/assistance/{v}" for k, v in ids.items() if "." not in k and ":" not in k}]
+             *{f"/assistance/{v}" for k, v in ids.items() if "." not in k and ":" not in k},
+             "/alerts", f"/alerts/{alerts['alert']}", "/alerts/rules", "/alerts/subscriptions"]
     names = set(cast) | {"made_by_admin"}
     found: dict[str, set[str]] = {}
     for user in ("sec", "amadou_mli_liaison", "admin"):

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from liptako.cli import (
     actors,
+    alerts,
     analytics,
     audit,
     charter,
@@ -18,6 +19,7 @@ from liptako.cli import (
     setup,
     users,
     warning,
+    worker,
 )
 from liptako.cli.common import fail, settings_of
 from liptako.core.config import SettingsError, get_settings
@@ -36,6 +38,8 @@ app.add_typer(actors.app, name="actors")
 app.add_typer(analytics.app, name="analytics")
 app.add_typer(exercise.app, name="exercise")
 app.add_typer(warning.app, name="warning")
+app.add_typer(alerts.app, name="alerts")
+app.command("worker")(worker.worker)
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")
 app.command("init")(setup.init)
@@ -58,15 +62,19 @@ def serve(
     port: int | None = typer.Option(None, min=1, max=65535, help="Port to listen on "
                                     "[default: LIPTAKO_PORT, else 8000]."),
     workers: int = typer.Option(1, min=1, help="Worker processes."),
+    outbox_worker: bool = typer.Option(True, "--outbox-worker/--no-outbox-worker",
+                                       help="Start one `liptako worker` beside the server "
+                                       "(alert rules and deliveries)."),
 ) -> None:
-    """Serve the web app and the API."""
+    """Serve the web app and the API (and, unless told not to, one alert worker)."""
     from liptako.cli import serving
 
     settings = settings_of(ctx)
     host = settings.host if host is None else host
     port = settings.port if port is None else port
     typer.echo(f"liptako on http://{host}:{port} ({settings.env}, {workers} worker(s))")
-    serving.serve(host, port, workers=workers, access_log=settings.access_log)
+    serving.serve(host, port, workers=workers, access_log=settings.access_log,
+                  outbox_worker=outbox_worker)
 
 
 def main() -> None:

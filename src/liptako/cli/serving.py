@@ -12,6 +12,9 @@ and spreads keep-alive clients; the proxy's own logs can replace the access log
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from typing import Any
 
 import uvicorn
@@ -28,7 +31,25 @@ def _log_config() -> dict[str, Any]:
     return config
 
 
-def serve(host: str, port: int, *, workers: int, access_log: bool) -> None:
-    """Serve until told to stop."""
-    uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level="info", log_config=_log_config())
+def start_worker() -> subprocess.Popen[bytes]:
+    """One `liptako worker` (alert rules, the outbox), told to stop when this process is gone:
+    a separate process, so that it runs once whatever the number of web workers."""
+    return subprocess.Popen([sys.executable, "-m", "liptako", "worker",  # noqa: S603
+                             "--parent", str(os.getpid())])
+
+
+def serve(host: str, port: int, *, workers: int, access_log: bool,
+          outbox_worker: bool = True) -> None:
+    """Serve until told to stop; the alert worker stops with the server."""
+    worker = start_worker() if outbox_worker else None
+    try:
+        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
+                    access_log=access_log, log_level="info", log_config=_log_config())
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()

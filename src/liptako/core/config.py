@@ -49,6 +49,25 @@ class Settings(BaseSettings):
     db_prepared_statements: bool = False
     # how often each server process writes the audit chain's head to its log (0: never)
     audit_anchor_hours: float = Field(default=24.0, ge=0)
+    # the address people and alert receivers reach the app at (links in CAP, Atom and
+    # e-mails); the local `url` when unset
+    public_url: str | None = None
+    # the outbox worker (`liptako worker`, started by `liptako serve`): how often it looks for
+    # messages due and evaluates the alert rules, how long a claim holds, and the retries
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    alert_evaluate_seconds: float = Field(default=60.0, gt=0)
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
+    outbox_backoff_seconds: float = Field(default=30.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    outbox_max_attempts: int = Field(default=12, ge=1)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # e-mail delivery (SMTP); no host: e-mail subscriptions wait in the outbox
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "liptako@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
 
     @model_validator(mode="after")
     def _secret_is_set_outside_dev(self) -> Settings:
@@ -74,6 +93,11 @@ class Settings(BaseSettings):
         one listening on every address (0.0.0.0, ::) answers on 127.0.0.1 too."""
         host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host  # noqa: S104
         return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    @property
+    def site_url(self) -> str:
+        """The address links point at: ``public_url``, else the local ``url``."""
+        return (self.public_url or self.url).rstrip("/")
 
     @property
     def db_connections(self) -> int:

@@ -25,11 +25,13 @@ from liptako.core.errors import DomainError
 from liptako.core.geo import admin_index, in_named_area
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
+from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations
 from liptako.web.deps import install_session_gate, no_control_characters
 from liptako.web.errors import error_responses, install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
+from liptako.web.pages import alerts as alert_pages
 from liptako.web.pages import assistance as assistance_pages
 from liptako.web.pages import auth as auth_pages
 from liptako.web.pages import errors as page_errors
@@ -52,6 +54,7 @@ API_ROUTERS = (
     (geo.router, (401, 404, 422)),
     (obligations.router, (401, 403, 404, 409, 422)),
     (assistance_api.router, (401, 403, 404, 409, 422)),
+    (alerts_api.router, (401, 403, 404, 409, 422)),
 )
 
 
@@ -63,7 +66,8 @@ def _install_pages(app: FastAPI) -> None:
     static = str(files("liptako.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     for router in (auth_pages.router, map_page.router, incident_pages.router,
-                   assistance_pages.router, user_pages.router, site_pages.router):
+                   assistance_pages.router, alert_pages.router, user_pages.router,
+                   site_pages.router):
         app.include_router(router)
 
 

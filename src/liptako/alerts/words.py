@@ -1,0 +1,86 @@
+"""What an alert says, in French and in English: the CAP ``event``, ``headline``,
+``description`` and ``instruction`` of each language's ``info`` block, and the e-mail.
+
+The pages show the same sentences, so that a state reads on its screen what its webhook and
+its mailbox received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGES = ("fr", "en")
+CAP_LANGUAGE = {"fr": "fr-FR", "en": "en-US"}
+EVENT = {"fr": "Alerte de sécurité (AES)", "en": "Security alert (AES)"}
+SENDER_NAME = {"fr": "Secrétariat de l'Alliance des États du Sahel (liptako)",
+               "en": "Alliance of Sahel States secretariat (liptako)"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a message reports: the rule's kind and parameters, the area and the counts."""
+
+    kind: str
+    area: str
+    days: int
+    threshold: int | None
+    events: int
+    fatalities: int
+    articles: tuple[str, ...]
+    update: bool
+
+
+def _n(value: int, lang: str) -> str:
+    text = f"{value:,}"
+    return text.replace(",", "\u202f") if lang == "fr" else text
+
+
+def headline(f: Facts, lang: str) -> str:
+    """One line, under 160 characters as CAP asks."""
+    if f.kind == "charter":
+        arts = " / ".join(f.articles)
+        text = (f"{f.area} : incident engageant l'art. {arts} de la Charte" if lang == "fr"
+                else f"{f.area}: incident engaging Art. {arts} of the Charter")
+    elif f.kind == "fatalities":
+        text = (f"{f.area} : {_n(f.fatalities, lang)} victimes en {f.days} jours" if lang == "fr"
+                else f"{f.area}: {_n(f.fatalities, lang)} fatalities in {f.days} days")
+    else:
+        text = (f"{f.area} : {_n(f.events, lang)} événements en {f.days} jours" if lang == "fr"
+                else f"{f.area}: {_n(f.events, lang)} events in {f.days} days")
+    if f.update:
+        text = f"{'Mise à jour' if lang == 'fr' else 'Update'} - {text}"
+    return text[:159]
+
+
+def description(f: Facts, lang: str) -> str:
+    """What happened and why the rule raised the alert."""
+    counts = (f"{_n(f.events, lang)} événement(s), {_n(f.fatalities, lang)} victime(s)"
+              if lang == "fr" else
+              f"{_n(f.events, lang)} event(s), {_n(f.fatalities, lang)} fatalities")
+    if f.kind == "charter":
+        arts = ", ".join(f.articles)
+        why = (f"Un incident des {f.days} derniers jours engage l'article {arts} de la Charte "
+               f"du Liptako-Gourma (détermination enregistrée)." if lang == "fr" else
+               f"An incident of the last {f.days} days engages Article {arts} of the "
+               f"Liptako-Gourma Charter (stored determination).")
+    else:
+        what = {"fr": {"fatalities": "victimes", "events": "événements"},
+                "en": {"fatalities": "fatalities", "events": "events"}}[lang][f.kind]
+        why = (f"Le seuil de {_n(f.threshold or 0, lang)} {what} en {f.days} jours est "
+               f"atteint dans {f.area}." if lang == "fr" else
+               f"The threshold of {_n(f.threshold or 0, lang)} {what} in {f.days} days is "
+               f"reached in {f.area}.")
+    behind = "Incidents à l'origine de l'alerte : " if lang == "fr" else \
+        "Incidents behind the alert: "
+    told = f"{why} {behind}{counts}."
+    if f.update:
+        told += (" La situation s'est aggravée depuis le message précédent." if lang == "fr"
+                 else " The situation has grown since the previous message.")
+    return told
+
+
+def instruction(lang: str) -> str:
+    return ("Chaque État membre accuse réception de l'alerte dans liptako (page de l'alerte) "
+            "et évalue la situation." if lang == "fr" else
+            "Each member state acknowledges the alert in liptako (the alert's page) and "
+            "assesses the situation.")

@@ -1,0 +1,164 @@
+"""`liptako worker`: drain the outbox and evaluate the alert rules, until told to stop.
+
+One loop, one process: every ``LIPTAKO_ALERT_EVALUATE_SECONDS`` it evaluates the alert rules
+(one transaction: alerts raised, updated and ended, their deliveries written), and in between
+it claims the messages due (one short transaction), sends each outside any transaction, and
+records each outcome (one short transaction per message). When there is nothing to send it
+waits ``LIPTAKO_WORKER_POLL_SECONDS``. SIGTERM or SIGINT stops it after the message in hand.
+
+``liptako serve`` starts one such process beside the web server, whatever ``--workers`` is,
+and stops it when it stops; the worker also stops by itself when the process that started it
+is gone (``--parent``). Several workers may run at once (another host, ``liptako worker``
+run by hand): the outbox's claims keep each message with one of them at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import signal
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from liptako.cli.common import settings_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from liptako.core.config import Settings
+    from liptako.core.delivery import Sender
+    from liptako.core.outbox import Backoff, Claimed
+
+log = logging.getLogger("liptako.worker")
+
+
+@dataclass
+class Tally:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def evaluate_alerts(factory: sessionmaker[Session], settings: Settings) -> None:
+    """One evaluation of the alert rules, committed."""
+    from liptako.alerts.evaluate import Issuer, evaluate
+    from liptako.core.clock import utcnow
+    from liptako.core.db import transaction
+
+    with transaction(factory) as session:
+        report = evaluate(session, now=utcnow(), issuer=Issuer.of(settings.site_url))
+    if report.raised or report.updated or report.ended:
+        log.info("alerts: %d raised, %d updated, %d ended, %d deliveries queued",
+                 len(report.raised), len(report.updated), len(report.ended), report.deliveries)
+
+
+def _settle(factory: sessionmaker[Session], message: Claimed, error: str | None, *, name: str,
+            policy: Backoff, rng: random.Random, tally: Tally) -> None:
+    from liptako.core.clock import utcnow
+    from liptako.core.db import transaction
+    from liptako.core.outbox import settle
+
+    with transaction(factory) as session:
+        outcome = settle(session, message, worker=name, now=utcnow(), error=error,
+                         policy=policy, rng=rng)
+    if outcome == "delivered":
+        tally.delivered += 1
+    elif outcome == "failed":
+        tally.failed += 1
+        log.warning("outbox: message %d failed for good after %d attempts: %s", message.id,
+                    message.attempt, error)
+    elif outcome == "pending":
+        tally.retried += 1
+        log.info("outbox: message %d attempt %d failed (%s); it will be tried again",
+                 message.id, message.attempt, error)
+
+
+def drain_once(factory: sessionmaker[Session], sender: Sender, *, name: str, policy: Backoff,
+               rng: random.Random, lease: dt.timedelta, stop: threading.Event,
+               tally: Tally) -> int:
+    """Claim the messages due, send and settle each; how many were claimed."""
+    from liptako.core.clock import utcnow
+    from liptako.core.db import transaction
+    from liptako.core.delivery import DeliveryError
+    from liptako.core.outbox import claim
+
+    # no more than can be sent, each taking up to its timeout, in half the lease
+    timeout = sender.settings.webhook_timeout_seconds
+    limit = max(1, min(20, int(lease.total_seconds() / 2 / timeout)))
+    with transaction(factory) as session:
+        batch = claim(session, worker=name, now=utcnow(), lease=lease, limit=limit)
+    for message in batch:
+        if stop.is_set() or utcnow() >= message.until:
+            break  # left to lapse: another worker (or this one, later) takes them again
+        try:
+            sender.send(message)
+            error = None
+        except DeliveryError as exc:
+            error = str(exc)
+        _settle(factory, message, error, name=name, policy=policy, rng=rng, tally=tally)
+    return len(batch)
+
+
+def run(settings: Settings, stop: threading.Event, *, parent: int | None = None) -> Tally:
+    """The loop, until ``stop`` is set (or the parent process is gone)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from liptako.core.db import make_engine, make_session_factory
+    from liptako.core.delivery import Sender
+    from liptako.core.outbox import Backoff
+
+    engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)  # one at a time
+    factory = make_session_factory(engine)
+    name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    policy = Backoff(settings.outbox_backoff_seconds, settings.outbox_backoff_max_seconds,
+                     settings.outbox_max_attempts)
+    lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
+    sender, rng, tally = Sender(settings), random.Random(), Tally()  # noqa: S311 - jitter
+    evaluate_at = 0.0
+    try:
+        while not stop.is_set() and (parent is None or os.getppid() == parent):
+            try:
+                if time.monotonic() >= evaluate_at:
+                    evaluate_at = time.monotonic() + settings.alert_evaluate_seconds
+                    evaluate_alerts(factory, settings)
+                claimed = drain_once(factory, sender, name=name, policy=policy, rng=rng,
+                                     lease=lease, stop=stop, tally=tally)
+            except SQLAlchemyError as exc:  # the database is away: try again after a pause
+                log.warning("worker: the database did not answer (%s)", exc)
+                claimed = 0
+            if not claimed:
+                stop.wait(settings.worker_poll_seconds)
+    finally:
+        engine.dispose()
+    return tally
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handler(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def worker(ctx: typer.Context,
+           parent: int | None = typer.Option(None, hidden=True,
+                                             help="Stop when this process is gone.")) -> None:
+    """Deliver alerts (the outbox) and evaluate the alert rules until stopped."""
+    settings = settings_of(ctx)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    log.info("worker %d: delivering alerts, rules evaluated every %g s", os.getpid(),
+             settings.alert_evaluate_seconds)
+    tally = run(settings, stop, parent=parent)
+    log.info("worker %d stopped: %d delivered, %d to be retried, %d failed", os.getpid(),
+             tally.delivered, tally.retried, tally.failed)
