@@ -7,7 +7,6 @@ from pydantic import ValidationError
 
 from liptako.cli import (
     actors,
-    analytics,
     audit,
     charter,
     db,
@@ -16,6 +15,7 @@ from liptako.cli import (
     ingest,
     obligations,
     setup,
+    store,
     users,
     warning,
 )
@@ -33,7 +33,9 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(events.app, name="events")
 app.add_typer(actors.app, name="actors")
-app.add_typer(analytics.app, name="analytics")
+# the store moved under `liptako warning store`; the old name stays for scripts that use it
+app.add_typer(store.app, name="analytics", help="The analytics store (the same commands as "
+              "`liptako warning store`).")
 app.add_typer(exercise.app, name="exercise")
 app.add_typer(warning.app, name="warning")
 charter.app.command("reevaluate")(obligations.reevaluate)

@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from liptako.cli import store
 from liptako.cli.common import fail, settings_of, unit_of_work
 
 if TYPE_CHECKING:
     from liptako.warning.trends import TrendReport
 
-app = typer.Typer(help="Early warning: trend evidence from the stored events.",
+app = typer.Typer(help="Early warning: trend evidence and hotspots from the stored events.",
                   no_args_is_help=True)
+app.add_typer(store.app, name="store")
 
 
 class Area(str, Enum):
