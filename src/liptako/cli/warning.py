@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import time
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -95,7 +95,9 @@ def trends(
     except DomainError as exc:
         fail(exc.detail)
     if format is Format.json:
-        typer.echo(json.dumps(_as_json(report, lang.value), ensure_ascii=False))
+        from liptako.warning.words import report_json
+
+        typer.echo(json.dumps(report_json(report, lang.value), ensure_ascii=False))
         return
     _print(report, lang.value)
     counts = {v: sum(1 for c in report.changes if c.verdict == v)
@@ -104,21 +106,6 @@ def trends(
     typer.echo(f"trends: {len(report.names)} areas, {tested} changes tested: "
                f"{counts['rose']} rose, {counts['fell']} fell, {counts['noise']} within noise; "
                f"{time.monotonic() - started:.1f}s")
-
-
-def _as_json(report: TrendReport, lang: str) -> dict[str, Any]:
-    from liptako.warning.words import METHOD, sentence
-
-    return {
-        "area": report.level, "from": str(report.before), "to": str(report.after),
-        "method": METHOD[lang],
-        "changes": [{
-            "area": c.area, "name": report.names[c.area][lang == "fr"], "measure": c.measure,
-            "before": c.before, "after": c.after, "rate_ratio": c.rate_ratio, "low": c.low,
-            "high": c.high, "dispersion": c.dispersion, "p_value": c.p_value,
-            "q_value": c.q_value, "verdict": c.verdict,
-            "sentence": sentence(c, report.names[c.area][lang == "fr"], lang),
-        } for c in report.changes]}
 
 
 def _print(report: TrendReport, lang: str) -> None:
