@@ -39,7 +39,8 @@ def _pages(base: str) -> dict[str, list[tuple[str, str]]]:
     requests = _api(base, "/api/v1/assistance-requests", "sec")
     voting = next(r["id"] for r in requests if r["status"] == "open_for_pledges")  # type: ignore[union-attr]
     return {
-        "sec": [("map", "/"), ("incident", f"/incidents/{engaged}"),
+        "sec": [("map", "/"), ("map-early-warning", "/?layer=hotspots&layer=trends"),
+                ("incident", f"/incidents/{engaged}"),
                 ("assistance", "/assistance"), ("request", f"/assistance/{voting}"),
                 ("reconciliation", "/reconciliation"), ("classifications", "/classifications"),
                 ],
