@@ -16,12 +16,24 @@ runner = CliRunner()
 QUICK = ["--replications", "19", "--gi-permutations", "19", "--seed", "5"]
 
 
-def test_the_scan_runs_stores_and_says_what_it_found(fresh_database_url: str) -> None:
+def test_the_scan_refuses_what_it_cannot_run_then_runs_stores_and_says_what_it_found(
+        fresh_database_url: str) -> None:
+    env = {"LIPTAKO_DATABASE_URL": fresh_database_url}
+    for args, message in (
+            (["--from", "2019-12", "--to", "2019-01"], "expected --to (2019-01) on or after"),
+            (["--from", "2019-1", "--to", "2019-06"], "--from: expected a month as YYYY-MM"),
+            (["--to", "2019-06", "--as", "nobody"], "username: no account 'nobody'"),
+            (["--to", "2019-06"], "expected at least one battle, explosion_remote_violence, "
+                                  "violence_against_civilians event in 2017-07-01:2019-06-30"),
+            ([], "--to: no event to scan")):
+        result = runner.invoke(app, ["warning", "scan", *args], env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (args, result.output)
+
     engine = make_engine(fresh_database_url)
     with transaction(make_session_factory(engine)) as session:
         pair = planted_cluster(session)
         seed_cast(session)
-    env = {"LIPTAKO_DATABASE_URL": fresh_database_url}
     asked = runner.invoke(app, ["warning", "scan", "--from", "2019-01", "--to", "2019-12",
                                 *QUICK, "--as", "awa_mli_analyst"], env=env)
     assert asked.exit_code == 0, asked.output
@@ -42,17 +54,3 @@ def test_the_scan_runs_stores_and_says_what_it_found(fresh_database_url: str) ->
             ("awa_mli_analyst", "SEC", "month"), ("system", "MLI", "week")]
         assert set(runs[0].clusters[0].units) == set(pair)
     engine.dispose()
-
-
-def test_the_scan_refuses_what_it_cannot_run(fresh_database_url: str) -> None:
-    env = {"LIPTAKO_DATABASE_URL": fresh_database_url}
-    for args, message in (
-            (["--from", "2019-12", "--to", "2019-01"], "expected --to (2019-01) on or after"),
-            (["--from", "2019-1", "--to", "2019-06"], "--from: expected a month as YYYY-MM"),
-            (["--to", "2019-06", "--as", "nobody"], "username: no account 'nobody'"),
-            (["--to", "2019-06"], "expected at least one battle, explosion_remote_violence, "
-                                  "violence_against_civilians event in 2017-07-01:2019-06-30"),
-            ([], "--to: no event to scan")):
-        result = runner.invoke(app, ["warning", "scan", *args], env=env)
-        assert result.exit_code == 2, (args, result.output)
-        assert message in result.output, (args, result.output)
