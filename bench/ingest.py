@@ -16,13 +16,13 @@ Stages, all in this run on the same file:
 
 - ``baseline``: ``pandas.read_csv`` (C engine, the same columns ours reads) +
   ``geopandas.sjoin(predicate="covered_by")`` against the shipped admin-1 polygons;
-- ``columnar``: :func:`liptako.ingest.analytics.csv_to_parquet` (validate, place in the stated
+- ``columnar``: :func:`liptako.warning.store.csv_to_parquet` (validate, place in the stated
   country, PRIO-GRID, Liptako-Gourma flag, write Parquet);
 - ``db ingest``: ``liptako ingest acled FILE --batch-size N`` in a subprocess into a fresh,
   migrated SQLite file (and, with ``--postgres``, a throw-away database on the local server,
   dropped afterwards), on the first ``--db-rows`` rows of the file: the registry path runs at
   a few hundred rows/s, so the whole file would take hours; rows/s is the figure to read;
-- ``db -> parquet``: :func:`liptako.ingest.analytics.refresh_from_database` on that database.
+- ``db -> parquet``: :func:`liptako.warning.store.refresh_from_database` on that database.
 
 Fast stages: one warm-up each, then ``--repeats`` pairs (ours, baseline) back to back; the
 ratio is the median of the paired ratios, which a shared machine's changing load disturbs least.
@@ -153,7 +153,7 @@ def baseline(path: Path, polys: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def columnar(path: Path, out: Path) -> Any:
-    from liptako.ingest.analytics import csv_to_parquet
+    from liptako.warning.store import csv_to_parquet
 
     return csv_to_parquet(path, out, today=dt.date.today())
 
@@ -173,7 +173,7 @@ def _stage_in_child(conn: Any, stage: str, args: tuple[str, ...]) -> None:
         columnar(Path(args[0]), Path(args[1]))
     else:
         from liptako.core.db import make_engine
-        from liptako.ingest.analytics import refresh_from_database
+        from liptako.warning.store import refresh_from_database
 
         refresh_from_database(make_engine(args[0]), Path(args[1]))
     conn.send(peak_mib())
@@ -235,7 +235,7 @@ def run_db(source: Path, url: str, batch_size: int, work: Path) -> dict[str, Any
     from liptako.core.config import Settings
     from liptako.core.db import make_engine
     from liptako.core.migrate import upgrade
-    from liptako.ingest.analytics import refresh_from_database
+    from liptako.warning.store import refresh_from_database
 
     upgrade(Settings(env="test", database_url=url))
     t = time.perf_counter()

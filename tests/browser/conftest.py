@@ -23,6 +23,7 @@ from helpers.browser import fresh_page
 from liptako.core.db import make_engine, make_session_factory, transaction
 
 CHROMIUM = os.environ.get("LIPTAKO_TEST_CHROMIUM", "/usr/bin/chromium")
+LIPTAKO = str(Path(sys.executable).with_name("liptako"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -35,26 +36,36 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, database_url: str,
-                pg_databases: object) -> Iterator[str]:
-    """`liptako init` then `liptako serve` on a database of its own, with the test cast."""
+def live_database(tmp_path_factory: pytest.TempPathFactory, database_url: str,
+                  pg_databases: object) -> str:
+    """The database the browser tests' server runs on: `liptako init`, then the test cast."""
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
     else:
         url = pg_databases.create()  # type: ignore[attr-defined]
-    # the server's alert worker evaluates the rules every second (the tour raises an alert)
-    env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev",
-           "LIPTAKO_ALERT_EVALUATE_SECONDS": "1"}
-    liptako = str(Path(sys.executable).with_name("liptako"))
-    subprocess.run([liptako, "init"], env=env, check=True, capture_output=True)
+    subprocess.run([LIPTAKO, "init"], env=live_env(url), check=True, capture_output=True)
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         seed_cast(session)
         seed_state_admins(session)
     engine.dispose()
+    return url
+
+
+def live_env(url: str) -> dict[str, str]:
+    """The environment of a `liptako` command on the browser tests' database; the server's
+    alert worker evaluates the rules every second (the tour raises an alert)."""
+    return {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev",
+            "LIPTAKO_ALERT_EVALUATE_SECONDS": "1"}
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str) -> Iterator[str]:
+    """`liptako serve` on the browser tests' database."""
     port = _free_port()
-    proc = subprocess.Popen([liptako, "serve", "--port", str(port), "--workers", "2"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
+                            env=live_env(live_database), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

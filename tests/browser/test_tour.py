@@ -65,7 +65,8 @@ def _pages(base: str) -> dict[str, list[tuple[str, str]]]:
     voting = next(r["id"] for r in requests if r["status"] == "open_for_pledges")  # type: ignore[union-attr]
     alert = _alert(base)
     return {
-        "sec": [("map", "/"), ("incident", f"/incidents/{engaged}"),
+        "sec": [("map", "/"), ("map-early-warning", "/?layer=hotspots&layer=trends"),
+                ("incident", f"/incidents/{engaged}"),
                 ("assistance", "/assistance"), ("request", f"/assistance/{voting}"),
                 ("reconciliation", "/reconciliation"), ("classifications", "/classifications"),
                 ("alerts", "/alerts"), ("alert", f"/alerts/{alert}"),

@@ -50,6 +50,9 @@ def test_each_area_is_compared_without_the_exercise_and_as_the_viewer_may_see(
     mopti = found[(mopti_code, "events")]
     assert (mopti.before, mopti.after, mopti.verdict) == (20, 90, "rose")
     assert found[(mopti_code, "events:battle")].after == 90
+    # Burkina Faso's units are its provinces: the RED report lies in Soum
+    assert everything.names["BFA-2806"][0] == "Soum (BFA)"
+    assert found[("BFA-2806", "events")].after == 1
     burkina = trend_report(session, None, level="country", before=H1, after=H2)
     bfa = {c.measure: c for c in burkina.changes if c.area == "BFA"}
     assert bfa["events"].after == 1  # the RED report; the exercise one never counts

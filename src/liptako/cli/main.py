@@ -8,7 +8,6 @@ from pydantic import ValidationError
 from liptako.cli import (
     actors,
     alerts,
-    analytics,
     audit,
     charter,
     db,
@@ -17,6 +16,7 @@ from liptako.cli import (
     ingest,
     obligations,
     setup,
+    store,
     users,
     warning,
     worker,
@@ -35,7 +35,9 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(events.app, name="events")
 app.add_typer(actors.app, name="actors")
-app.add_typer(analytics.app, name="analytics")
+# the store moved under `liptako warning store`; the old name stays for scripts that use it
+app.add_typer(store.app, name="analytics", help="The analytics store (the same commands as "
+              "`liptako warning store`).")
 app.add_typer(exercise.app, name="exercise")
 app.add_typer(warning.app, name="warning")
 app.add_typer(alerts.app, name="alerts")

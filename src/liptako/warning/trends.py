@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liptako.auth.releasability import Viewer, visible_clause
@@ -84,7 +84,9 @@ def _area_names(level: str) -> dict[str, tuple[str, str]]:
 
 
 def _events(session: Session, viewer: Viewer | None, level: str, span: Period) -> Events:
-    area = Incident.iso3 if level == "country" else Incident.admin1_code
+    # a shipped unit is admin-2 in Burkina Faso (its provinces), admin-1 elsewhere
+    area = Incident.iso3 if level == "country" else \
+        func.coalesce(Incident.admin2_code, Incident.admin1_code)
     stmt = (select(Incident.occurred_on, area, Incident.event_type, Incident.fatalities)
             .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
                    Incident.occurred_on.between(span.start, span.end), area.is_not(None)))

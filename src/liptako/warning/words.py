@@ -6,7 +6,12 @@ read on the dashboard and one printed by `liptako warning trends` are the same c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from liptako.warning.analytics.trends import LEVEL, Change
+
+if TYPE_CHECKING:
+    from liptako.warning.trends import TrendReport
 
 LANGUAGES = ("en", "fr")
 
@@ -74,3 +79,55 @@ def sentence(change: Change, area_name: str, lang: str) -> str:
                 f"(rapport des taux {ratio} ; intervalle à 95 % {low}–{high}).")
     return (f"{area_name}: {what} {verdict}, {change.before} → {change.after} "
             f"(rate ratio {ratio}, 95 % interval {low}–{high}).")
+
+
+def report_json(report: TrendReport, lang: str) -> dict[str, Any]:
+    """A trend report as `liptako warning trends --format json` and the API give it: every
+    change with its figures and its sentence in ``lang``."""
+    return {
+        "area": report.level, "from": str(report.before), "to": str(report.after),
+        "method": METHOD[lang],
+        "changes": [{
+            "area": c.area, "name": report.names[c.area][lang == "fr"], "measure": c.measure,
+            "before": c.before, "after": c.after, "rate_ratio": c.rate_ratio, "low": c.low,
+            "high": c.high, "dispersion": c.dispersion, "p_value": c.p_value,
+            "q_value": c.q_value, "verdict": c.verdict,
+            "sentence": sentence(c, report.names[c.area][lang == "fr"], lang),
+        } for c in report.changes]}
+
+
+# The emerging hot spot categories (liptako.warning.analytics.emerging.Category), as ArcGIS
+# Pro's Emerging Hot Spot Analysis names them in English and in French
+# (pro.arcgis.com/fr/pro-app/tool-reference/space-time-pattern-mining/learnmoreemerging.htm)
+CATEGORIES = {
+    "en": {"no pattern": "No pattern detected", "new hot spot": "New hot spot",
+           "consecutive hot spot": "Consecutive hot spot",
+           "intensifying hot spot": "Intensifying hot spot",
+           "persistent hot spot": "Persistent hot spot",
+           "diminishing hot spot": "Diminishing hot spot",
+           "sporadic hot spot": "Sporadic hot spot",
+           "oscillating hot spot": "Oscillating hot spot",
+           "historical hot spot": "Historical hot spot", "new cold spot": "New cold spot",
+           "consecutive cold spot": "Consecutive cold spot",
+           "intensifying cold spot": "Intensifying cold spot",
+           "persistent cold spot": "Persistent cold spot",
+           "diminishing cold spot": "Diminishing cold spot",
+           "sporadic cold spot": "Sporadic cold spot",
+           "oscillating cold spot": "Oscillating cold spot",
+           "historical cold spot": "Historical cold spot"},
+    "fr": {"no pattern": "Aucun modèle détecté", "new hot spot": "Nouveau point chaud",
+           "consecutive hot spot": "Point chaud consécutif",
+           "intensifying hot spot": "Point chaud s'intensifiant",
+           "persistent hot spot": "Point chaud persistant",
+           "diminishing hot spot": "Point chaud diminuant",
+           "sporadic hot spot": "Point chaud sporadique",
+           "oscillating hot spot": "Point chaud oscillant",
+           "historical hot spot": "Point chaud historique", "new cold spot": "Nouveau point froid",
+           "consecutive cold spot": "Point froid consécutif",
+           "intensifying cold spot": "Point froid s'intensifiant",
+           "persistent cold spot": "Point froid persistant",
+           "diminishing cold spot": "Point froid diminuant",
+           "sporadic cold spot": "Point froid sporadique",
+           "oscillating cold spot": "Point froid oscillant",
+           "historical cold spot": "Point froid historique"},
+}

@@ -28,6 +28,7 @@ from liptako.obligations import service as obligation_service
 from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations
+from liptako.web.api import warning as warning_api
 from liptako.web.deps import install_session_gate, no_control_characters
 from liptako.web.errors import error_responses, install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
@@ -55,6 +56,7 @@ API_ROUTERS = (
     (obligations.router, (401, 403, 404, 409, 422)),
     (assistance_api.router, (401, 403, 404, 409, 422)),
     (alerts_api.router, (401, 403, 404, 409, 422)),
+    (warning_api.router, (401, 422)),
 )
 
 

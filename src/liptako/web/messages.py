@@ -82,6 +82,7 @@ STATE_NAMES = {"BFA": N_("Burkina Faso"), "MLI": N_("Mali"), "NER": N_("Niger"),
 # counted on the pages: the map's summary, tooltips and chart
 EVENTS = Nn_("event", "events")
 FATALITIES = Nn_("fatality", "fatalities")
+CLUSTERS = Nn_("cluster with p ≤ 0.05", "clusters with p ≤ 0.05")
 
 # Units of line items that the pages write in the reader's language and number ("1 sortie",
 # "150 soldiers", "150 militaires"): a requester writes the unit freely, in either language;

@@ -5,7 +5,7 @@
   var labels = config.labels;
   var form = document.getElementById("filters");
   var months = monthRange(config.months.min, config.months.max);
-  var state = { request: 0, units: null, counts: {} };
+  var state = { request: 0, units: null, counts: {}, categories: {}, hotspots: null, trend: {}, trendRequest: 0 };
 
   function monthRange(min, max) {
     var out = [], y = +min.slice(0, 4), m = +min.slice(5, 7);
@@ -51,7 +51,7 @@
   /* The filters live in the page's address (shareable, kept across the language switch):
      what differs from the default view is written there as the user changes it, and read
      back when the page opens. Parameters of others (lang) are left as they are. */
-  var OWN = ["from", "to", "country", "event_type", "actor", "source", "tlp", "measure", "q"];
+  var OWN = ["from", "to", "country", "event_type", "actor", "source", "tlp", "measure", "q", "layer"];
   var defaultFrom = Math.max(0, months.indexOf(config.months.start));
   function monthIndex(text, fallback) {
     if (!/^\d{4}-\d{2}$/.test(text || "")) { return fallback; }
@@ -72,6 +72,7 @@
       if (value !== null && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) { select.value = value; }
     });
     form.elements.q.value = (params.get("q") || "").slice(0, 200);
+    state.layers = params.getAll("layer");
   }
   function remember() {
     var params = new URLSearchParams(window.location.search);
@@ -87,6 +88,7 @@
     });
     if (form.elements.measure.value !== "events") { params.set("measure", form.elements.measure.value); }
     if (form.elements.q.value.trim()) { params.set("q", form.elements.q.value.trim()); }
+    Object.keys(OPTIONAL).forEach(function (name) { if (map.hasLayer(OPTIONAL[name])) { params.append("layer", name); } });
     var search = params.toString();
     history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
     params.delete("lang");  /* the language switch comes back here in the other language */
@@ -130,7 +132,17 @@
   var areaLayer = L.geoJSON(null, { style: areaStyle, onEachFeature: bindArea }).addTo(map);
   var zoneLayer = L.geoJSON(null, { style: { color: "#7a1f1f", weight: 3, fill: false, dashArray: "6 4" }, interactive: false }).addTo(map);
   var clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 }).addTo(map);
-  L.control.layers(null, (function () { var o = {}; o[labels.incidents] = clusters; o[labels.zone] = zoneLayer; o[labels.areas] = areaLayer; return o; })(), { collapsed: false }).addTo(map);
+  /* early warning, off until chosen: the latest hotspot scan's clusters, the trend between
+     the period shown and the one before it */
+  var hotspotLayer = L.geoJSON(null, { style: { color: "#67000d", weight: 3, fillColor: "#ef3b2c", fillOpacity: 0.35 }, onEachFeature: bindHotspot });
+  var trendLayer = L.geoJSON(null, { style: trendStyle, onEachFeature: bindTrend });
+  var OPTIONAL = { hotspots: hotspotLayer, trends: trendLayer };
+  L.control.layers(null, (function () { var o = {}; o[labels.incidents] = clusters; o[labels.zone] = zoneLayer; o[labels.areas] = areaLayer; o[labels.hotspots.layer] = hotspotLayer; o[labels.trends.layer] = trendLayer; return o; })(), { collapsed: false }).addTo(map);
+  map.on("overlayadd overlayremove", function (event) {
+    if (event.layer === trendLayer) { showTrends(event.type === "overlayadd"); }
+    if (event.layer === hotspotLayer) { document.getElementById("hotspots").hidden = event.type !== "overlayadd"; }
+    drawLegend(); remember();
+  });
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () { var div = L.DomUtil.create("div", "legend"); div.id = "legend"; return div; };
   legend.addTo(map);
@@ -142,8 +154,12 @@
     return steps[i];
   }
   function areaStyle(feature) {
-    var counts = state.counts[feature.properties.code] || {};
     var measure = form.elements.measure.value;
+    if (measure === "emerging") {
+      var color = config.categories[state.categories[feature.properties.code]];
+      return { color: "#5b5b5b", weight: 1, fillOpacity: color ? 0.7 : 0, fillColor: color || "#f4f1ea" };
+    }
+    var counts = state.counts[feature.properties.code] || {};
     var value = counts[measure] || 0;
     /* unshaded areas let the rivers and lakes below show through */
     return { color: "#5b5b5b", weight: 1, fillOpacity: value ? 0.55 : 0, fillColor: shade(value, state.max || 1) };
@@ -173,11 +189,151 @@
   Promise.all([getJSON(config.api + "/geo/admin-units?lang=" + config.locale), getJSON(config.api + "/geo/areas/liptako_gourma")]).then(function (layers) {
     areaLayer.addData(layers[0]);
     zoneLayer.addData(layers[1]);
+    trendLayer.addData(layers[0]);
     areaLayer.bringToBack();
     document.getElementById("map").dataset.areas = String(areaLayer.getLayers().length);
+    (state.layers || []).forEach(function (name) { if (OPTIONAL[name]) { OPTIONAL[name].addTo(map); } });
+    loadHotspots();
     refresh();
   });
 
+  /* the latest hotspot scan the reader may see: its significant clusters drawn over their
+     units, each unit's emerging hot spot pattern kept for the shading */
+  function loadHotspots() {
+    getJSON(config.api + "/hotspots?lang=" + config.locale).then(function (body) {
+      state.hotspots = body;
+      state.categories = {};
+      body.features.forEach(function (f) { state.categories[f.properties.code] = f.properties.category; });
+      var significant = body.clusters.filter(function (c) { return c.significant; });
+      var ranks = significant.map(function (c) { return c.rank; });
+      hotspotLayer.clearLayers();
+      hotspotLayer.addData(body.features.filter(function (f) { return ranks.indexOf(f.properties.cluster) >= 0; }));
+      var host = document.getElementById("map");
+      host.dataset.scan = body.scan ? String(body.scan.id) : "none";
+      host.dataset.clusters = String(significant.length);
+      host.dataset.hotspots = String(hotspotLayer.getLayers().length);
+      host.dataset.patterns = String(body.features.filter(function (f) { return f.properties.category !== "no pattern"; }).length);
+      areaLayer.setStyle(areaStyle);
+      drawLegend();
+      drawHotspotTable(significant);
+    }).catch(function (error) {
+      document.getElementById("summary").textContent = labels.error + " (" + error.message + ")";
+    });
+  }
+  /* the clusters in words: what the layer draws, for those who do not see the map */
+  function drawHotspotTable(significant) {
+    var body = document.querySelector("#hotspot-table tbody"), scan = state.hotspots.scan;
+    body.textContent = "";
+    document.getElementById("hotspot-caption").textContent = scan ? scanText(scan, significant.length) : labels.hotspots.none;
+    significant.forEach(function (c) {
+      var tr = document.createElement("tr");
+      [String(c.rank), c.names.join(", "), clusterPeriod(c), numberFormat.format(c.observed) + " (" + riskFormat.format(c.expected) + ")",
+        riskText(c), pFormat.format(c.p_value)].forEach(function (text) {
+        var td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    document.getElementById("map").dataset.hotspotRows = String(significant.length);
+  }
+  function scanText(scan, n) {
+    return fill(labels.hotspots.scan, { start: day(scan.starts_on), end: day(scan.ends_on), ran: day(scan.ran_at.slice(0, 10)) }) + ": " + counted(n, labels.hotspots.clusters);
+  }
+  function clusterPeriod(c) { return fill(labels.hotspots.period, { start: day(c.starts_on), end: day(c.ends_on) }); }
+  function riskText(c) { return c.relative_risk === null ? "∞" : riskFormat.format(c.relative_risk); }
+  function fill(template, values) {
+    return Object.keys(values).reduce(function (text, key) { return text.split("%(" + key + ")s").join(values[key]); }, template);
+  }
+  function day(text) { return dayFormat.format(new Date(text + "T00:00:00Z")); }
+  var riskFormat = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 2 });
+  var pFormat = new Intl.NumberFormat(config.locale, { maximumSignificantDigits: 3 });
+  function bindHotspot(feature, layer) {
+    var p = feature.properties;
+    var cluster = state.hotspots.clusters.filter(function (c) { return c.rank === p.cluster; })[0];
+    var parts = [fill(labels.hotspots.cluster, { rank: cluster.rank, units: cluster.names.join(", ") }),
+      clusterPeriod(cluster), fill(labels.hotspots.risk, { value: riskText(cluster) }),
+      fill(labels.hotspots.p, { value: pFormat.format(cluster.p_value) })];
+    if (p.category !== "no pattern") { parts.push(p.category_label); }
+    layer.bindTooltip(p.label + " · " + parts.join(" · "));
+  }
+
+  /* trends: the period shown against the one of the same length before it (or, when the data
+     do not reach that far back, its first half against its second), in every area */
+  function trendPeriods() {
+    var first = +fromInput.value, last = +toInput.value, n = last - first + 1;
+    if (first - n >= 0) { return [[first - n, first - 1], [first, last]]; }
+    if (n < 2) { return null; }
+    var half = Math.floor(n / 2);
+    return [[first, first + half - 1], [first + half, last]];
+  }
+  function span(pair) { return months[pair[0]] + ":" + months[pair[1]]; }
+  function spanLabel(pair) { return pair[0] === pair[1] ? monthLabel(months[pair[0]]) : monthLabel(months[pair[0]]) + " – " + monthLabel(months[pair[1]]); }
+  function showTrends(on) {
+    document.getElementById("trends").hidden = !on;
+    if (on) { loadTrends(); }
+  }
+  function loadTrends() {
+    var token = ++state.trendRequest, periods = trendPeriods(), caption = document.getElementById("trend-caption");
+    var body = document.querySelector("#trend-table tbody");
+    if (!periods) {
+      state.trend = {}; trendLayer.setStyle(trendStyle); body.textContent = ""; caption.textContent = labels.trends.short;
+      return;
+    }
+    caption.textContent = fill(labels.trends.caption, { before: spanLabel(periods[0]), after: spanLabel(periods[1]) });
+    var url = config.api + "/trends?area=adm1&lang=" + config.locale + "&from=" + span(periods[0]) + "&to=" + span(periods[1]);
+    getJSON(url).then(function (report) {
+      if (token !== state.trendRequest) { return; }
+      state.trend = {};
+      report.changes.forEach(function (c) {
+        if (c.measure === "events" || c.measure === "fatalities") {
+          var row = state.trend[c.area] || (state.trend[c.area] = { name: c.name });
+          row[c.measure] = c;
+        }
+      });
+      trendLayer.setStyle(trendStyle);
+      drawTrendTable(report);
+      var coloured = Object.keys(state.trend).filter(function (code) { return state.trend[code].events && state.trend[code].events.verdict !== "none"; });
+      document.getElementById("map").dataset.trend = String(coloured.length);
+      drawLegend();
+    }).catch(function (error) { caption.textContent = labels.error + " (" + error.message + ")"; });
+  }
+  function trendStyle(feature) {
+    var row = state.trend[feature.properties.code], verdict = row && row.events ? row.events.verdict : "none";
+    var color = config.trends[verdict];
+    return { color: "#5b5b5b", weight: 1, fillColor: color || "#f4f1ea", fillOpacity: color ? 0.6 : 0 };
+  }
+  function bindTrend(feature, layer) {
+    layer.bindTooltip(function () {
+      var row = state.trend[feature.properties.code];
+      if (!row || !row.events) { return feature.properties.label; }
+      return [row.events.sentence, row.fatalities ? row.fatalities.sentence : ""].filter(Boolean).join(" ");
+    });
+  }
+  /* as `liptako warning trends` says it: each area where violence rose or fell
+     significantly with its sentence, then the areas within noise and those without any
+     event, named (their sentences are in the layer's tooltips) */
+  function drawTrendTable(report) {
+    var body = document.querySelector("#trend-table tbody");
+    body.textContent = "";
+    var rows = Object.keys(state.trend).map(function (code) { return state.trend[code]; }).filter(function (row) { return row.events; });
+    function of(verdict) { return rows.filter(function (row) { return row.events.verdict === verdict; }); }
+    function addRow(verdict, cells) {
+      var tr = document.createElement("tr");
+      tr.dataset.verdict = verdict;
+      cells.forEach(function (text) { var td = document.createElement("td"); td.textContent = text; tr.appendChild(td); });
+      body.appendChild(tr);
+    }
+    ["rose", "fell"].forEach(function (verdict) {
+      of(verdict).sort(function (a, b) { return a.events.q_value - b.events.q_value; }).forEach(function (row) {
+        addRow(verdict, [row.name, labels.trends.headings[verdict], row.events.sentence]);
+      });
+    });
+    ["noise", "none"].forEach(function (verdict) {
+      var names = of(verdict).map(function (row) { return row.name; }).sort(function (a, b) { return a.localeCompare(b, config.locale); });
+      if (names.length) { addRow(verdict, [numberFormat.format(names.length), labels.trends.headings[verdict], names.join(", ")]); }
+    });
+    document.getElementById("trend-method").textContent = report.method;
+    document.getElementById("map").dataset.trendRows = String(body.children.length);
+  }
   /* chart: every month of the period, those without incidents at zero, on an axis that ends
      with the period or today, whichever comes first; its legend and axes in the page's
      language (the words from the page, the dates from Intl) */
@@ -239,9 +395,26 @@
     if (p.undetermined && p.undetermined.length) { return { radius: 7, weight: 2, color: "#7a1f1f", dashArray: "3 2" }; }
     return { radius: 6, weight: 1, color: "#222" };
   }
+  function legendRow(div, color, text) {
+    var row = document.createElement("div"), swatch = document.createElement("span");
+    swatch.className = "patch"; swatch.style.background = color;
+    row.appendChild(swatch); row.appendChild(document.createTextNode(" " + text));
+    div.appendChild(row);
+  }
   function drawLegend() {
     var div = document.getElementById("legend");
-    div.textContent = labels.shade + ": 0 – " + numberFormat.format(state.max);
+    if (form.elements.measure.value === "emerging") {
+      div.textContent = labels.hotspots.shading;
+      var seen = Object.keys(config.categories).filter(function (c) { return Object.keys(state.categories).some(function (code) { return state.categories[code] === c; }); });
+      seen.forEach(function (c) { legendRow(div, config.categories[c], labels.hotspots.categories[c]); });
+      if (!seen.length) { legendRow(div, "transparent", labels.hotspots.categories["no pattern"]); }
+    } else {
+      div.textContent = labels.shade + ": 0 – " + numberFormat.format(state.max || 0);
+    }
+    if (map.hasLayer(hotspotLayer)) { drawScan(div); }
+    if (map.hasLayer(trendLayer)) {
+      ["rose", "fell", "noise"].forEach(function (v) { legendRow(div, config.trends[v], labels.trends.headings[v]); });
+    }
     [["engaged", "solid"], ["undetermined", "dashed"]].forEach(function (kind) {
       var row = document.createElement("div"), ring = document.createElement("span");
       ring.className = "ring " + kind[1];
@@ -249,6 +422,16 @@
       row.appendChild(document.createTextNode(" " + labels.charter["legend_" + kind[0]]));
       div.appendChild(row);
     });
+  }
+
+  /* the scan itself is described above the table of its clusters */
+  function drawScan(div) {
+    var body = state.hotspots;
+    if (!body || !body.scan) {
+      var row = document.createElement("div"); row.textContent = labels.hotspots.none; div.appendChild(row);
+    } else if (body.clusters.some(function (c) { return c.significant; })) {
+      legendRow(div, "#ef3b2c", labels.hotspots.legend);
+    }
   }
 
   /* table */
@@ -309,13 +492,14 @@
       if (token !== state.request) { return; }
       var features = results[0], stats = results[1];
       state.counts = {}; state.max = 0;
-      var measure = form.elements.measure.value;
+      var measure = form.elements.measure.value === "fatalities" ? "fatalities" : "events";
       stats.by_unit.forEach(function (row) { state.counts[row.unit_code] = row; state.max = Math.max(state.max, row[measure]); });
       areaLayer.setStyle(areaStyle);
       drawMarkers(features);
       drawChart(stats.by_month);
       drawTable(features);
       drawLegend();
+      if (map.hasLayer(trendLayer)) { loadTrends(); }
       document.getElementById("summary").textContent = counted(stats.events, labels.events) + " · " + counted(stats.fatalities, labels.fatalities);
       document.getElementById("map").dataset.markers = String(features.length);
       document.getElementById("map").dataset.shaded = String(Object.keys(state.counts).length);

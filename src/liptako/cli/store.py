@@ -1,4 +1,5 @@
-"""`liptako analytics`: the Parquet analytics store, from the registry or straight from ACLED."""
+"""`liptako warning store` (also `liptako analytics`): the Parquet analytics store, from the
+registry or straight from ACLED."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def refresh(
 
     from liptako.core.db import make_engine
     from liptako.incidents.models import Incident
-    from liptako.ingest.analytics import refresh_from_database
+    from liptako.warning.store import refresh_from_database
 
     settings = settings_of(ctx)
     started = time.monotonic()
@@ -46,7 +47,7 @@ def refresh(
     finally:
         engine.dispose()
     kind = "events" if include_deleted else "live events"
-    typer.echo(f"analytics {path}: wrote {written} {kind} from the registry; "
+    typer.echo(f"store {path}: wrote {written} {kind} from the registry; "
                f"{time.monotonic() - started:.1f}s")
 
 
@@ -58,7 +59,7 @@ def build_from_csv(
     """Build the store straight from an ACLED export (fast path, no registry)."""
     from liptako.core.clock import utcnow
     from liptako.ingest.acled import HeaderInvalid
-    from liptako.ingest.analytics import csv_to_parquet
+    from liptako.warning.store import csv_to_parquet
 
     with progress_bar(file.name) as bar:
         task = bar.add_task(file.name, total=None)
@@ -70,7 +71,7 @@ def build_from_csv(
     for err in summary.errors[:20]:
         typer.echo(f"{file}:{err.line}: {err.field}: {err.reason}", err=True)
     typer.echo(
-        f"analytics {path}: {summary.events} events from {file.name}, wrote {summary.written}, "
+        f"store {path}: {summary.events} events from {file.name}, wrote {summary.written}, "
         f"rejected {summary.rejected}; outside their country {summary.outside_country} (placed "
         f"on the nearest unit {summary.placed_nearest}, unplaced {summary.unplaced}); "
         f"{summary.seconds:.1f}s"

@@ -11,23 +11,24 @@ from typer.testing import CliRunner
 from factories.incidents import report
 from helpers.data import ACLED_DYADIC, ACLED_MONADIC, acled_rows, event_ids, to_csv
 from liptako.audit import service as audit
-from liptako.cli import analytics as analytics_cli
+from liptako.cli import store as store_cli
+from liptako.cli.main import app as main_app
 from liptako.core.clock import month_id
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory, transaction
 from liptako.incidents.place import place
 from liptako.incidents.schemas import EventRecord, IncidentIn
 from liptako.ingest.acled import HeaderInvalid, read_acled
-from liptako.ingest.analytics import (
+from liptako.ingest.records import RowError
+from liptako.ingest.service import apply_deletions
+from liptako.obligations.recording import record_batch as load_batch
+from liptako.obligations.recording import record_report
+from liptako.warning.store import (
     SCHEMA,
     ColumnarSummary,
     csv_to_parquet,
     refresh_from_database,
 )
-from liptako.ingest.records import RowError
-from liptako.ingest.service import apply_deletions
-from liptako.obligations.recording import record_batch as load_batch
-from liptako.obligations.recording import record_report
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -187,25 +188,28 @@ def _cli(url: str) -> typer.Typer:
     def main(ctx: typer.Context) -> None:
         ctx.obj = Settings(env="test", database_url=url)
 
-    root.add_typer(analytics_cli.app, name="analytics")
+    root.add_typer(store_cli.app, name="analytics")
     return root
 
 
 def test_cli_builds_from_csv_and_refreshes(fresh_database_url: str, tmp_path: Path) -> None:
+    """`liptako warning store ...`, and `liptako analytics ...`, its former name, alike."""
     runner = CliRunner()
-    app = _cli(fresh_database_url)
+    env = {"LIPTAKO_DATABASE_URL": fresh_database_url}
     out = tmp_path / "events.parquet"
-    built = runner.invoke(app, ["analytics", "build-from-csv", str(ACLED_DYADIC), "--path",
-                                str(out)])
+    built = runner.invoke(main_app, ["warning", "store", "build-from-csv", str(ACLED_DYADIC),
+                                     "--path", str(out)], env=env)
     assert built.exit_code == 0, built.output
     n = len(event_ids(ACLED_DYADIC))
     assert f"{n} events from {ACLED_DYADIC.name}, wrote {n}, rejected 0" in built.output
     assert pl.read_parquet(out).height == n
     _load(fresh_database_url, 150, deleted=3)
-    refreshed = runner.invoke(app, ["analytics", "refresh", "--path", str(out)])
-    assert refreshed.exit_code == 0, refreshed.output
-    assert "wrote 147 live events from the registry" in refreshed.output
-    assert pl.read_parquet(out).height == 147
+    for command in (["warning", "store"], ["analytics"]):
+        out.unlink()
+        refreshed = runner.invoke(main_app, [*command, "refresh", "--path", str(out)], env=env)
+        assert refreshed.exit_code == 0, refreshed.output
+        assert "wrote 147 live events from the registry" in refreshed.output
+        assert pl.read_parquet(out).height == 147
 
 
 def test_cli_refuses_a_file_that_is_not_acled(fresh_database_url: str, tmp_path: Path) -> None:

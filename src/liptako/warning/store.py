@@ -7,6 +7,9 @@ placed by the importer's :func:`~liptako.incidents.place.place_points`, and reje
 replayed through :func:`~liptako.ingest.acled.read_acled`, so their field and reason are the
 importer's. Memory is bounded by the batch (polars' streaming scan of the needed columns); the
 file is written under a temporary name and renamed into place.
+
+It lives with the analytics that read it, beside :mod:`liptako.warning.analytics` rather than
+in it: that package stays pure (arrays in, arrays out), while this module reads the database.
 """
 
 from __future__ import annotations

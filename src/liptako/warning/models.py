@@ -1,0 +1,82 @@
+"""Stored hotspot scans: each run with what it was asked, and the clusters it found."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from liptako.core.db import Base
+
+
+class ScanRun(Base):
+    """One run of `liptako warning scan`: its parameters, who ran it, its marking and the
+    emerging hot spot category of every unit.
+
+    The marking (``tlp``, ``originator``, ``audience``, as on an incident) says who may see
+    the run; the events it counted are exactly those every such reader may see (see
+    :mod:`liptako.warning.service`).
+    """
+
+    __tablename__ = "scan_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ran_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    ran_by_name: Mapped[str] = mapped_column(String(64))
+    # what was scanned: the study period (first and last day), its periods, the areas and
+    # the kinds of event
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    time_unit: Mapped[str] = mapped_column(String(8))
+    periods: Mapped[int]
+    area_level: Mapped[str] = mapped_column(String(8))
+    event_types: Mapped[list[str]] = mapped_column(JSON)
+    # how: the scan's windows and Monte Carlo replications, Gi*'s permutations (0: p-values
+    # from the normal distribution), the seed of both
+    replications: Mapped[int]
+    gi_permutations: Mapped[int]
+    seed: Mapped[int]
+    max_share: Mapped[float] = mapped_column(Float)
+    max_radius_km: Mapped[float | None] = mapped_column(Float)
+    max_duration: Mapped[int]
+    # what it counted and skipped (events on no admin unit), and how long it took
+    events: Mapped[int]
+    skipped: Mapped[int]
+    seconds: Mapped[float] = mapped_column(Float)
+    # unit code -> emerging hot spot category ("no pattern", "new hot spot", ...)
+    categories: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    tlp: Mapped[str] = mapped_column(String(12))
+    originator: Mapped[str] = mapped_column(String(8))
+    audience: Mapped[str] = mapped_column(String(64), default="")
+
+    clusters: Mapped[list[ScanCluster]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="ScanCluster.rank")
+
+
+class ScanCluster(Base):
+    """One cluster of a run, the most likely first (``rank`` 1): its units, its period and how
+    unusual it is."""
+
+    __tablename__ = "scan_cluster"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_run.id", ondelete="CASCADE"),
+                                        index=True)
+    rank: Mapped[int]
+    # the units' codes, the centre first, then outwards
+    units: Mapped[list[str]] = mapped_column(JSON)
+    radius_km: Mapped[float] = mapped_column(Float)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    observed: Mapped[int]
+    expected: Mapped[float] = mapped_column(Float)
+    # the rate inside over the rate outside; None when every event is inside (infinite)
+    relative_risk: Mapped[float | None] = mapped_column(Float)
+    llr: Mapped[float] = mapped_column(Float)
+    p_value: Mapped[float] = mapped_column(Float)
+
+    run: Mapped[ScanRun] = relationship(back_populates="clusters")

@@ -1,0 +1,45 @@
+"""Who may see a stored hotspot scan, and so which events it may count.
+
+A scan's clusters and categories are made of counts of events: anyone who sees them learns
+something about every event counted. So a stored scan carries a marking, as an incident does
+(:mod:`liptako.auth.releasability`), and counts exactly the events that every reader its
+marking admits may see:
+
+- by default, the events marked CLEAR or GREEN, which every user may see; the scan is marked
+  GREEN (every user of the system, not public channels: it is the community's analysis);
+- for one state (``--for MLI``), the events that every user of that state may see: those an
+  observer of it may see, the most restricted of its users (RED is never shown to
+  observers); the scan is marked AMBER+STRICT with that state as its originator, so only
+  that state's users see it. The secretariat (``--for SEC``) is a state like any other here:
+  its scan also counts AMBER events, which the secretariat sees whoever made them.
+
+The marking is computed, never chosen apart from the events: a scan cannot be shown more
+widely than what it counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from liptako.auth.releasability import Viewer
+
+EVERYONE = "SEC"  # the originator of a scan every user may see: the system's secretariat
+
+
+@dataclass(frozen=True)
+class Marking:
+    tlp: str
+    originator: str
+    audience: str
+
+
+def scan_marking(for_state: str | None) -> Marking:
+    """The marking of a scan made for every user (None) or for one state's users."""
+    if for_state is None:
+        return Marking("GREEN", EVERYONE, "")
+    return Marking("AMBER+STRICT", for_state, "")
+
+
+def weakest_reader(for_state: str) -> Viewer:
+    """The reader of a state's scan who may see least: an observer of that state."""
+    return Viewer(None, for_state, ("observer",))
