@@ -33,7 +33,8 @@ from liptako.incidents.schemas import EventRecord
 from liptako.ingest.acled import read_acled
 from liptako.ingest.records import RowError
 from liptako.intel.coverage import acled_coverage
-from liptako.warning.store import SCHEMA, csv_to_parquet
+from liptako.warning.store import SCHEMA
+from liptako.warning.store_acled import csv_to_parquet
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"

@@ -16,7 +16,7 @@ Stages, all in this run on the same file:
 
 - ``baseline``: ``pandas.read_csv`` (C engine, the same columns ours reads) +
   ``geopandas.sjoin(predicate="covered_by")`` against the shipped admin-1 polygons;
-- ``columnar``: :func:`liptako.warning.store.csv_to_parquet` (validate, place in the stated
+- ``columnar``: :func:`liptako.warning.store_acled.csv_to_parquet` (validate, place in the stated
   country, PRIO-GRID, Liptako-Gourma flag, write Parquet);
 - ``db ingest``: ``liptako ingest acled FILE --batch-size N`` in a subprocess into a fresh,
   migrated SQLite file (and, with ``--postgres``, a throw-away database on the local server,
@@ -153,7 +153,7 @@ def baseline(path: Path, polys: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def columnar(path: Path, out: Path) -> Any:
-    from liptako.warning.store import csv_to_parquet
+    from liptako.warning.store_acled import csv_to_parquet
 
     return csv_to_parquet(path, out, today=dt.date.today())
 

@@ -23,12 +23,8 @@ from liptako.ingest.records import RowError
 from liptako.ingest.service import apply_deletions
 from liptako.obligations.recording import record_batch as load_batch
 from liptako.obligations.recording import record_report
-from liptako.warning.store import (
-    SCHEMA,
-    ColumnarSummary,
-    csv_to_parquet,
-    refresh_from_database,
-)
+from liptako.warning.store import SCHEMA, refresh_from_database
+from liptako.warning.store_acled import ColumnarSummary, csv_to_parquet
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

@@ -59,7 +59,7 @@ def build_from_csv(
     """Build the store straight from an ACLED export (fast path, no registry)."""
     from liptako.core.clock import utcnow
     from liptako.ingest.acled import HeaderInvalid
-    from liptako.warning.store import csv_to_parquet
+    from liptako.warning.store_acled import csv_to_parquet
 
     with progress_bar(file.name) as bar:
         task = bar.add_task(file.name, total=None)
