@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 
 import typer
 
-from liptako.cli.common import fail
+from liptako.cli.common import Format, fail
 
 app = typer.Typer(help="Canonical actors: coverage of a file, look-ups.", no_args_is_help=True)
 
-
-class Format(str, Enum):
-    json = "json"
-    text = "text"
 
 
 @app.command("coverage")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
@@ -14,6 +15,13 @@ from liptako.core.config import Settings
 if TYPE_CHECKING:
     from rich.progress import Progress
     from sqlalchemy.orm import Session
+
+
+class Format(str, Enum):
+    """``--format`` of the commands that print figures: text for people, json for machines."""
+
+    text = "text"
+    json = "json"
 
 
 def settings_of(ctx: typer.Context, *, ready: bool = True) -> Settings:

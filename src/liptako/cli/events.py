@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 
 import typer
 
-from liptako.cli.common import settings_of, unit_of_work
+from liptako.cli.common import Format, settings_of, unit_of_work
 
 app = typer.Typer(help="The incident registry.", no_args_is_help=True)
 
-
-class Format(str, Enum):
-    json = "json"
-    text = "text"
 
 
 @app.command("stats")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from liptako.cli import store
-from liptako.cli.common import fail, settings_of, unit_of_work
+from liptako.cli.common import Format, fail, settings_of, unit_of_work
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -30,10 +30,6 @@ class Area(str, Enum):
     adm1 = "adm1"
     country = "country"
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class Lang(str, Enum):

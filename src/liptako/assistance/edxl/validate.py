@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from liptako.core import xmlsafe
 from liptako.core.errors import RuleViolation
 
 RM_MSG = "urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg"
@@ -38,16 +39,11 @@ def schema_dir() -> Path:
     return Path(str(root)) / "edxl-rm-1.0" / "external" / "edxl-rm" / "1.0"
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False)
-
-
 @functools.cache
 def schema(message_type: str) -> etree.XMLSchema:
     """The compiled schema of one EDXL-RM message type."""
     path = schema_dir() / f"EDXL-RM{message_type}.xsd"
-    return etree.XMLSchema(etree.parse(str(path), _parser()))
+    return etree.XMLSchema(etree.parse(str(path), xmlsafe.parser()))
 
 
 def short(text: str) -> str:
@@ -59,18 +55,7 @@ def short(text: str) -> str:
 
 def parse(data: bytes | str) -> etree._Element:
     """The root element of a well-formed document, or an EdxlError saying where it broke."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > MAX_BYTES:
-        raise EdxlError(f"EDXL-RM: expected at most {MAX_BYTES} bytes, got {len(raw)}")
-    try:
-        root = etree.fromstring(raw, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise EdxlError(f"EDXL-RM: expected well-formed XML, got {exc}") from None
-    doctype = root.getroottree().docinfo.doctype
-    if doctype:  # no EDXL-RM message needs one; entities are never expanded
-        raise EdxlError(f"EDXL-RM: expected no DOCTYPE (DTDs and entities are refused), "
-                        f"got {doctype}")
-    return root
+    return xmlsafe.parse(data, label="EDXL-RM", max_bytes=MAX_BYTES, error=EdxlError)
 
 
 def message_type(root: etree._Element) -> str:
