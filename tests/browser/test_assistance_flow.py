@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from helpers.browser import axe_violations, shot, signed_in
+from helpers.browser import axe_violations, report_foreign_strike, shot, signed_in
 
 
 def _act(page: Page, request_url: str, button: str) -> None:
@@ -20,17 +20,7 @@ def test_request_from_filing_to_closure(browser: Browser, live_server: str,
                                         database_url: str) -> None:
     backend = database_url.split(":")[0]
     mali = signed_in(browser, live_server, "amadou_mli_liaison")
-    mali.goto("/incidents/new")
-    mali.get_by_label("Latitude").fill("14.49")
-    mali.get_by_label("Longitude").fill("-4.19")
-    mali.get_by_label("Date").fill("2024-01-10")
-    mali.get_by_label("Type d'événement").select_option("battle")
-    mali.locator("#perpetrator_kind").select_option("international_organization")
-    mali.locator("#target_kind").select_option("territory")
-    mali.get_by_label("Description").fill("Frappe d'une force étrangère contre Mopti.")
-    mali.get_by_role("button", name="Enregistrer l'incident").click()
-    expect(mali).to_have_url(re.compile(r"/incidents/\d+"))
-    incident_id = re.search(r"/incidents/(\d+)", mali.url).group(1)  # type: ignore[union-attr]
+    incident_id = report_foreign_strike(mali)
     expect(mali.locator(".determinations .status-engaged").first).to_be_visible()
 
     mali.goto(f"/assistance/new?incident={incident_id}")

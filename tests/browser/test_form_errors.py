@@ -8,22 +8,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from helpers.browser import axe_violations, shot, signed_in
-
-
-def _incident(mali: Page) -> str:
-    """An attack on Mopti by foreign forces, reported by Mali (Art. 6 engaged)."""
-    mali.goto("/incidents/new")
-    mali.get_by_label("Latitude").fill("14.49")
-    mali.get_by_label("Longitude").fill("-4.19")
-    mali.get_by_label("Date").fill("2024-01-10")
-    mali.get_by_label("Type d'événement").select_option("battle")
-    mali.locator("#perpetrator_kind").select_option("international_organization")
-    mali.locator("#target_kind").select_option("territory")
-    mali.get_by_label("Description").fill("Frappe d'une force étrangère contre Mopti.")
-    mali.get_by_role("button", name="Enregistrer l'incident").click()
-    expect(mali).to_have_url(re.compile(r"/incidents/\d+"))
-    return re.search(r"/incidents/(\d+)", mali.url).group(1)  # type: ignore[union-attr]
+from helpers.browser import axe_violations, report_foreign_strike, shot, signed_in
 
 
 def _need(page: Page, row: int, quantity: str) -> None:
@@ -39,7 +24,7 @@ def test_form_errors_name_the_need_and_the_field(browser: Browser, live_server: 
                                                  database_url: str) -> None:
     backend = database_url.split(":")[0]
     mali = signed_in(browser, live_server, "amadou_mli_liaison")
-    mali.goto(f"/assistance/new?incident={_incident(mali)}")
+    mali.goto(f"/assistance/new?incident={report_foreign_strike(mali)}")
     mali.get_by_label("Titre").fill("Appui aérien sur Mopti")
     mali.get_by_label("Situation").fill("Des unités étrangères menacent Mopti.")
     mali.get_by_label("Réponses attendues avant le").fill("2030-01-31")

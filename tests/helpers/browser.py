@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from factories.auth import PASSWORD
 
@@ -44,3 +45,18 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
     page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def report_foreign_strike(page: Page) -> str:
+    """Mali reports a strike by foreign forces on Mopti (Art. 6 engaged); its incident id."""
+    page.goto("/incidents/new")
+    page.get_by_label("Latitude").fill("14.49")
+    page.get_by_label("Longitude").fill("-4.19")
+    page.get_by_label("Date").fill("2024-01-10")
+    page.get_by_label("Type d'événement").select_option("battle")
+    page.locator("#perpetrator_kind").select_option("international_organization")
+    page.locator("#target_kind").select_option("territory")
+    page.get_by_label("Description").fill("Frappe d'une force étrangère contre Mopti.")
+    page.get_by_role("button", name="Enregistrer l'incident").click()
+    expect(page).to_have_url(re.compile(r"/incidents/\d+"))
+    return re.search(r"/incidents/(\d+)", page.url).group(1)  # type: ignore[union-attr]
