@@ -43,7 +43,7 @@ test: lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 i18n: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k Nn_:1,2 --no-location --sort-output \

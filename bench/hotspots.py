@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/hotspots.py [--only scan] [--repeats 3] [--seed 7]
+    .venv/bin/python bench/hotspots.py [--only scan|gistar] [--repeats 3] [--seed 7]
+        [--rows 100] [--cols 100] [--perms 999] [--emerging]
 
 ``scan``: the prospective space-time permutation scan
 (:func:`liptako.warning.analytics.scan.space_time_permutation_scan`) on 160 synthetic areas ×
@@ -12,7 +13,11 @@ reference of the test suite (``tests/warning/analytics/scan_reference.py``) on a
 reference finishes, with the clusters and p-values of both compared; and, when
 ``../shared/data/acled_sahel.csv`` is there, the same scan on the ACLED events of the last 120
 months by ACLED's admin-2 names (ADM2 polygons are not shipped: an area's point is the mean of
-its events' coordinates). Exits 1 when the scan and the reference disagree.
+its events' coordinates).
+
+``gistar``: Gi* with 999 conditional permutations on a 10,000-cell lattice against PySAL esda
+in the same run (target ≥ 4x esda, identical p-values for identical permutations;
+``bench/_gistar.py``). Exits 1 when the scan and its reference, or Gi* and esda, disagree.
 """
 
 from __future__ import annotations
@@ -217,7 +222,14 @@ def scan_section(args: argparse.Namespace) -> bool:
     return ok
 
 
-SECTIONS: dict[str, Callable[[argparse.Namespace], bool]] = {"scan": scan_section}
+def gistar_section(args: argparse.Namespace) -> bool:
+    import _gistar  # esda's import takes seconds: only when the section runs
+
+    return bool(_gistar.section(args))
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], bool]] = {"scan": scan_section,
+                                                             "gistar": gistar_section}
 
 
 def main() -> int:
@@ -225,6 +237,11 @@ def main() -> int:
     ap.add_argument("--only", choices=sorted(SECTIONS))
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--rows", type=int, default=100, help="Gi*: the lattice's rows")
+    ap.add_argument("--cols", type=int, default=100, help="Gi*: the lattice's columns")
+    ap.add_argument("--perms", type=int, default=999, help="Gi*: permutations")
+    ap.add_argument("--emerging", action="store_true",
+                    help="Gi*: also time the emerging hot spot analysis of a 110x100x120 cube")
     args = ap.parse_args()
     print(f"python {platform.python_version()}  numpy {np.__version__}  nproc {os.cpu_count()}")
     ok = True

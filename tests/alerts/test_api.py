@@ -46,14 +46,32 @@ def test_the_secretariat_manages_rules(client: TestClient, auth, session: Sessio
     bad = client.post("/api/v1/alert-rules", json={**body, "area": "MLI-nowhere"},
                       headers=auth("sec"))
     assert bad.status_code == 422 and "area" in bad.text
-    planned = client.post("/api/v1/alert-rules", json={**body, "kind": "cluster"},
+    planned = client.post("/api/v1/alert-rules", json={**body, "kind": "forecast"},
                           headers=auth("sec"))
     assert planned.status_code == 422
+    cluster = {"name": "New hotspots", "kind": "cluster"}
+    hot = client.post("/api/v1/alert-rules", json=cluster, headers=auth("sec"))
+    assert hot.status_code == 201, hot.text
+    assert hot.json()["params"] == {"days": 31, "p_value": 0.05}
+    assert hot.json()["certainty"] == "Likely"
+    for wrong in ({"threshold": 3}, {"area": UNITS["BFA"]}, {"p_value": 0.5}):
+        refused = client.post("/api/v1/alert-rules", json={**cluster, **wrong},
+                              headers=auth("sec"))
+        assert refused.status_code == 422 and next(iter(wrong)) in refused.text, wrong
+    assert client.post("/api/v1/alert-rules", json={**body, "p_value": 0.01},
+                       headers=auth("sec")).status_code == 422
+    stricter = client.patch(f"/api/v1/alert-rules/{hot.json()['id']}",
+                            json={"p_value": 0.01}, headers=auth("sec"))
+    assert stricter.status_code == 200 and stricter.json()["params"]["p_value"] == 0.01
+    foreign = client.patch(f"/api/v1/alert-rules/{hot.json()['id']}", json={"threshold": 3},
+                           headers=auth("sec"))
+    assert foreign.status_code == 422 and "threshold" in foreign.text
     listed = client.get("/api/v1/alert-rules", headers=auth("ner_analyst")).json()
-    assert [r["id"] for r in listed] == [rule_["id"]]
+    assert [r["id"] for r in listed] == [hot.json()["id"], rule_["id"]]  # active first
     actions = session.scalars(select(AuditEntry.action).where(
         AuditEntry.target_type == "alert_rule")).all()
-    assert list(actions) == ["alert_rule.create", "alert_rule.update"]
+    assert list(actions) == ["alert_rule.create", "alert_rule.update", "alert_rule.create",
+                             "alert_rule.update"]
 
 
 def test_alerts_reach_only_who_may_see_every_incident(client: TestClient, auth,  # type: ignore[no-untyped-def]

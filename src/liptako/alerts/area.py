@@ -1,5 +1,5 @@
-"""The area of an alert: an admin-1 unit's boundary from the shipped geography, made small
-enough for CAP.
+"""The area of an alert: an admin-1 unit's boundary from the shipped geography (or, for a
+cluster of the hotspot scan, the union of its units'), made small enough for CAP.
 
 Incidents carry the admin-1 code of :func:`liptako.core.adminlevels.levels_of`: a Natural
 Earth unit in Mali and Niger, a region (the union of its provinces) in Burkina Faso. CAP
@@ -60,9 +60,34 @@ def _rings(shape: BaseGeometry) -> list[list[tuple[float, float]]]:
 
 
 @functools.cache
+def scan_units() -> dict[str, Area]:
+    """Every unit of the shipped boundaries by its own code (the hotspot scan's locations:
+    Burkina Faso's provinces rather than its regions)."""
+    index = admin_index()
+    return {u.code: Area(u.code, u.name, u.name_fr or u.name, u.iso3, polygon)
+            for u, polygon in zip(index.units, index.polygons, strict=True)}
+
+
+def units_name(codes: tuple[str, ...], *, shown: int = 3) -> str:
+    """A cluster's area in a few words: its first units' names and how many more."""
+    names = [scan_units()[c].name for c in codes[:shown]]
+    more = len(codes) - shown
+    return ", ".join(names) + (f" (+{more})" if more > 0 else "")
+
+
+@functools.cache
 def cap_polygons(code: str) -> tuple[str, ...]:
-    """The unit's boundary as CAP ``polygon`` values ("lat,lon lat,lon ...", closed)."""
-    shape = admin1_areas()[code].shape
+    """The admin-1 unit's boundary as CAP ``polygon`` values ("lat,lon lat,lon ...", closed)."""
+    return _cap_rings(admin1_areas()[code].shape)
+
+
+@functools.cache
+def units_cap_polygons(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The boundary of the union of some scan units, as CAP ``polygon`` values."""
+    return _cap_rings(shapely.union_all([scan_units()[c].shape for c in codes]))
+
+
+def _cap_rings(shape: BaseGeometry) -> tuple[str, ...]:
     rings: list[list[tuple[float, float]]] = []
     for tolerance in TOLERANCES:
         rings = [r for r in _rings(shapely.simplify(shape, tolerance, preserve_topology=True))
@@ -72,9 +97,16 @@ def cap_polygons(code: str) -> tuple[str, ...]:
     return tuple(" ".join(f"{lat:.4f},{lon:.4f}" for lon, lat in ring) for ring in rings)
 
 
-def polygon_geojson(code: str) -> dict[str, object]:
+def polygon_geojson(polygons: tuple[str, ...]) -> dict[str, object]:
     """The simplified boundary CAP carries, as GeoJSON (for the alert page's map)."""
     rings = [[[float(p.split(",")[1]), float(p.split(",")[0])] for p in text.split(" ")]
-             for text in cap_polygons(code)]
+             for text in polygons]
     shape: dict[str, object] = dict(mapping(MultiPolygon([Polygon(r) for r in rings])))
     return shape
+
+
+def alert_polygons(area_code: str | None, units: list[str] | None) -> tuple[str, ...]:
+    """An alert's CAP polygons: its cluster's units, else its admin-1 unit, else none."""
+    if units:
+        return units_cap_polygons(tuple(units))
+    return cap_polygons(area_code) if area_code else ()

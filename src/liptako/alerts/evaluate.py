@@ -2,7 +2,8 @@
 message written as CAP and put in the outbox for the subscribed states, all in the caller's
 transaction.
 
-One current alert per situation (a rule and its subject: an admin-1 unit, an incident): a
+One current alert per situation (a rule and its subject: an admin-1 unit, an incident, the
+centre of a hotspot cluster): a
 situation found again with new incidents gets an Update message referencing the previous
 one; found again unchanged, nothing; no longer found (the window slid past it, the rule was
 switched off), its alert ends. Exercise incidents never raise alerts: an alert goes to real
@@ -27,7 +28,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.alerts import rules, words
-from liptako.alerts.area import admin1_areas, cap_polygons
+from liptako.alerts.area import admin1_areas, alert_polygons, scan_units, units_name
 from liptako.alerts.cap.write import Info, Message, write
 from liptako.alerts.models import Alert, AlertMessage, AlertRule, Subscription
 from liptako.audit import service as audit
@@ -35,6 +36,7 @@ from liptako.auth.releasability import audience_list, audience_text
 from liptako.core import outbox
 from liptako.incidents.models import Incident
 from liptako.obligations.models import StoredDetermination
+from liptako.warning import queries as warning
 
 TARGET = "alert"
 
@@ -54,13 +56,16 @@ class Issuer:
 
 @dataclass(frozen=True)
 class Situation:
-    """What a rule found: its key, area and the incidents behind it with their counts."""
+    """What a rule found: its key, area (an admin-1 unit, or a cluster's units) and the
+    incidents behind it with their counts, and what else the kind says about it."""
 
     key: str
     area_code: str | None
     incident_ids: tuple[int, ...]
     events: int
     fatalities: int
+    units: tuple[str, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,10 +119,35 @@ def _engagements(session: Session, rule: AlertRule, today: dt.date) -> list[Situ
             for i, code, dead in rows]
 
 
-# a kind's finder; "cluster" and "forecast" (rules.PLANNED_KINDS) get theirs here once hotspot
-# results and forecasts are stored
+def _clusters(session: Session, rule: AlertRule, today: dt.date) -> list[Situation]:
+    """Each significant cluster of the latest scan made for every user, if its study period
+    ended within the window; a scan made for one state is that state's analysis and raises
+    nothing (its counts include events other states may not see)."""
+    run = warning.latest_scan_for_everyone(session)
+    if run is None or run.ends_on < today - dt.timedelta(days=int(rule.params["days"]) - 1):
+        return []
+    found = []
+    for cluster in run.clusters:
+        incidents = warning.cluster_incidents(session, run, cluster)
+        if cluster.p_value > float(rule.params["p_value"]) or not incidents:
+            continue
+        detail = {"run": run.id, "ran_on": run.ran_at.date().isoformat(), "rank": cluster.rank,
+                  "starts_on": cluster.starts_on.isoformat(),
+                  "ends_on": cluster.ends_on.isoformat(), "observed": cluster.observed,
+                  "expected": round(cluster.expected, 2), "relative_risk":
+                  None if cluster.relative_risk is None else round(cluster.relative_risk, 2),
+                  "p_value": cluster.p_value}
+        found.append(Situation(
+            rules.situation_key(rule.id, f"cluster:{cluster.units[0]}"), None,
+            tuple(i for i, _ in incidents), len(incidents), sum(d for _, d in incidents),
+            units=tuple(cluster.units), detail=detail))
+    return found
+
+
+# a kind's finder; "forecast" (rules.PLANNED_KINDS) gets its own here once forecasts are stored
 FINDERS: dict[str, Callable[[Session, AlertRule, dt.date], list[Situation]]] = {
     "fatalities": _thresholds, "events": _thresholds, "charter": _engagements,
+    "cluster": _clusters,
 }
 
 
@@ -165,11 +195,11 @@ def _mark(alert: Alert) -> None:
 def raise_alert(session: Session, rule: AlertRule, situation: Situation, *, now: dt.datetime,
                 issuer: Issuer, actor: audit.Actor, report: Report) -> int:
     """A new alert for a situation, its first message (Alert) and its deliveries."""
-    area = admin1_areas().get(situation.area_code or "")
     incidents = _incidents(session, situation.incident_ids)
+    iso3, name = _where(situation, incidents[0])
     alert = Alert(rule_id=rule.id, situation=situation.key, status="current",
-                  area_code=situation.area_code, iso3=area.iso3 if area else incidents[0].iso3,
-                  area_name=area.name if area else _place(incidents[0]),
+                  area_code=situation.area_code, units=list(situation.units) or None,
+                  iso3=iso3, area_name=name, detail=situation.detail or None,
                   events=situation.events, fatalities=situation.fatalities,
                   severity=rule.severity, urgency=rule.urgency, certainty=rule.certainty,
                   tlp="CLEAR", audience="", raised_at=now, updated_at=now, incidents=incidents)
@@ -185,8 +215,15 @@ def raise_alert(session: Session, rule: AlertRule, situation: Situation, *, now:
     return alert.id
 
 
-def _place(incident: Incident) -> str:
-    return incident.src_location or incident.admin1_name or f"{incident.lat}, {incident.lon}"
+def _where(situation: Situation, first: Incident) -> tuple[str | None, str]:
+    """The country and name of a situation's area: its cluster's centre unit, its admin-1
+    unit, or else the place of its first incident."""
+    if situation.units:
+        return scan_units()[situation.units[0]].iso3, units_name(situation.units)
+    area = admin1_areas().get(situation.area_code or "")
+    if area is not None:
+        return area.iso3, area.name
+    return first.iso3, first.src_location or first.admin1_name or f"{first.lat}, {first.lon}"
 
 
 def update_alert(session: Session, alert: Alert, situation: Situation, *, now: dt.datetime,
@@ -196,6 +233,9 @@ def update_alert(session: Session, alert: Alert, situation: Situation, *, now: d
     new = [i for i in situation.incident_ids if i not in have]
     alert.incidents.extend(_incidents(session, tuple(new)))
     alert.events, alert.fatalities, alert.updated_at = situation.events, situation.fatalities, now
+    if situation.units:  # the next scan may find the cluster wider, or its figures changed
+        alert.units, alert.detail = list(situation.units), situation.detail
+        alert.area_name = units_name(situation.units)
     _mark(alert)
     message = issue(session, alert, alert.rule, now=now, issuer=issuer, report=report)
     audit.record(session, actor=actor, action="alert.update", target_type=TARGET,
@@ -218,7 +258,7 @@ def _facts(alert: Alert, rule: AlertRule, update: bool) -> words.Facts:
     return words.Facts(kind=rule.kind, area=alert.area_name, days=int(params["days"]),
                        threshold=params.get("threshold"), events=alert.events,
                        fatalities=alert.fatalities, articles=tuple(params.get("articles", ())),
-                       update=update)
+                       update=update, detail=alert.detail or {})
 
 
 def cap_message(alert: Alert, rule: AlertRule, *, identifier: str, now: dt.datetime,
@@ -243,10 +283,31 @@ def cap_message(alert: Alert, rule: AlertRule, *, identifier: str, now: dt.datet
                     for lang in words.LANGUAGES),
         parameters=(("liptako-rule", f"{rule.id} {rule.name}"), ("liptako-alert", str(alert.id)),
                     ("events", str(alert.events)), ("fatalities", str(alert.fatalities)),
-                    ("days", str(rule.params["days"]))),
-        area_desc=alert.area_name, polygons=cap_polygons(code) if code else (),
-        geocodes=tuple((k, v) for k, v in (("liptako-admin1", code), ("ISO3166-1", alert.iso3))
-                       if v))
+                    ("days", str(rule.params["days"])), *_cluster_parameters(alert)),
+        area_desc=alert.area_name, polygons=alert_polygons(code, alert.units),
+        geocodes=_geocodes(alert))
+
+
+def _cluster_parameters(alert: Alert) -> tuple[tuple[str, str], ...]:
+    d = alert.detail
+    if not d:
+        return ()
+    return (("cluster-period", f"{d['starts_on']}/{d['ends_on']}"),
+            ("cluster-expected", str(d["expected"])),
+            ("cluster-relative-risk", "inf" if d["relative_risk"] is None
+             else str(d["relative_risk"])),
+            ("cluster-p-value", str(d["p_value"])))
+
+
+def _geocodes(alert: Alert) -> tuple[tuple[str, str], ...]:
+    """The admin-1 unit, or each unit of a cluster, and each country the area touches."""
+    if alert.units:
+        units = scan_units()
+        countries = dict.fromkeys(units[c].iso3 for c in alert.units if c in units)
+        return (*(("liptako-unit", c) for c in alert.units),
+                *(("ISO3166-1", iso3) for iso3 in countries))
+    return tuple((k, v) for k, v in (("liptako-admin1", alert.area_code),
+                                      ("ISO3166-1", alert.iso3)) if v)
 
 
 def issue(session: Session, alert: Alert, rule: AlertRule, *, now: dt.datetime,

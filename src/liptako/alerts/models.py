@@ -59,11 +59,16 @@ class Alert(Base):
     # None once it has ended
     situation: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="current")
+    # one admin-1 unit (threshold and charter rules), or the units of a cluster (the centre
+    # first; area_code is then None)
     area_code: Mapped[str | None] = mapped_column(String(32))
+    units: Mapped[list[str] | None] = mapped_column(JSON)
     area_name: Mapped[str] = mapped_column(String(200))
     iso3: Mapped[str | None] = mapped_column(String(3))
     events: Mapped[int] = mapped_column(default=0)
     fatalities: Mapped[int] = mapped_column(default=0)
+    # what the kind found beyond the counts (a cluster's run, period, relative risk, p-value)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     severity: Mapped[str] = mapped_column(String(12))
     urgency: Mapped[str] = mapped_column(String(12))
     certainty: Mapped[str] = mapped_column(String(12))

@@ -7,13 +7,17 @@ Kinds built now (each finds *situations*, see :mod:`liptako.alerts.evaluate`):
   its own);
 - ``events``: the same with the number of events;
 - ``charter``: an incident of the last ``days`` days engages one of ``articles`` (6 and 7 of
-  the Charter by default) in the stored determinations of ``pact_id``.
+  the Charter by default) in the stored determinations of ``pact_id``;
+- ``cluster``: the latest stored hotspot scan (``liptako warning scan``), if its study
+  period ended within the last ``days`` days, has a space-time cluster with a p-value of at
+  most ``p_value``; a cluster is one situation per centre unit, so that the same hot spot
+  found again by the next scan keeps its alert (updated when new incidents join it) and one
+  that the next scan no longer finds ends.
 
 A kind is a finder plus the parameters it takes; the rest (one alert per situation, updates
-while it grows, CAP, delivery) does not depend on it. Two kinds are planned for when their
-inputs are stored: ``cluster`` (a new significant space-time cluster of the hotspot scan,
-situation = the cluster) and ``forecast`` (a forecast above a threshold for an area and
-month, situation = area and month). They are not accepted yet (:data:`PLANNED_KINDS`).
+while it grows, CAP, delivery) does not depend on it. One kind is planned for when its
+inputs are stored: ``forecast`` (a forecast above a threshold for an area and month,
+situation = area and month). It is not accepted yet (:data:`PLANNED_KINDS`).
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from typing import Any, Final
 from liptako.auth.releasability import TLP_LEVELS, Viewer, may_see
 from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
 
-KINDS: Final = ("fatalities", "events", "charter")
-PLANNED_KINDS: Final = ("cluster", "forecast")
+KINDS: Final = ("fatalities", "events", "charter", "cluster")
+PLANNED_KINDS: Final = ("forecast",)
 THRESHOLD_KINDS: Final = ("fatalities", "events")
 SEVERITIES: Final = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
 URGENCIES: Final = ("Immediate", "Expected", "Future", "Past", "Unknown")
@@ -37,7 +41,17 @@ DEFAULTS: Final = {
     "fatalities": ("Severe", "Expected", "Observed"),
     "events": ("Moderate", "Expected", "Observed"),
     "charter": ("Extreme", "Immediate", "Observed"),
+    # a cluster is a statistical finding about observed events: likely, not observed
+    "cluster": ("Severe", "Expected", "Likely"),
 }
+# the window a kind looks back over unless the rule says otherwise: a week of incidents, or
+# for a cluster how recently the scan's study period must have ended (scans run monthly)
+DEFAULT_DAYS: Final = {"fatalities": 7, "events": 7, "charter": 7, "cluster": 31}
+# the parameters of each kind a rule's update may change
+TAKES: Final = {"fatalities": {"threshold", "days"}, "events": {"threshold", "days"},
+                "charter": {"days"}, "cluster": {"p_value", "days"}}
+P_VALUE: Final = 0.05
+MAX_P_VALUE: Final = 0.2
 # who may see an alert delivered to a state's (or the secretariat's) channel: its officers
 DELIVERY_ROLES: Final = ("liaison",)
 ACK_ROLES: Final = ("liaison", "analyst")
@@ -46,12 +60,18 @@ ACK_ROLES: Final = ("liaison", "analyst")
 def check_params(kind: str, params: Mapping[str, Any], units: Iterable[str]) -> dict[str, Any]:
     """A kind's parameters, complete and checked; ValueError naming the first bad one."""
     if kind in PLANNED_KINDS:
-        raise ValueError(f"kind: {kind!r} waits for stored "
-                         f"{'hotspot results' if kind == 'cluster' else 'forecasts'}; "
+        raise ValueError(f"kind: {kind!r} waits for stored forecasts; "
                          f"expected one of {', '.join(KINDS)}")
     if kind not in KINDS:
         raise ValueError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
-    days = _whole(params.get("days", 7), "days", 1, MAX_DAYS)
+    days = _whole(params.get("days") or DEFAULT_DAYS[kind], "days", 1, MAX_DAYS)
+    if kind == "cluster":
+        p_value = params.get("p_value") or P_VALUE
+        if isinstance(p_value, bool) or not isinstance(p_value, int | float) \
+                or not 0 < p_value <= MAX_P_VALUE:
+            raise ValueError(f"p_value: expected a number above 0 and at most {MAX_P_VALUE}, "
+                             f"got {p_value!r}")
+        return {"days": days, "p_value": float(p_value)}
     if kind == "charter":
         articles = sorted({str(a) for a in params.get("articles") or ARTICLES})
         if not set(articles) <= set(ARTICLES):

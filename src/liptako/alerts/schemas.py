@@ -29,15 +29,18 @@ class Strict(BaseModel):
 class RuleIn(Strict):
     """A rule: ``fatalities`` or ``events`` take ``threshold`` (reached at that number),
     ``days`` and optionally ``area`` (an admin-1 code; without it every unit is watched);
-    ``charter`` takes ``articles`` (6, 7) and ``days``. The CAP severity, urgency and
-    certainty default to the kind's."""
+    ``charter`` takes ``articles`` (6, 7) and ``days``; ``cluster`` takes ``p_value`` (at
+    most; 0.05 by default) and ``days`` (how recently the scan's period ended; 31 by
+    default, 7 for the other kinds). The CAP severity, urgency and certainty default to the
+    kind's."""
 
     name: str = Field(min_length=3, max_length=200, pattern=r"^[^\r\n]+$")
     kind: Kind
     threshold: int | None = Field(default=None, ge=1, le=1_000_000)
-    days: int = Field(default=7, ge=1, le=366)
+    days: int | None = Field(default=None, ge=1, le=366)
     area: str | None = Field(default=None, max_length=32)
     articles: list[Article] | None = None
+    p_value: float | None = Field(default=None, gt=0, le=0.2)
     severity: Severity | None = None
     urgency: Urgency | None = None
     certainty: Certainty | None = None
@@ -50,6 +53,10 @@ class RuleIn(Strict):
             raise ValueError("threshold/area: a charter rule takes articles and days only")
         if self.kind != "charter" and self.articles is not None:
             raise ValueError(f"articles: a {self.kind} rule takes threshold, days and area")
+        if self.kind == "cluster" and (self.threshold is not None or self.area is not None):
+            raise ValueError("threshold/area: a cluster rule takes p_value and days only")
+        if self.kind != "cluster" and self.p_value is not None:
+            raise ValueError(f"p_value: only a cluster rule takes one, not a {self.kind} rule")
         return self
 
 
@@ -60,6 +67,7 @@ class RulePatch(Strict):
     active: bool | None = None
     threshold: int | None = Field(default=None, ge=1, le=1_000_000)
     days: int | None = Field(default=None, ge=1, le=366)
+    p_value: float | None = Field(default=None, gt=0, le=0.2)
     severity: Severity | None = None
     urgency: Urgency | None = None
     certainty: Certainty | None = None
@@ -87,6 +95,7 @@ class AlertSummary(BaseModel):
     rule_id: int
     status: str
     area_code: str | None
+    units: list[str] | None
     area_name: str
     iso3: str | None
     events: int

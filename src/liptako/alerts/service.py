@@ -48,7 +48,7 @@ def create_rule(session: Session, payload: RuleIn, *, caller: Caller,
     """The secretariat adds a rule; the next evaluation applies it."""
     _secretariat(caller, "alert rule")
     params = _params(payload.kind, payload.model_dump(include={"threshold", "days", "area",
-                                                               "articles"}))
+                                                               "articles", "p_value"}))
     severity, urgency, certainty = rules.DEFAULTS[payload.kind]
     rule = AlertRule(name=payload.name, kind=payload.kind, params=params,
                      severity=payload.severity or severity, urgency=payload.urgency or urgency,
@@ -69,9 +69,13 @@ def update_rule(session: Session, rule_id: int, payload: RulePatch, *, caller: C
     rule = get_rule(session, rule_id)
     before = _snapshot(rule)
     changes = payload.model_dump(exclude_none=True)
-    if {"threshold", "days"} & changes.keys():
-        rule.params = _params(rule.kind, {**rule.params, **{k: changes[k] for k in
-                                                            ("threshold", "days") if k in changes}})
+    changed = {k: changes[k] for k in ("threshold", "days", "p_value") if k in changes}
+    foreign = sorted(changed.keys() - rules.TAKES[rule.kind])
+    if foreign:
+        raise RuleViolation(f"{foreign[0]}: a {rule.kind} rule takes "
+                            f"{', '.join(sorted(rules.TAKES[rule.kind]))}")
+    if changed:
+        rule.params = _params(rule.kind, {**rule.params, **changed})
     for name in ("name", "active", "severity", "urgency", "certainty"):
         if name in changes:
             setattr(rule, name, changes[name])

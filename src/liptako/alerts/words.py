@@ -7,7 +7,9 @@ its mailbox received.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 LANGUAGES = ("fr", "en")
 CAP_LANGUAGE = {"fr": "fr-FR", "en": "en-US"}
@@ -28,11 +30,42 @@ class Facts:
     fatalities: int
     articles: tuple[str, ...]
     update: bool
+    # a cluster's run day, period, observed and expected events, relative risk and p-value
+    detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _n(value: int, lang: str) -> str:
     text = f"{value:,}"
     return text.replace(",", "\u202f") if lang == "fr" else text
+
+
+def _x(value: float | None, lang: str) -> str:
+    """A ratio or an expectation to one decimal (a decimal comma in French); ∞ for None."""
+    if value is None:
+        return "∞"
+    text = f"{value:,.1f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+def _cluster_headline(f: Facts, lang: str) -> str:
+    d = f.detail
+    return (f"{f.area} : foyer de violence significatif, {_n(d['observed'], lang)} événements "
+            f"pour {_x(d['expected'], lang)} attendus" if lang == "fr" else
+            f"{f.area}: significant cluster of violence, {_n(d['observed'], lang)} events "
+            f"where {_x(d['expected'], lang)} were expected")
+
+
+def _cluster_why(f: Facts, lang: str) -> str:
+    d = f.detail
+    p = f"{d['p_value']:.3f}"
+    return (f"L'analyse des foyers du {d['ran_on']} trouve un foyer spatio-temporel du "
+            f"{d['starts_on']} au {d['ends_on']} : {_n(d['observed'], lang)} événements là où "
+            f"{_x(d['expected'], lang)} étaient attendus (risque relatif "
+            f"{_x(d['relative_risk'], lang)}, p = {p.replace('.', ',')})." if lang == "fr" else
+            f"The hotspot scan of {d['ran_on']} finds a space-time cluster from "
+            f"{d['starts_on']} to {d['ends_on']}: {_n(d['observed'], lang)} events where "
+            f"{_x(d['expected'], lang)} were expected (relative risk "
+            f"{_x(d['relative_risk'], lang)}, p = {p}).")
 
 
 def headline(f: Facts, lang: str) -> str:
@@ -41,6 +74,8 @@ def headline(f: Facts, lang: str) -> str:
         arts = " / ".join(f.articles)
         text = (f"{f.area} : incident engageant l'art. {arts} de la Charte" if lang == "fr"
                 else f"{f.area}: incident engaging Art. {arts} of the Charter")
+    elif f.kind == "cluster":
+        text = _cluster_headline(f, lang)
     elif f.kind == "fatalities":
         text = (f"{f.area} : {_n(f.fatalities, lang)} victimes en {f.days} jours" if lang == "fr"
                 else f"{f.area}: {_n(f.fatalities, lang)} fatalities in {f.days} days")
@@ -63,6 +98,8 @@ def description(f: Facts, lang: str) -> str:
                f"du Liptako-Gourma (détermination enregistrée)." if lang == "fr" else
                f"An incident of the last {f.days} days engages Article {arts} of the "
                f"Liptako-Gourma Charter (stored determination).")
+    elif f.kind == "cluster":
+        why = _cluster_why(f, lang)
     else:
         what = {"fr": {"fatalities": "victimes", "events": "événements"},
                 "en": {"fatalities": "fatalities", "events": "events"}}[lang][f.kind]

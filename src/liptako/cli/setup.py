@@ -36,7 +36,10 @@ def init(
     migrate.upgrade(settings)
     loaded = _reference(settings)
     if sample:
-        loaded += _acled_sample(settings)
+        fresh = _acled_sample(settings)
+        loaded += fresh
+        if fresh:  # the sample's hotspots, for the map's layer on a first look
+            _sample_scan(ctx)
     if exercise:
         loaded += _exercise(settings)
     _first_admin(settings, admin_username)
@@ -80,6 +83,20 @@ def _acled_sample(settings: Settings) -> list[str]:
         reference.mark_loaded(session, "acled_sample", digest=hashlib.sha256(blob).hexdigest(),
                               rows=counts.inserted, now=utcnow())
     return [f"ACLED sample {counts.inserted} events ({len(bad)} rejected)"]
+
+
+def _sample_scan(ctx: typer.Context) -> None:
+    """A hotspot scan of the sample's last two years, as `liptako warning scan` makes it
+    (fewer Gi* permutations: a first look, not an analysis)."""
+    from liptako.cli import warning
+
+    warning.scan(ctx, first=None, last=None, area=warning.ScanArea.adm1,
+                 event_types=[warning.EventType.battle,
+                              warning.EventType.explosion_remote_violence,
+                              warning.EventType.violence_against_civilians],
+                 unit=warning.Unit.month, replications=999, gi_permutations=999,
+                 seed=12345678, max_share=0.5, max_radius_km=None, max_duration=None,
+                 for_state=None, as_user=None)
 
 
 def _exercise(settings: Settings) -> list[str]:

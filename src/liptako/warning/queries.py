@@ -1,12 +1,16 @@
-"""The read side of early warning: the latest hotspot scan a reader may see."""
+"""The read side of early warning: the latest hotspot scan a reader may see, and the
+incidents a stored cluster counted."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.auth.releasability import Viewer, visible_clause
-from liptako.warning.models import ScanRun
+from liptako.incidents.models import Incident
+from liptako.warning.models import ScanCluster, ScanRun
+from liptako.warning.rules import scan_marking, scanned_for
+from liptako.warning.service import readable
 
 
 def latest_scan(session: Session, viewer: Viewer) -> ScanRun | None:
@@ -15,3 +19,31 @@ def latest_scan(session: Session, viewer: Viewer) -> ScanRun | None:
         select(ScanRun).where(visible_clause(viewer, ScanRun))
         .order_by(ScanRun.ran_at.desc(), ScanRun.id.desc()).limit(1)
         .options(selectinload(ScanRun.clusters)))
+
+
+def latest_scan_for_everyone(session: Session) -> ScanRun | None:
+    """The newest stored scan made for every user (not for one state), with its clusters."""
+    everyone = scan_marking(None)
+    return session.scalar(
+        select(ScanRun).where(ScanRun.tlp == everyone.tlp,
+                              ScanRun.originator == everyone.originator)
+        .order_by(ScanRun.ran_at.desc(), ScanRun.id.desc()).limit(1)
+        .options(selectinload(ScanRun.clusters)))
+
+
+def cluster_incidents(session: Session, run: ScanRun,
+                      cluster: ScanCluster) -> list[tuple[int, int]]:
+    """The incidents of a cluster as its run counts them now: (id, fatalities), by id.
+
+    The same events as the scan's counts (:func:`liptako.warning.service.event_counts`): real,
+    not deleted, of the run's event types, readable by all the run's readers, in the
+    cluster's units and period; an incident recorded since the run joins them."""
+    unit = func.coalesce(Incident.admin2_code, Incident.admin1_code)
+    rows = session.execute(
+        select(Incident.id, func.coalesce(Incident.fatalities, 0))
+        .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
+               Incident.occurred_on.between(cluster.starts_on, cluster.ends_on),
+               Incident.event_type.in_(run.event_types), unit.in_(cluster.units),
+               readable(scanned_for(run.tlp, run.originator)))
+        .order_by(Incident.id))
+    return [(int(i), int(dead)) for i, dead in rows]

@@ -43,3 +43,13 @@ def scan_marking(for_state: str | None) -> Marking:
 def weakest_reader(for_state: str) -> Viewer:
     """The reader of a state's scan who may see least: an observer of that state."""
     return Viewer(None, for_state, ("observer",))
+
+
+def scanned_for(marking_tlp: str, originator: str) -> str | None:
+    """Whom a stored scan was made for (None: every user), read back from its marking.
+
+    >>> mali, everyone = scan_marking("MLI"), scan_marking(None)
+    >>> scanned_for(mali.tlp, mali.originator), scanned_for(everyone.tlp, everyone.originator)
+    ('MLI', None)
+    """
+    return None if marking_tlp == scan_marking(None).tlp else originator

@@ -3,7 +3,7 @@
 esda's permutation engine is numba code whose first call compiles for tens of seconds, more
 than this suite's budget; ``esda_in_python`` runs the same functions uncompiled (each numba
 function's ``py_func``), so what is compared is esda's algorithm on the same permutations.
-bench/hotspots_gistar.py compares with compiled esda on 10,000 cells.
+bench/hotspots.py (section gistar) compares with compiled esda on 10,000 cells.
 """
 
 from __future__ import annotations

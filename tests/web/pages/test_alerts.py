@@ -4,6 +4,7 @@ secretariat and the subscriptions page of administrators, in French and English.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -11,11 +12,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factories.alerts import evaluate, incident, rule
+from factories.alerts import ISSUER, evaluate, incident, rule
 from factories.auth import seed_state_admins
+from factories.warning import planted_cluster
 from helpers.web import sign_in
+from liptako.alerts.evaluate import evaluate as evaluate_at
 from liptako.alerts.models import Alert, AlertRule, Subscription
+from liptako.audit.service import Actor
 from liptako.auth.models import User
+from liptako.warning.schemas import ScanParameters
+from liptako.warning.service import run_scan
 from liptako.web.pages.common import LOGIN_CSRF_COOKIE  # noqa: F401 - sign_in's cookie
 from liptako.web.security import SESSION_COOKIE, read_session_cookie
 
@@ -71,6 +77,15 @@ def test_the_secretariat_adds_and_switches_off_rules_on_its_page(
     assert saved.params == {"days": 7, "threshold": 25, "area": "BFA-R-SAHEL"}
     bad = client.post("/alerts/rules", data={**form, "threshold": ""})
     assert bad.status_code == 422 and "un seuil pour une règle à seuil" in bad.text
+    hot = {"csrf_token": _csrf(client), "name": "New hotspots", "kind": "cluster",
+           "days": "", "p_value": "0,01"}
+    assert client.post("/alerts/rules", data=hot, follow_redirects=False).status_code == 303
+    cluster = session.scalars(select(AlertRule).where(AlertRule.kind == "cluster")).one()
+    assert cluster.params == {"days": 31, "p_value": 0.01}
+    assert "p ≤ 0.01, scan ended within 31 days" in \
+        client.get("/alerts/rules", params={"lang": "en"}).text
+    assert "p ≤ 0,01, analyse terminée" in client.get("/alerts/rules", params={"lang": "fr"}).text
+    assert client.post("/alerts/rules", data={**hot, "p_value": "0.5"}).status_code == 422
     off = client.post(f"/alerts/rules/{saved.id}/act", follow_redirects=False,
                       data={"csrf_token": _csrf(client), "action": "disable"})
     assert off.status_code == 303 and saved.active is False
@@ -112,3 +127,23 @@ def test_the_secretariats_administrators_see_each_delivery(
     assert "waiting to be sent" in page.text
     sign_in(client, "moussa_ner_liaison")
     assert 'id="deliveries"' not in client.get(f"/alerts/{alert_id}").text
+
+
+def test_a_cluster_alert_page_maps_the_clusters_units(
+        client: TestClient, session: Session, cast: dict[str, User]) -> None:
+    planted_cluster(session)
+    now = dt.datetime(2020, 1, 10, tzinfo=dt.UTC)
+    run_scan(session, ScanParameters(dt.date(2019, 1, 1), dt.date(2019, 12, 1), replications=99,
+                                     gi_permutations=0), actor=Actor(None, "sec", "SEC"), now=now)
+    session.add(AlertRule(name="New hotspots", kind="cluster", params={"days": 31,
+                                                                       "p_value": 0.05},
+                          severity="Severe", urgency="Expected", certainty="Likely",
+                          active=True, created_at=now, updated_at=now))
+    (raised,) = evaluate_at(session, now=now, issuer=ISSUER).raised
+    session.flush()
+    sign_in(client, "moussa_ner_liaison")
+    page = client.get(f"/alerts/{raised}", params={"lang": "en"})
+    assert page.status_code == 200 and "New significant space-time cluster" in page.text
+    assert "significant cluster of violence, 66 events" in page.text
+    area = json.loads(re.search(r'id="alert-area">(.*?)</script>', page.text, re.S)[1])
+    assert area["type"] == "MultiPolygon" and area["coordinates"]

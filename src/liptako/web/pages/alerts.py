@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from liptako.alerts import queries, rules, service
-from liptako.alerts.area import admin1_areas, polygon_geojson
+from liptako.alerts.area import admin1_areas, alert_polygons, polygon_geojson
 from liptako.alerts.evaluate import sentences
 from liptako.alerts.schemas import RuleIn, RulePatch, SubscriptionIn
 from liptako.auth.releasability import audience_list
@@ -32,7 +32,8 @@ router = APIRouter(include_in_schema=False)
 def labels(_: Callable[[str], str]) -> dict[str, str]:
     """Words for the codes alert pages show."""
     return {"fatalities": _("Fatalities in a unit"), "events": _("Events in a unit"),
-            "charter": _("Incident engaging Art. 6 or 7"), "current": _("current"),
+            "charter": _("Incident engaging Art. 6 or 7"),
+            "cluster": _("New significant space-time cluster"), "current": _("current"),
             "ended": _("ended"), "Extreme": _("Extreme"), "Severe": _("Severe"),
             "Moderate": _("Moderate"), "Minor": _("Minor"), "Unknown": _("Unknown"),
             "Immediate": _("Immediate"), "Expected": _("Expected"), "Future": _("Future"),
@@ -73,7 +74,8 @@ def _alert(page: Page, session: Session, alert_id: int, *, done: str | None = No
     may_ack = rules.acknowledge_problem(principal.user.state, principal.user.roles,
                                         audience_list(alert.audience)) is None \
         and (own is None or own.seq < latest)
-    area = polygon_geojson(alert.area_code) if alert.area_code else None
+    polygons = alert_polygons(alert.area_code, alert.units)
+    area = polygon_geojson(polygons) if polygons else None
     # every state's deliveries: for the secretariat's administrators, who run them
     deliveries = outbox.messages_about(session, [f"alert_message:{m.id}" for m in alert.messages]
                                        ) if principal.has_role("admin") \
@@ -122,13 +124,23 @@ def _whole(text: str) -> int | str | None:
     return None if not text else int(text) if text.isdigit() else text
 
 
+def _number(text: str) -> float | str | None:
+    text = text.strip().replace(",", ".")
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return text
+
+
 def _rule_body(form: dict[str, str]) -> dict[str, Any]:
     kind = form.get("kind", "")
     body: dict[str, Any] = {"name": form.get("name", ""), "kind": kind,
-                            "days": _whole(form.get("days", "")) or 7,
+                            "days": _whole(form.get("days", "")) or None,
                             "severity": form.get("severity") or None}
     if kind == "charter":
         body["articles"] = [a for a in ("6", "7") if form.get(f"article{a}")] or None
+    elif kind == "cluster":
+        body["p_value"] = _number(form.get("p_value", ""))
     else:
         body["threshold"] = _whole(form.get("threshold", ""))
         body["area"] = form.get("area") or None
@@ -147,7 +159,8 @@ async def create_rule(page: PageDep, request: Request, session: SessionDep) -> R
         _ = page.fmt.gettext
         return _rules(page, session, values=form, status_code=422,
                       error=_("Check the form: a name of three characters or more, a type, "
-                              "a threshold for a threshold rule, and days from 1 to 366."))
+                              "a threshold for a threshold rule, a p-value above 0 and at "
+                              "most 0.2 for a cluster rule, and days from 1 to 366."))
     return RedirectResponse("/alerts/rules?done=created", status_code=303)
 
 

@@ -1,9 +1,6 @@
-"""Benchmark: Gi* with conditional permutations, liptako against PySAL esda in the same run.
-
-Run from the repository root (``make .venv/.installed-bench`` installs esda)::
-
-    .venv/bin/python bench/hotspots_gistar.py [--rows 100] [--cols 100] [--perms 999]
-        [--seed 0] [--repeats 3] [--emerging]
+"""The Gi* section of ``bench/hotspots.py``: liptako against PySAL esda in the same run
+(``make .venv/.installed-bench`` installs esda). Not a script of its own (``make bench``
+skips names starting with an underscore).
 
 A rows x cols queen lattice (10,000 cells by default), values Poisson(0.3), seeded. Timed, each
 the median of ``repeats`` runs after one warm-up, both drawing their own permutations from a
@@ -20,8 +17,6 @@ months), with normal p-values and with P permutations. Exits 1 if a p-value or z
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -116,20 +111,13 @@ def emerging(args: argparse.Namespace) -> None:
             args.repeats)
         hot = sum(str(c) != "no pattern" for c in result.categories)
         target = "<= 1 s" if perms == 0 else "<= 30 s"
-        print(f"emerging 110x100x120, {perms} perms  {fmt(times)}   (target {target}; "
+        print(f"  emerging 110x100x120, {perms} perms  {fmt(times)}   (target {target}; "
               f"{hot:,} units in a category)")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=100)
-    ap.add_argument("--cols", type=int, default=100)
-    ap.add_argument("--perms", type=int, default=999)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--emerging", action="store_true")
-    args = ap.parse_args()
-
+def section(args: argparse.Namespace) -> bool:
+    """Times Gi* against esda and checks both on one permutation matrix; False on a
+    disagreement (the speed targets are reported, not enforced)."""
     n = args.rows * args.cols
     y = np.random.default_rng(args.seed).poisson(0.3, n).astype(float)
     nb = lattice(args.rows, args.cols)
@@ -143,26 +131,21 @@ def main() -> int:
     cold = cold_start(args)
 
     ours_med, esda_med, cold_med = (statistics.median(t) for t in (ours_t, esda_t, cold))
-    print(f"python {platform.python_version()}  numpy {np.__version__}  numba "
-          f"{numba.__version__}  esda {esda.__version__}  libpysal {libpysal.__version__}  "
-          f"nproc {os.cpu_count()}")
-    print(f"cells {n:,} ({args.rows}x{args.cols} queen), y ~ Poisson(0.3) seed {args.seed}, "
+    print(f"== Gi* with conditional permutations against esda  (numba {numba.__version__}, "
+          f"esda {esda.__version__}, libpysal {libpysal.__version__})")
+    print(f"  cells {n:,} ({args.rows}x{args.cols} queen), y ~ Poisson(0.3) seed {args.seed}, "
           f"{args.perms} permutations, {args.repeats} runs after a warm-up")
-    print(f"liptako gi_star      {fmt(ours_t)}   (target <= 0.15 s; first call "
+    print(f"  liptako gi_star       {fmt(ours_t)}   (target <= 0.15 s; first call "
           f"{ours_first:.2f} s)")
-    print(f"esda G_Local n_jobs=1 {fmt(esda_t)}   (first call in this process, numba JIT: "
+    print(f"  esda G_Local n_jobs=1 {fmt(esda_t)}   (first call in this process, numba JIT: "
           f"{esda_first:.1f} s)")
-    print(f"ratio esda/liptako   {esda_med / ours_med:.1f}x   (target >= 4x)")
-    print(f"cold start           {fmt(cold)}   (fresh interpreter: import, lattice, one run; "
-          f"target <= 2 s)")
-    print(f"same permutations    p-values differing {differ} of {n:,}; max |z - esda Zs| "
+    print(f"  ratio esda/liptako    {esda_med / ours_med:.1f}x   (target >= 4x)")
+    print(f"  cold start            {fmt(cold)}   (fresh interpreter: import, lattice, one "
+          f"run; target <= 2 s)")
+    print(f"  same permutations     p-values differing {differ} of {n:,}; max |z - esda Zs| "
           f"{dz:.1e}")
     if args.emerging:
         emerging(args)
     verdict = ours_med <= 0.15 and esda_med / ours_med >= 4 and cold_med <= 2
-    print(f"targets {'PASS' if verdict else 'MISS'}")
-    return 1 if differ or dz > 1e-12 else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    print(f"  Gi* targets {'PASS' if verdict else 'MISS'}")
+    return not differ and dz <= 1e-12
