@@ -13,6 +13,7 @@ from liptako.cli import (
     db,
     events,
     exercise,
+    forecast,
     ingest,
     obligations,
     setup,
@@ -40,6 +41,7 @@ app.add_typer(store.app, name="analytics", help="The analytics store (the same c
               "`liptako warning store`).")
 app.add_typer(exercise.app, name="exercise")
 app.add_typer(warning.app, name="warning")
+app.add_typer(forecast.app, name="forecast")
 app.add_typer(alerts.app, name="alerts")
 app.command("worker")(worker.worker)
 charter.app.command("reevaluate")(obligations.reevaluate)

@@ -19,6 +19,7 @@ widely than what it counted.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from liptako.auth.releasability import Viewer
@@ -53,3 +54,28 @@ def scanned_for(marking_tlp: str, originator: str) -> str | None:
     ('MLI', None)
     """
     return None if marking_tlp == scan_marking(None).tlp else originator
+
+
+# the kinds of actor whose share of a unit's recent events the forecasts learn from: the
+# armed sides of the Sahel's conflicts, and civilians as targets
+ACTOR_CLASSES = ("state", "jihadist", "militia", "separatist_rebel", "civilians")
+
+
+@functools.cache  # a few hundred ids among every incident's actors
+def actor_class(actor_id: str) -> str | None:
+    """The forecasting class of a canonical actor (:mod:`liptako.intel.actors`), if any.
+
+    >>> actor_class("jnim"), actor_class("state.mli.military"), actor_class("nobody")
+    ('jihadist', 'state', None)
+    """
+    from liptako.intel.actors import ActorRegistry, UnknownActor
+
+    try:
+        actor = ActorRegistry.load().get(actor_id)
+    except UnknownActor:
+        return None
+    if actor.kind in ("state", "civilians"):
+        return actor.kind
+    if actor.kind == "non_state_armed_group" and actor.group_type in ACTOR_CLASSES:
+        return actor.group_type
+    return None

@@ -1,4 +1,5 @@
-"""What a hotspot scan is asked: validated parameters, and the periods they cut time into."""
+"""What a hotspot scan and a forecast backtest are asked: validated parameters, and the periods
+they cut time into."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ MAX_SEED = 2**31 - 1
 WEEK = 7
 DEFAULT_MONTHS = 24  # the study period a command scans when not told: two years
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_HORIZONS = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
+MAX_HORIZON = 6  # months ahead a forecast goes, as ACLED CAST's
+FORECAST_TARGETS = ("fatalities", "events", *EVENT_TYPES)
 
 
 def parse_month(text: str, field: str) -> dt.date:
@@ -146,3 +150,70 @@ def study_periods(params: ScanParameters) -> list[Period]:
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise RuleViolation(f"{name}: expected one of {', '.join(allowed)}, got {value!r}")
+
+
+def parse_month_range(text: str, field: str) -> tuple[dt.date, dt.date]:
+    """``2019-07:2020-01`` as the first days of both months, in order."""
+    first, colon, last = text.strip().partition(":")
+    if not colon or not _MONTH.match(first) or not _MONTH.match(last):
+        raise RuleViolation(f"{field}: expected two months as YYYY-MM:YYYY-MM, got {text!r}")
+    start, end = parse_month(first, field), parse_month(last, field)
+    if end < start:
+        raise RuleViolation(f"{field}: expected the second month on or after the first, got "
+                            f"{text!r}")
+    return start, end
+
+
+def parse_horizons(text: str, field: str) -> tuple[int, ...]:
+    """``1-6`` (months 1 to 6 ahead) or one month, ``3``.
+
+    >>> parse_horizons("2-4", "--horizons")
+    (2, 3, 4)
+    """
+    match = _HORIZONS.match(text.strip())
+    first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+    if not match or not 1 <= first <= last <= MAX_HORIZON:
+        raise RuleViolation(f"{field}: expected months ahead from 1 to {MAX_HORIZON} as N or "
+                            f"N-M (1-6), got {text!r}")
+    return tuple(range(first, last + 1))
+
+
+@dataclass(frozen=True)
+class BacktestParameters:
+    """A rolling-origin backtest from each month ``first_origin`` to ``last_origin`` (first
+    days), forecasting ``horizons`` months ahead ``samples`` times per unit.
+
+    ``target`` is what is forecast (on the log1p scale): fatalities, all events or the events
+    of one type. ``for_state`` chooses the events counted, as for a scan
+    (:func:`liptako.warning.service.readable`): None, those every user may see.
+    """
+
+    first_origin: dt.date
+    last_origin: dt.date
+    horizons: tuple[int, ...] = tuple(range(1, MAX_HORIZON + 1))
+    target: str = "fatalities"
+    samples: int = 1000
+    seed: int = DEFAULT_SEED
+    area_level: str = "adm1"
+    for_state: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("first_origin", "last_origin"):
+            if getattr(self, name).day != 1:
+                raise RuleViolation(f"{name}: expected the first day of a month, got "
+                                    f"{getattr(self, name)}")
+        if self.last_origin < self.first_origin:
+            raise RuleViolation(f"origins: expected the last ({self.last_origin:%Y-%m}) on or "
+                                f"after the first ({self.first_origin:%Y-%m})")
+        if not self.horizons or not all(1 <= h <= MAX_HORIZON for h in self.horizons):
+            raise RuleViolation(f"horizons: expected months from 1 to {MAX_HORIZON}, got "
+                                f"{list(self.horizons)}")
+        _one_of("target", self.target, FORECAST_TARGETS)
+        _one_of("area", self.area_level, AREA_LEVELS)
+        if self.for_state is not None:
+            _one_of("for", self.for_state, AUDIENCE_CODES)
+        if not 1 <= self.samples <= 100_000:
+            raise RuleViolation(f"samples: expected 1 to 100000, got {self.samples}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise RuleViolation(f"seed: expected an integer from 0 to {MAX_SEED}, got "
+                                f"{self.seed}")

@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["neighbours", "gistar", "fdr", "mann_kendall", "emerging"]
+MODULES = ["neighbours", "gistar", "fdr", "mann_kendall", "emerging", "panel", "features",
+           "baselines", "scoring", "forecast_model", "backtest"]
 
 
 @pytest.mark.parametrize("name", MODULES)
