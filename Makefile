@@ -39,8 +39,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy src
 
+# two workers (pytest-xdist): the suite waits on servers, browsers and databases about half
+# the time, so a second worker fills the idle core; each worker has its own databases
 test: lint typecheck
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist load $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
