@@ -3,12 +3,12 @@ incidents a stored cluster counted."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.incidents.models import Incident
-from liptako.warning.models import ScanCluster, ScanRun
+from liptako.warning.models import ForecastRun, ScanCluster, ScanRun
 from liptako.warning.rules import scan_marking, scanned_for
 from liptako.warning.service import readable
 
@@ -47,3 +47,15 @@ def cluster_incidents(session: Session, run: ScanRun,
                readable(scanned_for(run.tlp, run.originator)))
         .order_by(Incident.id))
     return [(int(i), int(dead)) for i, dead in rows]
+
+
+def latest_forecast(session: Session, viewer: Viewer | None) -> ForecastRun | None:
+    """The newest stored forecast the viewer may see (None: made for every user), with its
+    values."""
+    everyone = scan_marking(None)
+    visible: ColumnElement[bool] = visible_clause(viewer, ForecastRun) if viewer else and_(
+        ForecastRun.tlp == everyone.tlp, ForecastRun.originator == everyone.originator)
+    return session.scalar(
+        select(ForecastRun).where(visible)
+        .order_by(ForecastRun.ran_at.desc(), ForecastRun.id.desc()).limit(1)
+        .options(selectinload(ForecastRun.values)))
