@@ -3,6 +3,8 @@ incidents a stored cluster counted."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -10,6 +12,7 @@ from liptako.auth.releasability import Viewer, visible_clause
 from liptako.incidents.models import Incident
 from liptako.warning.models import ForecastRun, ScanCluster, ScanRun
 from liptako.warning.rules import scan_marking, scanned_for
+from liptako.warning.schemas import month_shift
 from liptako.warning.service import readable
 
 
@@ -59,3 +62,19 @@ def latest_forecast(session: Session, viewer: Viewer | None) -> ForecastRun | No
         select(ForecastRun).where(visible)
         .order_by(ForecastRun.ran_at.desc(), ForecastRun.id.desc()).limit(1)
         .options(selectinload(ForecastRun.values)))
+
+
+def unit_incidents(session: Session, run: ForecastRun, unit: str, *,
+                   months: int) -> list[tuple[int, int]]:
+    """The events a forecast counted in one unit over the ``months`` up to its origin:
+    (id, fatalities), by id."""
+    first = month_shift(run.origin, 1 - months)
+    last = month_shift(run.origin, 1) - dt.timedelta(days=1)
+    place = func.coalesce(Incident.admin2_code, Incident.admin1_code)
+    rows = session.execute(
+        select(Incident.id, func.coalesce(Incident.fatalities, 0))
+        .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
+               Incident.occurred_on.between(first, last), place == unit,
+               readable(scanned_for(run.tlp, run.originator)))
+        .order_by(Incident.id))
+    return [(int(i), int(dead)) for i, dead in rows]
