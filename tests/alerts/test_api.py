@@ -46,9 +46,17 @@ def test_the_secretariat_manages_rules(client: TestClient, auth, session: Sessio
     bad = client.post("/api/v1/alert-rules", json={**body, "area": "MLI-nowhere"},
                       headers=auth("sec"))
     assert bad.status_code == 422 and "area" in bad.text
-    planned = client.post("/api/v1/alert-rules", json={**body, "kind": "forecast"},
-                          headers=auth("sec"))
-    assert planned.status_code == 422
+    ahead = client.post("/api/v1/alert-rules", json={"name": "Deadly months ahead",
+                                                      "kind": "forecast", "threshold": 50},
+                        headers=auth("sec"))
+    assert ahead.status_code == 201, ahead.text
+    assert ahead.json()["params"] == {"days": 31, "months": 3, "threshold": 50}
+    assert ahead.json()["urgency"] == "Future"
+    for wrong in ({"probability": 0.5}, {"area": UNITS["BFA"]}, {"months": 7}):
+        refused = client.post("/api/v1/alert-rules", json={"name": "Ahead", "kind": "forecast",
+                                                           "threshold": 50, **wrong},
+                              headers=auth("sec"))
+        assert refused.status_code == 422 and next(iter(wrong)) in refused.text, wrong
     cluster = {"name": "New hotspots", "kind": "cluster"}
     hot = client.post("/api/v1/alert-rules", json=cluster, headers=auth("sec"))
     assert hot.status_code == 201, hot.text
@@ -67,11 +75,12 @@ def test_the_secretariat_manages_rules(client: TestClient, auth, session: Sessio
                            headers=auth("sec"))
     assert foreign.status_code == 422 and "threshold" in foreign.text
     listed = client.get("/api/v1/alert-rules", headers=auth("ner_analyst")).json()
-    assert [r["id"] for r in listed] == [hot.json()["id"], rule_["id"]]  # active first
+    # active first
+    assert [r["id"] for r in listed] == [ahead.json()["id"], hot.json()["id"], rule_["id"]]
     actions = session.scalars(select(AuditEntry.action).where(
         AuditEntry.target_type == "alert_rule")).all()
     assert list(actions) == ["alert_rule.create", "alert_rule.update", "alert_rule.create",
-                             "alert_rule.update"]
+                             "alert_rule.create", "alert_rule.update"]
 
 
 def test_alerts_reach_only_who_may_see_every_incident(client: TestClient, auth,  # type: ignore[no-untyped-def]

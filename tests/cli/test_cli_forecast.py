@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from factories.incidents import NOW, event
@@ -91,3 +92,25 @@ def test_the_backtest_refuses_bad_input_then_prints_the_issues_json_and_a_table(
                            "62 units, 48 events (2018-01..2019-12): 2 of 2 origin-horizon "
                            "pairs scored; quantile_forest CRPS "), line
     assert line.endswith("s") and "(last_value's CRPS is 0: no ratio)" in line, line
+
+
+def test_forecast_run_stores_the_months_ahead_and_says_so_in_one_line(
+        fresh_database_url: str) -> None:
+    env = {"LIPTAKO_DATABASE_URL": fresh_database_url}
+    empty = runner.invoke(app, ["forecast", "run", *QUICK], env=env)
+    assert empty.exit_code == 2 and "events: expected stored events" in empty.output
+    refused = runner.invoke(app, ["forecast", "run", "--months", "7"], env=env)
+    assert refused.exit_code == 2
+    seed_events(fresh_database_url)
+    done = runner.invoke(app, ["forecast", "run", "--months", "2", *QUICK], env=env)
+    assert done.exit_code == 0, done.output
+    line = done.output.strip().splitlines()[-1]
+    assert line.startswith("forecast 1: 62 units x 2 months after 2019-12 (the month of the "
+                           "newest event); expected fatalities next month ")
+    assert "most at risk of 25 or more: " in line
+    engine = make_engine(fresh_database_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from forecast_value")).scalar() == 124
+        assert conn.execute(text("select action from audit_entry order by seq desc limit 1")
+                            ).scalar() == "forecast.run"
+    engine.dispose()

@@ -59,7 +59,7 @@ def test_the_panel_counts_live_readable_real_events_by_unit_and_month(
                     exercise=True)
     national_report(session, SOUM, dt.date(2019, 2, 4), tlp="AMBER", state="BFA")
 
-    panel, unplaced = forecast_panel(session, params(first_origin=dt.date(2018, 12, 1)))
+    panel, unplaced = forecast_panel(session, for_state=None, first_month=dt.date(2018, 12, 1))
     grid = areas("adm1").position()
     mopti, soum = grid[MOPTI], grid[SOUM]
     # from the first origin (before the first event) to the newest event's month
@@ -78,8 +78,7 @@ def test_the_panel_counts_live_readable_real_events_by_unit_and_month(
     assert classes["civilians"][mopti].tolist() == [0, 1, 0, 0, 0, 0]
     assert classes["militia"].sum() == 0
     # for Burkina Faso's users the AMBER report counts too
-    burkina, _ = forecast_panel(session, params(for_state="BFA",
-                                                first_origin=dt.date(2018, 12, 1)))
+    burkina, _ = forecast_panel(session, for_state="BFA", first_month=dt.date(2018, 12, 1))
     assert burkina.fatalities[soum, 2] == 12
 
 

@@ -3,11 +3,11 @@ message written as CAP and put in the outbox for the subscribed states, all in t
 transaction.
 
 One current alert per situation (a rule and its subject: an admin-1 unit, an incident, the
-centre of a hotspot cluster): a
-situation found again with new incidents gets an Update message referencing the previous
-one; found again unchanged, nothing; no longer found (the window slid past it, the rule was
-switched off), its alert ends. Exercise incidents never raise alerts: an alert goes to real
-receivers.
+centre of a hotspot cluster, a unit and month forecast; :mod:`liptako.alerts.finders` finds
+them): a situation found again with new incidents (or, for a forecast, other figures) gets an
+Update message referencing the previous one; found again unchanged, nothing; no longer found
+(the window slid past it, the rule was switched off), its alert ends. Exercise incidents
+never raise alerts: an alert goes to real receivers.
 
 Evaluation runs in ``liptako alerts evaluate`` and, every ``LIPTAKO_ALERT_EVALUATE_SECONDS``,
 in the worker ``liptako serve`` starts; it is not hooked into recording an incident, which
@@ -19,24 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from liptako.alerts import rules, words
+from liptako.alerts import finders, rules, words
 from liptako.alerts.area import admin1_areas, alert_polygons, scan_units, units_name
 from liptako.alerts.cap.write import Info, Message, write
+from liptako.alerts.finders import Situation
 from liptako.alerts.models import Alert, AlertMessage, AlertRule, Subscription
 from liptako.audit import service as audit
 from liptako.auth.releasability import audience_list, audience_text
 from liptako.core import outbox
 from liptako.incidents.models import Incident
-from liptako.obligations.models import StoredDetermination
-from liptako.warning import queries as warning
 
 TARGET = "alert"
 
@@ -54,20 +51,6 @@ class Issuer:
         return cls(f"liptako@{host}", site_url.rstrip("/"))
 
 
-@dataclass(frozen=True)
-class Situation:
-    """What a rule found: its key, area (an admin-1 unit, or a cluster's units) and the
-    incidents behind it with their counts, and what else the kind says about it."""
-
-    key: str
-    area_code: str | None
-    incident_ids: tuple[int, ...]
-    events: int
-    fatalities: int
-    units: tuple[str, ...] = ()
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
 @dataclass
 class Report:
     """What one evaluation did."""
@@ -77,78 +60,6 @@ class Report:
     updated: list[int] = field(default_factory=list)
     ended: list[int] = field(default_factory=list)
     deliveries: int = 0
-
-
-def _real(since: dt.date, today: dt.date) -> tuple[Any, ...]:
-    return (Incident.deleted_at.is_(None), Incident.exercise.is_(False),
-            Incident.occurred_on >= since, Incident.occurred_on <= today)
-
-
-def _window(rule: AlertRule, today: dt.date) -> tuple[Any, ...]:
-    return _real(today - dt.timedelta(days=int(rule.params["days"]) - 1), today)
-
-
-def _thresholds(session: Session, rule: AlertRule, today: dt.date) -> list[Situation]:
-    """Each admin-1 unit whose events or fatalities in the window reach the threshold."""
-    where = [*_window(rule, today), Incident.admin1_code.is_not(None)]
-    if rule.params.get("area"):
-        where.append(Incident.admin1_code == rule.params["area"])
-    dead = func.coalesce(func.sum(func.coalesce(Incident.fatalities, 0)), 0)
-    counts = session.execute(select(Incident.admin1_code, func.count(), dead).where(*where)
-                             .group_by(Incident.admin1_code).order_by(Incident.admin1_code))
-    found = []
-    for code, events, fatalities in counts:
-        if rules.reached(rule.kind, int(rule.params["threshold"]), events, int(fatalities)):
-            ids = session.scalars(select(Incident.id).where(*where, Incident.admin1_code == code)
-                                  .order_by(Incident.id))
-            found.append(Situation(rules.situation_key(rule.id, f"unit:{code}"), code,
-                                   tuple(ids), events, int(fatalities)))
-    return found
-
-
-def _engagements(session: Session, rule: AlertRule, today: dt.date) -> list[Situation]:
-    """Each incident of the window whose stored determination engages one of the articles."""
-    stored = StoredDetermination
-    engaged = or_(*(stored.engaged.like(f"%,{a},%") for a in rule.params["articles"]))
-    rows = session.execute(
-        select(Incident.id, Incident.admin1_code, Incident.fatalities)
-        .join(stored, stored.incident_id == Incident.id)
-        .where(*_window(rule, today), stored.pact_id == rule.params["pact_id"], engaged)
-        .order_by(Incident.id))
-    return [Situation(rules.situation_key(rule.id, f"incident:{i}"), code, (i,), 1, dead or 0)
-            for i, code, dead in rows]
-
-
-def _clusters(session: Session, rule: AlertRule, today: dt.date) -> list[Situation]:
-    """Each significant cluster of the latest scan made for every user, if its study period
-    ended within the window; a scan made for one state is that state's analysis and raises
-    nothing (its counts include events other states may not see)."""
-    run = warning.latest_scan_for_everyone(session)
-    if run is None or run.ends_on < today - dt.timedelta(days=int(rule.params["days"]) - 1):
-        return []
-    found = []
-    for cluster in run.clusters:
-        incidents = warning.cluster_incidents(session, run, cluster)
-        if cluster.p_value > float(rule.params["p_value"]) or not incidents:
-            continue
-        detail = {"run": run.id, "ran_on": run.ran_at.date().isoformat(), "rank": cluster.rank,
-                  "starts_on": cluster.starts_on.isoformat(),
-                  "ends_on": cluster.ends_on.isoformat(), "observed": cluster.observed,
-                  "expected": round(cluster.expected, 2), "relative_risk":
-                  None if cluster.relative_risk is None else round(cluster.relative_risk, 2),
-                  "p_value": cluster.p_value}
-        found.append(Situation(
-            rules.situation_key(rule.id, f"cluster:{cluster.units[0]}"), None,
-            tuple(i for i, _ in incidents), len(incidents), sum(d for _, d in incidents),
-            units=tuple(cluster.units), detail=detail))
-    return found
-
-
-# a kind's finder; "forecast" (rules.PLANNED_KINDS) gets its own here once forecasts are stored
-FINDERS: dict[str, Callable[[Session, AlertRule, dt.date], list[Situation]]] = {
-    "fatalities": _thresholds, "events": _thresholds, "charter": _engagements,
-    "cluster": _clusters,
-}
 
 
 def evaluate(session: Session, *, now: dt.datetime, issuer: Issuer,
@@ -161,7 +72,7 @@ def evaluate(session: Session, *, now: dt.datetime, issuer: Issuer,
     report = Report()
     for rule in session.scalars(select(AlertRule).order_by(AlertRule.id).with_for_update()):
         report.rules += rule.active
-        found = FINDERS[rule.kind](session, rule, now.date()) if rule.active else []
+        found = finders.FINDERS[rule.kind](session, rule, now.date()) if rule.active else []
         current = {a.situation: a for a in session.scalars(
             select(Alert).where(Alert.rule_id == rule.id, Alert.status == "current")
             .options(selectinload(Alert.incidents), selectinload(Alert.messages)))}
@@ -170,7 +81,8 @@ def evaluate(session: Session, *, now: dt.datetime, issuer: Issuer,
             if alert is None:
                 report.raised.append(raise_alert(session, rule, situation, now=now,
                                                  issuer=issuer, actor=actor, report=report))
-            elif set(situation.incident_ids) - {i.id for i in alert.incidents}:
+            elif set(situation.incident_ids) - {i.id for i in alert.incidents} or \
+                    finders.figures(situation) != finders.figures_of(alert):
                 update_alert(session, alert, situation, now=now, issuer=issuer, actor=actor,
                              report=report)
                 report.updated.append(alert.id)
@@ -188,6 +100,8 @@ def _incidents(session: Session, ids: tuple[int, ...]) -> list[Incident]:
 
 def _mark(alert: Alert) -> None:
     markings = [(i.tlp, i.originator, i.audience) for i in alert.incidents]
+    if alert.detail and alert.detail.get("marking"):  # what the finding itself is marked
+        markings.append(tuple(alert.detail["marking"]))
     alert.tlp = rules.strictest(m[0] for m in markings)
     alert.audience = audience_text(rules.readers(markings))
 
@@ -196,7 +110,7 @@ def raise_alert(session: Session, rule: AlertRule, situation: Situation, *, now:
                 issuer: Issuer, actor: audit.Actor, report: Report) -> int:
     """A new alert for a situation, its first message (Alert) and its deliveries."""
     incidents = _incidents(session, situation.incident_ids)
-    iso3, name = _where(situation, incidents[0])
+    iso3, name = _where(situation, incidents[0] if incidents else None)
     alert = Alert(rule_id=rule.id, situation=situation.key, status="current",
                   area_code=situation.area_code, units=list(situation.units) or None,
                   iso3=iso3, area_name=name, detail=situation.detail or None,
@@ -215,14 +129,14 @@ def raise_alert(session: Session, rule: AlertRule, situation: Situation, *, now:
     return alert.id
 
 
-def _where(situation: Situation, first: Incident) -> tuple[str | None, str]:
+def _where(situation: Situation, first: Incident | None) -> tuple[str | None, str]:
     """The country and name of a situation's area: its cluster's centre unit, its admin-1
     unit, or else the place of its first incident."""
     if situation.units:
         return scan_units()[situation.units[0]].iso3, units_name(situation.units)
     area = admin1_areas().get(situation.area_code or "")
-    if area is not None:
-        return area.iso3, area.name
+    if area is not None or first is None:
+        return (area.iso3, area.name) if area else (None, situation.key)
     return first.iso3, first.src_location or first.admin1_name or f"{first.lat}, {first.lon}"
 
 
@@ -283,15 +197,20 @@ def cap_message(alert: Alert, rule: AlertRule, *, identifier: str, now: dt.datet
                     for lang in words.LANGUAGES),
         parameters=(("liptako-rule", f"{rule.id} {rule.name}"), ("liptako-alert", str(alert.id)),
                     ("events", str(alert.events)), ("fatalities", str(alert.fatalities)),
-                    ("days", str(rule.params["days"])), *_cluster_parameters(alert)),
+                    ("days", str(rule.params["days"])), *_kind_parameters(alert)),
         area_desc=alert.area_name, polygons=alert_polygons(code, alert.units),
         geocodes=_geocodes(alert))
 
 
-def _cluster_parameters(alert: Alert) -> tuple[tuple[str, str], ...]:
+def _kind_parameters(alert: Alert) -> tuple[tuple[str, str], ...]:
+    """A cluster's or a forecast's figures, as CAP parameters."""
     d = alert.detail
     if not d:
         return ()
+    if "month" in d:
+        return (("forecast-month", d["month"]), ("forecast-expected", str(d["expected"])),
+                ("forecast-interval-80", f"{d['low']}/{d['high']}"),
+                ("forecast-p-exceed", f"{d['p_exceed']} ({d['exceed']} or more)"))
     return (("cluster-period", f"{d['starts_on']}/{d['ends_on']}"),
             ("cluster-expected", str(d["expected"])),
             ("cluster-relative-risk", "inf" if d["relative_risk"] is None

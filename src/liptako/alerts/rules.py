@@ -12,12 +12,15 @@ Kinds built now (each finds *situations*, see :mod:`liptako.alerts.evaluate`):
   period ended within the last ``days`` days, has a space-time cluster with a p-value of at
   most ``p_value``; a cluster is one situation per centre unit, so that the same hot spot
   found again by the next scan keeps its alert (updated when new incidents join it) and one
-  that the next scan no longer finds ends.
+  that the next scan no longer finds ends;
+- ``forecast``: the latest stored forecast made for every user (``liptako forecast run``)
+  expects at least ``threshold`` fatalities, or gives at least ``probability`` to a month of
+  25 or more, in a unit in one of the next ``months`` months (3 by default) not yet over;
+  one situation per unit and month, ended when a newer forecast no longer says so or the
+  month has begun and gone.
 
 A kind is a finder plus the parameters it takes; the rest (one alert per situation, updates
-while it grows, CAP, delivery) does not depend on it. One kind is planned for when its
-inputs are stored: ``forecast`` (a forecast above a threshold for an area and month,
-situation = area and month). It is not accepted yet (:data:`PLANNED_KINDS`).
+while it grows, CAP, delivery) does not depend on it.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from typing import Any, Final
 from liptako.auth.releasability import TLP_LEVELS, Viewer, may_see
 from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
 
-KINDS: Final = ("fatalities", "events", "charter", "cluster")
-PLANNED_KINDS: Final = ("forecast",)
+KINDS: Final = ("fatalities", "events", "charter", "cluster", "forecast")
+PLANNED_KINDS: Final[tuple[str, ...]] = ()
 THRESHOLD_KINDS: Final = ("fatalities", "events")
 SEVERITIES: Final = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
 URGENCIES: Final = ("Immediate", "Expected", "Future", "Past", "Unknown")
@@ -43,13 +46,19 @@ DEFAULTS: Final = {
     "charter": ("Extreme", "Immediate", "Observed"),
     # a cluster is a statistical finding about observed events: likely, not observed
     "cluster": ("Severe", "Expected", "Likely"),
+    # a forecast is about months to come, and only possible
+    "forecast": ("Severe", "Future", "Possible"),
 }
 # the window a kind looks back over unless the rule says otherwise: a week of incidents, or
 # for a cluster how recently the scan's study period must have ended (scans run monthly)
-DEFAULT_DAYS: Final = {"fatalities": 7, "events": 7, "charter": 7, "cluster": 31}
+DEFAULT_DAYS: Final = {"fatalities": 7, "events": 7, "charter": 7, "cluster": 31,
+                       "forecast": 31}
+FORECAST_MONTHS: Final = 3
+MAX_FORECAST_MONTHS: Final = 6
 # the parameters of each kind a rule's update may change
 TAKES: Final = {"fatalities": {"threshold", "days"}, "events": {"threshold", "days"},
-                "charter": {"days"}, "cluster": {"p_value", "days"}}
+                "charter": {"days"}, "cluster": {"p_value", "days"},
+                "forecast": {"threshold", "probability", "months"}}
 P_VALUE: Final = 0.05
 MAX_P_VALUE: Final = 0.2
 # who may see an alert delivered to a state's (or the secretariat's) channel: its officers
@@ -72,6 +81,8 @@ def check_params(kind: str, params: Mapping[str, Any], units: Iterable[str]) -> 
             raise ValueError(f"p_value: expected a number above 0 and at most {MAX_P_VALUE}, "
                              f"got {p_value!r}")
         return {"days": days, "p_value": float(p_value)}
+    if kind == "forecast":
+        return _forecast_params(params, days)
     if kind == "charter":
         articles = sorted({str(a) for a in params.get("articles") or ARTICLES})
         if not set(articles) <= set(ARTICLES):
@@ -84,6 +95,29 @@ def check_params(kind: str, params: Mapping[str, Any], units: Iterable[str]) -> 
     if area is not None and area not in set(units):
         raise ValueError(f"area: expected the code of an admin-1 unit, got {area!r}")
     return {"days": days, "threshold": threshold, "area": area}
+
+
+def _forecast_params(params: Mapping[str, Any], days: int) -> dict[str, Any]:
+    threshold, probability = params.get("threshold"), params.get("probability")
+    if (threshold is None) == (probability is None):
+        raise ValueError("threshold/probability: a forecast rule takes one of them, expected "
+                         "fatalities in a month or the probability of 25 or more")
+    months = _whole(params.get("months") or FORECAST_MONTHS, "months", 1, MAX_FORECAST_MONTHS)
+    if probability is not None:
+        if isinstance(probability, bool) or not isinstance(probability, int | float) \
+                or not 0 < probability <= 1:
+            raise ValueError(f"probability: expected a number above 0 and at most 1, got "
+                             f"{probability!r}")
+        return {"days": days, "months": months, "probability": float(probability)}
+    return {"days": days, "months": months,
+            "threshold": _whole(threshold, "threshold", 1, 1_000_000)}
+
+
+def forecast_reached(params: Mapping[str, Any], expected: float, p_exceed: float) -> bool:
+    """Whether a unit's forecast for a month reaches a forecast rule's condition."""
+    if params.get("probability") is not None:
+        return p_exceed >= float(params["probability"])
+    return expected >= float(params["threshold"])
 
 
 def _whole(value: Any, name: str, low: int, high: int) -> int:

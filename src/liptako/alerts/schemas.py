@@ -31,8 +31,9 @@ class RuleIn(Strict):
     ``days`` and optionally ``area`` (an admin-1 code; without it every unit is watched);
     ``charter`` takes ``articles`` (6, 7) and ``days``; ``cluster`` takes ``p_value`` (at
     most; 0.05 by default) and ``days`` (how recently the scan's period ended; 31 by
-    default, 7 for the other kinds). The CAP severity, urgency and certainty default to the
-    kind's."""
+    default, 7 for the other kinds); ``forecast`` takes ``threshold`` (expected fatalities
+    in a month) or ``probability`` (of 25 or more), and ``months`` ahead (3 by default).
+    The CAP severity, urgency and certainty default to the kind's."""
 
     name: str = Field(min_length=3, max_length=200, pattern=r"^[^\r\n]+$")
     kind: Kind
@@ -41,6 +42,8 @@ class RuleIn(Strict):
     area: str | None = Field(default=None, max_length=32)
     articles: list[Article] | None = None
     p_value: float | None = Field(default=None, gt=0, le=0.2)
+    probability: float | None = Field(default=None, gt=0, le=1)
+    months: int | None = Field(default=None, ge=1, le=6)
     severity: Severity | None = None
     urgency: Urgency | None = None
     certainty: Certainty | None = None
@@ -57,6 +60,11 @@ class RuleIn(Strict):
             raise ValueError("threshold/area: a cluster rule takes p_value and days only")
         if self.kind != "cluster" and self.p_value is not None:
             raise ValueError(f"p_value: only a cluster rule takes one, not a {self.kind} rule")
+        if self.kind != "forecast" and (self.probability is not None or self.months is not None):
+            raise ValueError(f"probability/months: only a forecast rule takes them, not a "
+                             f"{self.kind} rule")
+        if self.kind == "forecast" and self.area is not None:
+            raise ValueError("area: a forecast rule watches every unit")
         return self
 
 
@@ -68,6 +76,8 @@ class RulePatch(Strict):
     threshold: int | None = Field(default=None, ge=1, le=1_000_000)
     days: int | None = Field(default=None, ge=1, le=366)
     p_value: float | None = Field(default=None, gt=0, le=0.2)
+    probability: float | None = Field(default=None, gt=0, le=1)
+    months: int | None = Field(default=None, ge=1, le=6)
     severity: Severity | None = None
     urgency: Urgency | None = None
     certainty: Certainty | None = None

@@ -48,7 +48,8 @@ def create_rule(session: Session, payload: RuleIn, *, caller: Caller,
     """The secretariat adds a rule; the next evaluation applies it."""
     _secretariat(caller, "alert rule")
     params = _params(payload.kind, payload.model_dump(include={"threshold", "days", "area",
-                                                               "articles", "p_value"}))
+                                                               "articles", "p_value",
+                                                               "probability", "months"}))
     severity, urgency, certainty = rules.DEFAULTS[payload.kind]
     rule = AlertRule(name=payload.name, kind=payload.kind, params=params,
                      severity=payload.severity or severity, urgency=payload.urgency or urgency,
@@ -69,7 +70,8 @@ def update_rule(session: Session, rule_id: int, payload: RulePatch, *, caller: C
     rule = get_rule(session, rule_id)
     before = _snapshot(rule)
     changes = payload.model_dump(exclude_none=True)
-    changed = {k: changes[k] for k in ("threshold", "days", "p_value") if k in changes}
+    changed = {k: changes[k] for k in ("threshold", "days", "p_value", "probability", "months")
+               if k in changes}
     foreign = sorted(changed.keys() - rules.TAKES[rule.kind])
     if foreign:
         raise RuleViolation(f"{foreign[0]}: a {rule.kind} rule takes "

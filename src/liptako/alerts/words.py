@@ -55,6 +55,28 @@ def _cluster_headline(f: Facts, lang: str) -> str:
             f"where {_x(d['expected'], lang)} were expected")
 
 
+def _forecast_headline(f: Facts, lang: str) -> str:
+    d = f.detail
+    return (f"{f.area} : {_x(d['expected'], lang)} victimes prévues en {d['month']} (80 % : "
+            f"{_x(d['low'], lang)} à {_x(d['high'], lang)})" if lang == "fr" else
+            f"{f.area}: {_x(d['expected'], lang)} fatalities forecast for {d['month']} (80 %: "
+            f"{_x(d['low'], lang)} to {_x(d['high'], lang)})")
+
+
+def _forecast_why(f: Facts, lang: str) -> str:
+    d = f.detail
+    p = f"{d['p_exceed']:.2f}"
+    return (f"La prévision du {d['ran_on']} (arrêtée à {d['origin']}) attend "
+            f"{_x(d['expected'], lang)} victimes en {d['month']} dans {f.area}, entre "
+            f"{_x(d['low'], lang)} et {_x(d['high'], lang)} à 80 %, et une probabilité de "
+            f"{p.replace('.', ',')} d'en compter {d['exceed']} ou plus ; c'est une prévision, "
+            f"non un constat." if lang == "fr" else
+            f"The forecast of {d['ran_on']} (standing at {d['origin']}) expects "
+            f"{_x(d['expected'], lang)} fatalities in {d['month']} in {f.area}, between "
+            f"{_x(d['low'], lang)} and {_x(d['high'], lang)} at 80 %, and a probability of "
+            f"{p} of {d['exceed']} or more; a forecast, not an observation.")
+
+
 def _cluster_why(f: Facts, lang: str) -> str:
     d = f.detail
     p = f"{d['p_value']:.3f}"
@@ -76,6 +98,8 @@ def headline(f: Facts, lang: str) -> str:
                 else f"{f.area}: incident engaging Art. {arts} of the Charter")
     elif f.kind == "cluster":
         text = _cluster_headline(f, lang)
+    elif f.kind == "forecast":
+        text = _forecast_headline(f, lang)
     elif f.kind == "fatalities":
         text = (f"{f.area} : {_n(f.fatalities, lang)} victimes en {f.days} jours" if lang == "fr"
                 else f"{f.area}: {_n(f.fatalities, lang)} fatalities in {f.days} days")
@@ -100,6 +124,8 @@ def description(f: Facts, lang: str) -> str:
                f"Liptako-Gourma Charter (stored determination).")
     elif f.kind == "cluster":
         why = _cluster_why(f, lang)
+    elif f.kind == "forecast":
+        why = _forecast_why(f, lang)
     else:
         what = {"fr": {"fatalities": "victimes", "events": "événements"},
                 "en": {"fatalities": "fatalities", "events": "events"}}[lang][f.kind]
@@ -107,10 +133,15 @@ def description(f: Facts, lang: str) -> str:
                f"atteint dans {f.area}." if lang == "fr" else
                f"The threshold of {_n(f.threshold or 0, lang)} {what} in {f.days} days is "
                f"reached in {f.area}.")
-    behind = "Incidents à l'origine de l'alerte : " if lang == "fr" else \
+    behind = ("Incidents des douze derniers mois de l'unité : " if lang == "fr" else
+              "The unit's incidents of the last twelve months: ") if f.kind == "forecast" \
+        else "Incidents à l'origine de l'alerte : " if lang == "fr" else \
         "Incidents behind the alert: "
     told = f"{why} {behind}{counts}."
-    if f.update:
+    if f.update and f.kind == "forecast":
+        told += (" Une prévision plus récente a changé les chiffres." if lang == "fr"
+                 else " A newer forecast has changed the figures.")
+    elif f.update:
         told += (" La situation s'est aggravée depuis le message précédent." if lang == "fr"
                  else " The situation has grown since the previous message.")
     return told

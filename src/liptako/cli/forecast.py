@@ -160,3 +160,47 @@ def _tables(found: dict[str, Any]) -> list[Table]:
 
 def _figure(value: float | None, digits: int = 4) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    months: int = typer.Option(6, "--months", min=1, max=6, help="Months ahead to forecast."),
+    samples: int = typer.Option(1000, min=1, max=100_000,
+                                help="Draws of each unit's predictive distribution."),
+    seed: int = typer.Option(12345678, min=0, help="Seed of the learned model."),
+    for_state: Audience | None = typer.Option(None, "--for", help="Count every event one "
+                                              "state's users may all see (only they see the "
+                                              "forecast), not only those every user may "
+                                              "see (CLEAR, GREEN)."),
+    as_user: str | None = typer.Option(None, "--as", metavar="USERNAME",
+                                       help="Record the run as made by this account."),
+) -> None:
+    """Forecast each admin-1 unit's fatalities in the months after the newest stored event
+    (never an exercise's; its month taken as complete) with the learned model, store the
+    expected count, the median, the 80 % interval and the probability of 25 or more per unit
+    and month, for the map's forecast layer, the unit pages and the forecast alert rules;
+    audited."""
+    from liptako.cli.common import progress_bar
+    from liptako.cli.warning import actor_of
+    from liptako.core.clock import utcnow
+    from liptako.core.errors import DomainError
+    from liptako.warning.forecast import forecast_summary, run_forecast
+    from liptako.warning.schemas import ForecastParameters
+
+    try:
+        params = ForecastParameters(months=months, samples=samples, seed=seed,
+                                    for_state=for_state.value if for_state else None)
+        with unit_of_work(settings_of(ctx)) as session, progress_bar("forecast") as bar:
+            task = bar.add_task("forecast", total=months)
+            stored = run_forecast(session, params, actor=actor_of(session, as_user),
+                                  now=utcnow(), progress=lambda done, total: bar.update(
+                                      task, completed=done, total=total))
+            found, seconds, run_id = forecast_summary(stored), stored.seconds, stored.id
+    except DomainError as exc:
+        fail(exc.detail)
+    typer.echo(
+        f"forecast {run_id}: {found['units']} units x {found['months']} months after "
+        f"{found['origin']} (the month of the newest event); expected fatalities next month "
+        f"{found['expected_next_month']:,}; most at risk of {found['threshold']} or more: "
+        f"{found['riskiest_unit']} (p {found['riskiest_p_exceed']:.2f}); {seconds:.1f}s")

@@ -168,7 +168,7 @@ def scan(
                 replications=replications, gi_permutations=gi_permutations, seed=seed,
                 max_share=max_share, max_radius_km=max_radius_km, max_duration=max_duration,
                 for_state=for_state.value if for_state else None)
-            run = _run(session, params, _actor(session, as_user))
+            run = _run(session, params, actor_of(session, as_user))
             line = _scan_line(run)
     except DomainError as exc:
         fail(exc.detail)
@@ -197,7 +197,7 @@ def _study_months(session: Session, first: str | None, last: str | None,
     return start, end
 
 
-def _actor(session: Session, username: str | None) -> Actor:
+def actor_of(session: Session, username: str | None) -> Actor:
     from liptako.audit.service import SYSTEM, Actor
     from liptako.auth.service import find_user
     from liptako.core.errors import RuleViolation

@@ -1,11 +1,12 @@
-"""Stored hotspot scans: each run with what it was asked, and the clusters it found."""
+"""Stored hotspot scans (each run with what it was asked, and the clusters it found) and
+stored forecasts (each run and its values per unit and month ahead)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String
+from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liptako.core.db import Base
@@ -80,3 +81,61 @@ class ScanCluster(Base):
     p_value: Mapped[float] = mapped_column(Float)
 
     run: Mapped[ScanRun] = relationship(back_populates="clusters")
+
+
+class ForecastRun(Base):
+    """One run of `liptako forecast run`: standing at the month of the newest counted event,
+    the learned model's forecasts of the months after it, with how they were made.
+
+    Marked as a scan is (:mod:`liptako.warning.rules`): by default made for every user from
+    the events every user may see."""
+
+    __tablename__ = "forecast_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ran_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    ran_by_name: Mapped[str] = mapped_column(String(64))
+    # the month the forecasts stand at (its first day: that of the newest counted event) and
+    # the first month of the data learnt from
+    origin: Mapped[dt.date] = mapped_column(Date)
+    data_from: Mapped[dt.date] = mapped_column(Date)
+    months: Mapped[int]
+    area_level: Mapped[str] = mapped_column(String(8))
+    target: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(40))
+    samples: Mapped[int]
+    seed: Mapped[int]
+    threshold: Mapped[int]
+    events: Mapped[int]
+    seconds: Mapped[float] = mapped_column(Float)
+
+    tlp: Mapped[str] = mapped_column(String(12))
+    originator: Mapped[str] = mapped_column(String(8))
+    audience: Mapped[str] = mapped_column(String(64), default="")
+
+    values: Mapped[list[ForecastValue]] = relationship(
+        back_populates="run", cascade="all, delete-orphan",
+        order_by="(ForecastValue.unit, ForecastValue.ahead)")
+
+
+class ForecastValue(Base):
+    """One unit's forecast for one month ahead: the expected count, the median and the 80 %
+    interval of the draws, and the probability of at least the run's threshold."""
+
+    __tablename__ = "forecast_value"
+    __table_args__ = (UniqueConstraint("run_id", "unit", "ahead"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("forecast_run.id", ondelete="CASCADE"),
+                                        index=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    ahead: Mapped[int]
+    month: Mapped[dt.date] = mapped_column(Date)
+    expected: Mapped[float] = mapped_column(Float)
+    median: Mapped[float] = mapped_column(Float)
+    low: Mapped[float] = mapped_column(Float)
+    high: Mapped[float] = mapped_column(Float)
+    p_exceed: Mapped[float] = mapped_column(Float)
+
+    run: Mapped[ForecastRun] = relationship(back_populates="values")

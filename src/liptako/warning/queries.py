@@ -3,13 +3,16 @@ incidents a stored cluster counted."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import datetime as dt
+
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.incidents.models import Incident
-from liptako.warning.models import ScanCluster, ScanRun
+from liptako.warning.models import ForecastRun, ScanCluster, ScanRun
 from liptako.warning.rules import scan_marking, scanned_for
+from liptako.warning.schemas import month_shift
 from liptako.warning.service import readable
 
 
@@ -44,6 +47,34 @@ def cluster_incidents(session: Session, run: ScanRun,
         .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
                Incident.occurred_on.between(cluster.starts_on, cluster.ends_on),
                Incident.event_type.in_(run.event_types), unit.in_(cluster.units),
+               readable(scanned_for(run.tlp, run.originator)))
+        .order_by(Incident.id))
+    return [(int(i), int(dead)) for i, dead in rows]
+
+
+def latest_forecast(session: Session, viewer: Viewer | None) -> ForecastRun | None:
+    """The newest stored forecast the viewer may see (None: made for every user), with its
+    values."""
+    everyone = scan_marking(None)
+    visible: ColumnElement[bool] = visible_clause(viewer, ForecastRun) if viewer else and_(
+        ForecastRun.tlp == everyone.tlp, ForecastRun.originator == everyone.originator)
+    return session.scalar(
+        select(ForecastRun).where(visible)
+        .order_by(ForecastRun.ran_at.desc(), ForecastRun.id.desc()).limit(1)
+        .options(selectinload(ForecastRun.values)))
+
+
+def unit_incidents(session: Session, run: ForecastRun, unit: str, *,
+                   months: int) -> list[tuple[int, int]]:
+    """The events a forecast counted in one unit over the ``months`` up to its origin:
+    (id, fatalities), by id."""
+    first = month_shift(run.origin, 1 - months)
+    last = month_shift(run.origin, 1) - dt.timedelta(days=1)
+    place = func.coalesce(Incident.admin2_code, Incident.admin1_code)
+    rows = session.execute(
+        select(Incident.id, func.coalesce(Incident.fatalities, 0))
+        .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
+               Incident.occurred_on.between(first, last), place == unit,
                readable(scanned_for(run.tlp, run.originator)))
         .order_by(Incident.id))
     return [(int(i), int(dead)) for i, dead in rows]

@@ -217,3 +217,28 @@ class BacktestParameters:
         if not 0 <= self.seed <= MAX_SEED:
             raise RuleViolation(f"seed: expected an integer from 0 to {MAX_SEED}, got "
                                 f"{self.seed}")
+
+
+@dataclass(frozen=True)
+class ForecastParameters:
+    """Forecasts of the ``months`` after the newest counted event, ``samples`` draws per unit
+    and month, from the events ``for_state`` chooses (as a scan's; None: every user's)."""
+
+    months: int = MAX_HORIZON
+    samples: int = 1000
+    seed: int = DEFAULT_SEED
+    area_level: str = "adm1"
+    for_state: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.months <= MAX_HORIZON:
+            raise RuleViolation(f"months: expected 1 to {MAX_HORIZON} months ahead, got "
+                                f"{self.months}")
+        _one_of("area", self.area_level, AREA_LEVELS)
+        if self.for_state is not None:
+            _one_of("for", self.for_state, AUDIENCE_CODES)
+        if not 1 <= self.samples <= 100_000:
+            raise RuleViolation(f"samples: expected 1 to 100000, got {self.samples}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise RuleViolation(f"seed: expected an integer from 0 to {MAX_SEED}, got "
+                                f"{self.seed}")

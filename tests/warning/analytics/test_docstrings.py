@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["neighbours", "gistar", "fdr", "mann_kendall", "emerging", "panel", "features",
-           "baselines", "scoring", "forecast_model", "backtest"]
+           "baselines", "scoring", "forecast_model", "backtest", "outlook"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -86,6 +86,15 @@ def test_the_secretariat_adds_and_switches_off_rules_on_its_page(
         client.get("/alerts/rules", params={"lang": "en"}).text
     assert "p ≤ 0,01, analyse terminée" in client.get("/alerts/rules", params={"lang": "fr"}).text
     assert client.post("/alerts/rules", data={**hot, "p_value": "0.5"}).status_code == 422
+    ahead = {"csrf_token": _csrf(client), "name": "Deadly months ahead", "kind": "forecast",
+             "probability": "0,4", "months": "2"}
+    assert client.post("/alerts/rules", data=ahead, follow_redirects=False).status_code == 303
+    forecast = session.scalars(select(AlertRule).where(AlertRule.kind == "forecast")).one()
+    assert forecast.params == {"days": 31, "months": 2, "probability": 0.4}
+    assert "P(≥ 25) ≥ 0.4, in one of the next 2 months" in \
+        client.get("/alerts/rules", params={"lang": "en"}).text
+    both = client.post("/alerts/rules", data={**ahead, "threshold": "30"})
+    assert both.status_code == 422 and "pas les deux" in both.text
     off = client.post(f"/alerts/rules/{saved.id}/act", follow_redirects=False,
                       data={"csrf_token": _csrf(client), "action": "disable"})
     assert off.status_code == 303 and saved.active is False

@@ -161,21 +161,29 @@ def rolling_backtest(panel: Panel, neighbours: Neighbours, settings: BacktestSet
 
 def _learned(model: Model, panel: Panel, features: Features, settings: BacktestSettings,
              col: int, h: int) -> Array:
-    """Fit on the rows whose target month is no later than the origin; forecast ``h``
-    months on from the origin's features."""
-    counts = panel.target(settings.target)
+    """The learned model's draws, on the log1p scale the backtest scores."""
+    out: Array = np.log1p(learned_draws(model, panel, features, col, h, target=settings.target,
+                                        samples=settings.samples, seed=settings.seed))
+    return out
+
+
+def learned_draws(model: Model, panel: Panel, features: Features, col: int, h: int, *,
+                  target: str, samples: int, seed: int) -> Array:
+    """Counts drawn for month column ``col + h`` of every unit, standing at column ``col``:
+    the model is fit on the rows whose target month is no later than ``col`` (features of
+    ``t``, counts of ``t + h``) and forecasts from the features of ``col``; shape
+    (units, samples). The seeds of the fit and the draws derive from ``seed``, the origin
+    month and ``h``, so one origin and horizon always gives the same draws."""
+    counts = panel.target(target)
     rows = col - h + 1  # feature months 0 .. col - h, targets h .. col
     x = features.values[:, :max(rows, 0), :].reshape(-1, len(features.names))
     months = np.arange(max(rows, 0)) + panel.first_month
     train = TrainingSet(x, counts[:, h:h + max(rows, 0)].reshape(-1),
                         np.tile(months, panel.n_units), np.tile(months + h, panel.n_units))
     origin = panel.first_month + col
-    fit_seed, draw_seed = np.random.SeedSequence(
-        [settings.seed, origin, h]).generate_state(2).tolist()
+    fit_seed, draw_seed = np.random.SeedSequence([seed, origin, h]).generate_state(2).tolist()
     predictor = model.fit(train, seed=int(fit_seed))
-    draws = predictor.sample(features.values[:, col, :], settings.samples, seed=int(draw_seed))
-    out: Array = np.log1p(draws)
-    return out
+    return predictor.sample(features.values[:, col, :], samples, seed=int(draw_seed))
 
 
 def _score(scores: dict[str, dict[str, Array]], name: str, at: tuple[int, int],

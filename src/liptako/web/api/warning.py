@@ -1,4 +1,5 @@
-"""Early warning: the latest hotspot scan as GeoJSON, trend evidence between two periods."""
+"""Early warning: the latest hotspot scan and the latest forecast as GeoJSON, trend evidence
+between two periods."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 
 from liptako.core.geojson import admin_features, labelled
 from liptako.warning import queries
-from liptako.warning.models import ScanCluster, ScanRun
+from liptako.warning.models import ForecastRun, ScanCluster, ScanRun
 from liptako.warning.trends import parse_period, trend_report
 from liptako.warning.words import CATEGORIES, report_json
 from liptako.web.deps import SessionDep
@@ -89,6 +90,45 @@ def _units(run: ScanRun, lang: str) -> list[dict[str, Any]]:
             cluster_p_value=cluster.p_value if cluster else None)
         features.append(unit)
     return features
+
+
+@router.get("/forecasts")
+def forecasts(request: Request, principal: CurrentPrincipal, session: SessionDep,
+              ahead: Annotated[int, Query(ge=1, le=6, description="months after the "
+                                          "forecast's origin")] = 1,
+              lang: Lang = None) -> dict[str, Any]:
+    """The newest stored forecast (`liptako forecast run`) the caller may see, as a GeoJSON
+    FeatureCollection of every unit (polygons of `/geo/admin-units`) with its forecast of
+    fatalities for the month `ahead`: `expected` (mean of the draws), `median`, `low` and
+    `high` (the 80 % interval) and `p_exceed` (the probability of `threshold` or more).
+    `forecast` describes the run; null, with no features, before any forecast the caller
+    may see or beyond the run's months."""
+    words = _language(request, principal, lang)
+    run = queries.latest_forecast(session, principal.viewer)
+    if run is None or ahead > run.months:
+        return {"type": "FeatureCollection", "forecast": None, "features": []}
+    values = {v.unit: v for v in run.values if v.ahead == ahead}
+    features = []
+    for feature in admin_features():
+        value = values.get(feature["properties"]["code"])
+        if value is None:
+            continue
+        unit = labelled(feature, words)
+        unit["properties"].update(month=f"{value.month:%Y-%m}", expected=value.expected,
+                                  median=value.median, low=value.low, high=value.high,
+                                  p_exceed=value.p_exceed)
+        features.append(unit)
+    return {"type": "FeatureCollection", "forecast": {**_forecast(run), "ahead": ahead},
+            "features": features}
+
+
+def _forecast(run: ForecastRun) -> dict[str, Any]:
+    return {"id": run.id, "ran_at": run.ran_at.isoformat(), "ran_by": run.ran_by_name,
+            "origin": f"{run.origin:%Y-%m}", "data_from": f"{run.data_from:%Y-%m}",
+            "months": run.months, "area_level": run.area_level, "target": run.target,
+            "model": run.model, "samples": run.samples, "seed": run.seed,
+            "threshold": run.threshold, "events": run.events, "tlp": run.tlp,
+            "originator": run.originator}
 
 
 @router.get("/trends")

@@ -33,7 +33,8 @@ def labels(_: Callable[[str], str]) -> dict[str, str]:
     """Words for the codes alert pages show."""
     return {"fatalities": _("Fatalities in a unit"), "events": _("Events in a unit"),
             "charter": _("Incident engaging Art. 6 or 7"),
-            "cluster": _("New significant space-time cluster"), "current": _("current"),
+            "cluster": _("New significant space-time cluster"),
+            "forecast": _("Forecast above a threshold"), "current": _("current"),
             "ended": _("ended"), "Extreme": _("Extreme"), "Severe": _("Severe"),
             "Moderate": _("Moderate"), "Minor": _("Minor"), "Unknown": _("Unknown"),
             "Immediate": _("Immediate"), "Expected": _("Expected"), "Future": _("Future"),
@@ -141,6 +142,10 @@ def _rule_body(form: dict[str, str]) -> dict[str, Any]:
         body["articles"] = [a for a in ("6", "7") if form.get(f"article{a}")] or None
     elif kind == "cluster":
         body["p_value"] = _number(form.get("p_value", ""))
+    elif kind == "forecast":
+        body["threshold"] = _whole(form.get("threshold", ""))
+        body["probability"] = _number(form.get("probability", ""))
+        body["months"] = _whole(form.get("months", ""))
     else:
         body["threshold"] = _whole(form.get("threshold", ""))
         body["area"] = form.get("area") or None
@@ -160,7 +165,9 @@ async def create_rule(page: PageDep, request: Request, session: SessionDep) -> R
         return _rules(page, session, values=form, status_code=422,
                       error=_("Check the form: a name of three characters or more, a type, "
                               "a threshold for a threshold rule, a p-value above 0 and at "
-                              "most 0.2 for a cluster rule, and days from 1 to 366."))
+                              "most 0.2 for a cluster rule, a threshold or a probability "
+                              "(not both) and months from 1 to 6 for a forecast rule, and "
+                              "days from 1 to 366."))
     return RedirectResponse("/alerts/rules?done=created", status_code=303)
 
 
