@@ -138,6 +138,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/geo/places"): Row(200, extra={"query": "q=Djibo"}),
     # early warning: the newest scan each caller may see (none here: an empty collection)
     ("GET", "/api/v1/hotspots"): Row(200),
+    ("GET", "/api/v1/forecasts"): Row(200),
     ("GET", "/api/v1/trends"): Row(200, extra={"query": "from=2023&to=2024"}),
     # assistance: ids come from seed_assistance (ASSIST), Mali's requests unless "<name>:*"
     # picks the caller's own state's; rows on one request run in this order
