@@ -55,7 +55,7 @@ def test_a_units_page_shows_its_months_its_forecast_and_their_chart(
     assert len(history) == 24 and history[0] == ["décembre 2019", "1", "30"]
     assert history[-1] == ["janvier 2018", "1", "30"]
     months = _rows(fr.text, "forecast-months")
-    assert [m[0] for m in months] == ["2020-01", "2020-02", "2020-03"]
+    assert [m[0] for m in months] == ["janvier 2020", "février 2020", "mars 2020"]
     assert "Prévision de décembre 2019" in html.unescape(fr.text)
     svg = re.search(r"<svg .*?</svg>", fr.text, re.S)
     assert svg is not None

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from liptako.core.errors import NotFound
 from liptako.core.geojson import admin_features, labelled
 from liptako.warning import queries as warning_queries
-from liptako.warning.models import ForecastRun
+from liptako.warning.models import ForecastRun, ForecastValue
 from liptako.web.charts import ChartWords, ForecastPoint, history_forecast_svg
 from liptako.web.deps import SessionDep
 from liptako.web.pages.common import PageDep
@@ -28,11 +28,10 @@ def _unit(code: str, locale: str) -> dict[str, Any]:
     raise NotFound(f"unit: expected the code of a shipped admin unit, got {code!r}")
 
 
-def _forecast_rows(run: ForecastRun | None, code: str) -> list[ForecastPoint]:
+def _forecast_values(run: ForecastRun | None, code: str) -> list[ForecastValue]:
     if run is None:
         return []
-    values = sorted((v for v in run.values if v.unit == code), key=lambda v: v.ahead)
-    return [ForecastPoint(f"{v.month:%Y-%m}", v.expected, v.low, v.high) for v in values]
+    return sorted((v for v in run.values if v.unit == code), key=lambda v: v.ahead)
 
 
 @router.get("/units/{code}")
@@ -43,15 +42,14 @@ def unit_page(code: str, page: PageDep, session: SessionDep) -> Response:
     history = warning_queries.unit_history(session, principal.viewer, code,
                                            months=HISTORY_MONTHS)
     run = warning_queries.latest_forecast(session, principal.viewer)
-    forecast = _forecast_rows(run, code)
-    p_exceed = {f"{v.month:%Y-%m}": v.p_exceed for v in run.values if v.unit == code} \
-        if run else {}
+    forecast = _forecast_values(run, code)
     words = ChartWords(
         title=_("Fatalities per month in %(unit)s and their forecast") % {"unit": unit["label"]},
         history=_("Fatalities"), forecast=_("Expected fatalities"),
         band=_("Likely range") + " (80 %)")
     chart = history_forecast_svg([(f"{m:%Y-%m}", dead) for m, _events, dead in history],
-                                 forecast, words)
+                                 [ForecastPoint(f"{v.month:%Y-%m}", v.expected, v.low, v.high)
+                                  for v in forecast], words)
     return page.render(
-        "unit.html", unit=unit, history=history, forecast=forecast, p_exceed=p_exceed, run=run,
+        "unit.html", unit=unit, history=history, forecast=forecast, run=run,
         chart=Markup(chart))  # noqa: S704 - built by history_forecast_svg, which escapes text
