@@ -59,6 +59,15 @@ def test_the_forecast_layer_in_both_languages_links_each_unit_to_its_page(
     assert expected == sorted(expected, reverse=True)
     assert axe_violations(page) == []
     shot(page, "map-forecast-fr")
+    # the incidents off, a unit at the map's centre says its forecast in a tooltip
+    page.get_by_label("Incidents", exact=True).uncheck()
+    box = the_map.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator(".leaflet-tooltip").last
+    expect(tooltip).to_have_text(re.compile(
+        r"^\S.*, 2019-09 : [\d\u202f]+ attendus \(80 % : de [\d\u202f]+ à [\d\u202f]+\), "
+        r"P\(25 ou plus\) [\d,]+$"))
     # the month ahead is kept in the address, and across the language switch
     page.locator("#ahead").select_option("1")
     expect(page).not_to_have_url(re.compile("ahead="))
