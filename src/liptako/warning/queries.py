@@ -78,3 +78,30 @@ def unit_incidents(session: Session, run: ForecastRun, unit: str, *,
                readable(scanned_for(run.tlp, run.originator)))
         .order_by(Incident.id))
     return [(int(i), int(dead)) for i, dead in rows]
+
+
+def unit_history(session: Session, viewer: Viewer, unit: str, *,
+                 months: int = 24) -> list[tuple[dt.date, int, int]]:
+    """A unit's events and fatalities per month, (first day, events, fatalities), over the
+    ``months`` up to the newest real event the viewer may see anywhere; months without an
+    event at zero, the earliest first; empty while the viewer sees none."""
+    real = (Incident.deleted_at.is_(None), Incident.exercise.is_(False),
+            visible_clause(viewer, Incident))
+    newest = session.scalar(select(func.max(Incident.occurred_on)).where(*real))
+    if newest is None:
+        return []
+    last = newest.replace(day=1)
+    first = month_shift(last, 1 - months)
+    place = func.coalesce(Incident.admin2_code, Incident.admin1_code)
+    rows = session.execute(
+        select(Incident.occurred_on, func.coalesce(Incident.fatalities, 0))
+        .where(*real, place == unit,
+               Incident.occurred_on.between(first, month_shift(last, 1) - dt.timedelta(days=1))))
+    counts = {month_shift(first, k): [0, 0] for k in range(months)}
+    # grouped here rather than in SQL: a month's expression differs between SQLite and
+    # PostgreSQL, and a unit holds few rows
+    for day, dead in rows:
+        row = counts[day.replace(day=1)]
+        row[0] += 1
+        row[1] += int(dead)
+    return [(month, events, dead) for month, (events, dead) in counts.items()]

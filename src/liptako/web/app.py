@@ -39,6 +39,7 @@ from liptako.web.pages import errors as page_errors
 from liptako.web.pages import incidents as incident_pages
 from liptako.web.pages import map as map_page
 from liptako.web.pages import site as site_pages
+from liptako.web.pages import units as unit_pages
 from liptako.web.pages import users as user_pages
 
 API_PREFIX = "/api/v1"
@@ -69,7 +70,7 @@ def _install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=static), name="static")
     for router in (auth_pages.router, map_page.router, incident_pages.router,
                    assistance_pages.router, alert_pages.router, user_pages.router,
-                   site_pages.router):
+                   unit_pages.router, site_pages.router):
         app.include_router(router)
 
 

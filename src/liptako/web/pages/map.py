@@ -57,7 +57,8 @@ def _labels(fmt: Formatter, types: dict[str, str]) -> dict[str, object]:
                         "undetermined": _("To be determined: Art. %(articles)s"),
                         "legend_engaged": _("Engages an article of the Charter"),
                         "legend_undetermined": _("An article still to be determined")},
-            "hotspots": _hotspot_labels(fmt), "trends": _trend_labels(fmt)}
+            "hotspots": _hotspot_labels(fmt), "trends": _trend_labels(fmt),
+            "forecast": _forecast_labels(fmt)}
 
 
 def _hotspot_labels(fmt: Formatter) -> dict[str, object]:
@@ -83,6 +84,18 @@ def _trend_labels(fmt: Formatter) -> dict[str, object]:
             "headings": warning_words.HEADINGS[fmt.locale],
             "short": _("Choose at least two months to compare two periods."),
             "method": warning_words.METHOD[fmt.locale]}
+
+
+def _forecast_labels(fmt: Formatter) -> dict[str, object]:
+    """The forecast layer's words: a unit's tooltip, the table's caption, the legend."""
+    _ = fmt.gettext
+    return {"layer": _("Forecast (expected fatalities)"),
+            "tooltip": _("%(unit)s, %(month)s: %(expected)s expected (80 %: %(low)s to "
+                         "%(high)s), P(%(threshold)s or more) %(p)s"),
+            "caption": _("Fatalities expected in %(month)s, forecast from %(origin)s "
+                         "(run %(ran)s)"),
+            "legend": _("Expected fatalities"),
+            "none": _("No forecast yet")}
 
 
 def source_names(gettext: Callable[[str], str]) -> dict[str, str]:

@@ -5,7 +5,7 @@
   var labels = config.labels;
   var form = document.getElementById("filters");
   var months = monthRange(config.months.min, config.months.max);
-  var state = { request: 0, units: null, counts: {}, categories: {}, hotspots: null, trend: {}, trendRequest: 0 };
+  var state = { request: 0, units: null, counts: {}, categories: {}, hotspots: null, trend: {}, trendRequest: 0, forecast: {}, forecastRun: null, forecastRequest: 0 };
 
   function monthRange(min, max) {
     var out = [], y = +min.slice(0, 4), m = +min.slice(5, 7);
@@ -51,7 +51,7 @@
   /* The filters live in the page's address (shareable, kept across the language switch):
      what differs from the default view is written there as the user changes it, and read
      back when the page opens. Parameters of others (lang) are left as they are. */
-  var OWN = ["from", "to", "country", "event_type", "actor", "source", "tlp", "measure", "q", "layer"];
+  var OWN = ["from", "to", "country", "event_type", "actor", "source", "tlp", "measure", "q", "layer", "ahead"];
   var defaultFrom = Math.max(0, months.indexOf(config.months.start));
   function monthIndex(text, fallback) {
     if (!/^\d{4}-\d{2}$/.test(text || "")) { return fallback; }
@@ -73,6 +73,8 @@
     });
     form.elements.q.value = (params.get("q") || "").slice(0, 200);
     state.layers = params.getAll("layer");
+    var ahead = params.get("ahead");
+    if (/^[1-6]$/.test(ahead || "")) { document.getElementById("ahead").value = ahead; }
   }
   function remember() {
     var params = new URLSearchParams(window.location.search);
@@ -89,6 +91,7 @@
     if (form.elements.measure.value !== "events") { params.set("measure", form.elements.measure.value); }
     if (form.elements.q.value.trim()) { params.set("q", form.elements.q.value.trim()); }
     Object.keys(OPTIONAL).forEach(function (name) { if (map.hasLayer(OPTIONAL[name])) { params.append("layer", name); } });
+    if (map.hasLayer(forecastLayer) && aheadSelect.value !== "1") { params.set("ahead", aheadSelect.value); }
     var search = params.toString();
     history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
     params.delete("lang");  /* the language switch comes back here in the other language */
@@ -136,10 +139,15 @@
      the period shown and the one before it */
   var hotspotLayer = L.geoJSON(null, { style: { color: "#67000d", weight: 3, fillColor: "#ef3b2c", fillOpacity: 0.35 }, onEachFeature: bindHotspot });
   var trendLayer = L.geoJSON(null, { style: trendStyle, onEachFeature: bindTrend });
-  var OPTIONAL = { hotspots: hotspotLayer, trends: trendLayer };
-  L.control.layers(null, (function () { var o = {}; o[labels.incidents] = clusters; o[labels.zone] = zoneLayer; o[labels.areas] = areaLayer; o[labels.hotspots.layer] = hotspotLayer; o[labels.trends.layer] = trendLayer; return o; })(), { collapsed: false }).addTo(map);
+  /* the latest stored forecast: each unit shaded by the fatalities it expects in the month
+     chosen ahead of the forecast's origin */
+  var forecastLayer = L.geoJSON(null, { style: forecastStyle, onEachFeature: bindForecast });
+  var aheadSelect = document.getElementById("ahead");
+  var OPTIONAL = { hotspots: hotspotLayer, trends: trendLayer, forecast: forecastLayer };
+  L.control.layers(null, (function () { var o = {}; o[labels.incidents] = clusters; o[labels.zone] = zoneLayer; o[labels.areas] = areaLayer; o[labels.hotspots.layer] = hotspotLayer; o[labels.trends.layer] = trendLayer; o[labels.forecast.layer] = forecastLayer; return o; })(), { collapsed: false }).addTo(map);
   map.on("overlayadd overlayremove", function (event) {
     if (event.layer === trendLayer) { showTrends(event.type === "overlayadd"); }
+    if (event.layer === forecastLayer) { showForecast(event.type === "overlayadd"); }
     if (event.layer === hotspotLayer) { document.getElementById("hotspots").hidden = event.type !== "overlayadd"; }
     drawLegend(); remember();
   });
@@ -190,6 +198,7 @@
     areaLayer.addData(layers[0]);
     zoneLayer.addData(layers[1]);
     trendLayer.addData(layers[0]);
+    forecastLayer.addData(layers[0]);
     areaLayer.bringToBack();
     document.getElementById("map").dataset.areas = String(areaLayer.getLayers().length);
     (state.layers || []).forEach(function (name) { if (OPTIONAL[name]) { OPTIONAL[name].addTo(map); } });
@@ -308,6 +317,68 @@
       return [row.events.sentence, row.fatalities ? row.fatalities.sentence : ""].filter(Boolean).join(" ");
     });
   }
+  /* the forecast: its month ahead chosen beside the table that says the layer in words */
+  function showForecast(on) {
+    document.getElementById("forecast").hidden = !on;
+    if (on) { loadForecast(); }
+  }
+  aheadSelect.addEventListener("change", function () { loadForecast(); remember(); });
+  function loadForecast() {
+    var token = ++state.forecastRequest, caption = document.getElementById("forecast-caption");
+    getJSON(config.api + "/forecasts?ahead=" + aheadSelect.value + "&lang=" + config.locale).then(function (body) {
+      if (token !== state.forecastRequest) { return; }
+      state.forecast = {}; state.forecastRun = body.forecast; state.forecastMax = 0;
+      body.features.forEach(function (f) {
+        state.forecast[f.properties.code] = f.properties;
+        state.forecastMax = Math.max(state.forecastMax, f.properties.expected);
+      });
+      forecastLayer.setStyle(forecastStyle);
+      caption.textContent = body.forecast ? fill(labels.forecast.caption, { month: monthLabel(body.features.length ? body.features[0].properties.month : body.forecast.origin), origin: monthLabel(body.forecast.origin), ran: day(body.forecast.ran_at.slice(0, 10)) }) : labels.forecast.none;
+      drawForecastTable(body.features);
+      document.getElementById("map").dataset.forecast = body.forecast ? String(body.features.length) : "none";
+      drawLegend();
+    }).catch(function (error) { caption.textContent = labels.error + " (" + error.message + ")"; });
+  }
+  var FORECAST_STEPS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
+  var FORECAST_BOUNDS = [1, 5, 25, 100];  /* expected deaths: under 1, 1-5, 5-25, 25-100, 100+ */
+  function forecastColor(expected) {
+    var i = 0;
+    while (i < FORECAST_BOUNDS.length && expected >= FORECAST_BOUNDS[i]) { i += 1; }
+    return FORECAST_STEPS[i];
+  }
+  function forecastStyle(feature) {
+    var p = state.forecast[feature.properties.code];
+    return { color: "#5b5b5b", weight: 1, fillColor: p ? forecastColor(p.expected) : "#f4f1ea", fillOpacity: p ? 0.7 : 0 };
+  }
+  var expectedFormat = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 0 });
+  function forecastText(p) {
+    return fill(labels.forecast.tooltip, { unit: p.label, month: p.month, expected: expectedFormat.format(p.expected),
+      low: expectedFormat.format(p.low), high: expectedFormat.format(p.high),
+      threshold: numberFormat.format(state.forecastRun ? state.forecastRun.threshold : 25), p: riskFormat.format(p.p_exceed) });
+  }
+  function bindForecast(feature, layer) {
+    layer.bindTooltip(function () {
+      var p = state.forecast[feature.properties.code];
+      return p ? forecastText(p) : feature.properties.label;
+    });
+    layer.on("click", function () { window.location = "/units/" + encodeURIComponent(feature.properties.code); });
+  }
+  /* the units in words, the likeliest to suffer first, each linked to its page */
+  function drawForecastTable(features) {
+    var body = document.querySelector("#forecast-table tbody");
+    body.textContent = "";
+    features.slice().sort(function (a, b) { return b.properties.expected - a.properties.expected; }).slice(0, 15).forEach(function (f) {
+      var p = f.properties, tr = document.createElement("tr"), link = document.createElement("a");
+      link.href = "/units/" + encodeURIComponent(p.code); link.textContent = p.label;
+      [link, expectedFormat.format(p.expected), expectedFormat.format(p.low) + " – " + expectedFormat.format(p.high), riskFormat.format(p.p_exceed)].forEach(function (value) {
+        var td = document.createElement("td");
+        if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    document.getElementById("map").dataset.forecastRows = String(body.children.length);
+  }
   /* as `liptako warning trends` says it: each area where violence rose or fell
      significantly with its sentence, then the areas within noise and those without any
      event, named (their sentences are in the layer's tooltips) */
@@ -415,12 +486,25 @@
     if (map.hasLayer(trendLayer)) {
       ["rose", "fell", "noise"].forEach(function (v) { legendRow(div, config.trends[v], labels.trends.headings[v]); });
     }
+    if (map.hasLayer(forecastLayer)) { drawForecastLegend(div); }
     [["engaged", "solid"], ["undetermined", "dashed"]].forEach(function (kind) {
       var row = document.createElement("div"), ring = document.createElement("span");
       ring.className = "ring " + kind[1];
       row.appendChild(ring);
       row.appendChild(document.createTextNode(" " + labels.charter["legend_" + kind[0]]));
       div.appendChild(row);
+    });
+  }
+
+  function drawForecastLegend(div) {
+    var title = document.createElement("div");
+    title.textContent = state.forecastRun ? labels.forecast.legend : labels.forecast.none;
+    div.appendChild(title);
+    if (!state.forecastRun) { return; }
+    var edges = [0].concat(FORECAST_BOUNDS);
+    FORECAST_STEPS.forEach(function (color, i) {
+      var text = i < FORECAST_BOUNDS.length ? numberFormat.format(edges[i]) + " – " + numberFormat.format(edges[i + 1]) : "≥ " + numberFormat.format(edges[i]);
+      legendRow(div, color, text);
     });
   }
 
