@@ -57,10 +57,11 @@ def test_init_creates_one_admin_once(fresh_database_url: str) -> None:
     # the sample's hotspots are scanned once, for every user, over its last two years
     assert "scan 1: " in first.output and "(2017-08-01..2019-07-31)" in first.output  # type: ignore[attr-defined]
     assert "shown to every user" in first.output  # type: ignore[attr-defined]
+    assert "forecast 1: 62 units x 6 months after 2019-07" in first.output  # type: ignore[attr-defined]
     second = _run(fresh_database_url, "init", "--no-exercise")
     assert "password:" not in second.output  # type: ignore[attr-defined]
     assert "nothing new to load" in second.output  # type: ignore[attr-defined]
-    assert "scan " not in second.output  # type: ignore[attr-defined]
+    assert "scan " not in second.output and "forecast " not in second.output  # type: ignore[attr-defined]
     stats = _run(fresh_database_url, "events", "stats", "--format", "json")
     assert '"events": 2613' in stats.output  # type: ignore[attr-defined]
     listed = _run(fresh_database_url, "users", "list")

@@ -244,6 +244,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/logout"): Row(303, anon=303, page=True, form=lambda c: {}),
     ("POST", "/language"): Row(303, anon=303, page=True, form=lambda c: {"locale": "en"}),
     ("GET", "/"): Row(200, anon=303, page=True),
+    ("GET", "/units/{code}"): Row(200, anon=303, page=True, extra={"code": "MLI-2688"}),
     ("GET", "/incidents/new"): Row(200, anon=303, page=True, allowed=REPORTERS),
     ("POST", "/incidents/new"): Row(303, anon=303, page=True, allowed=REPORTERS,
                                     form=lambda c: PAGE_REPORT),

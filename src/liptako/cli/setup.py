@@ -38,8 +38,9 @@ def init(
     if sample:
         fresh = _acled_sample(settings)
         loaded += fresh
-        if fresh:  # the sample's hotspots, for the map's layer on a first look
+        if fresh:  # the sample's hotspots and forecast, for the map's layers on a first look
             _sample_scan(ctx)
+            _sample_forecast(ctx)
     if exercise:
         loaded += _exercise(settings)
     _first_admin(settings, admin_username)
@@ -97,6 +98,13 @@ def _sample_scan(ctx: typer.Context) -> None:
                  unit=warning.Unit.month, replications=999, gi_permutations=999,
                  seed=12345678, max_share=0.5, max_radius_km=None, max_duration=None,
                  for_state=None, as_user=None)
+
+
+def _sample_forecast(ctx: typer.Context) -> None:
+    """The forecast of the six months after the sample, as `liptako forecast run` makes it."""
+    from liptako.cli import forecast
+
+    forecast.run(ctx, months=6, samples=1000, seed=12345678, for_state=None, as_user=None)
 
 
 def _exercise(settings: Settings) -> list[str]:
