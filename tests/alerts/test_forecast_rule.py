@@ -18,7 +18,7 @@ from liptako.alerts.models import Alert, AlertRule
 from liptako.audit.service import Actor
 from liptako.warning.forecast import run_forecast
 from liptako.warning.schemas import ForecastParameters
-from warning.test_forecast import MOPTI, record
+from warning.test_forecast import TIMBUKTU, record
 
 MADE = dt.datetime(2020, 1, 3, 6, 0, tzinfo=dt.UTC)
 JANUARY = dt.datetime(2020, 1, 5, 8, 0, tzinfo=dt.UTC)
@@ -26,9 +26,9 @@ ANALYST = Actor(None, "awa", "SEC")
 
 
 def _history(session: Session) -> None:
-    """Mopti: 30 deaths in battle every month of 2018 and 2019 (the only unit with events:
+    """Timbuktu: 30 deaths in battle every month of 2018 and 2019 (the only unit with events:
     the forest, pooling it with quiet units in its leaves, expects about 10 next month)."""
-    record(session, [(MOPTI, dt.date(2018 + k // 12, k % 12 + 1, 10), "battle", 30)
+    record(session, [(TIMBUKTU, dt.date(2018 + k // 12, k % 12 + 1, 10), "battle", 30)
                      for k in range(24)])
 
 
@@ -61,7 +61,7 @@ def test_a_forecast_above_the_threshold_raises_an_alert_per_unit_and_month(
     raised = _evaluate(session).raised
     alerts = [session.get(Alert, i) for i in raised]
     assert sorted((a.units[0], a.detail["month"]) for a in alerts if a and a.units) == \
-        [(MOPTI, "2020-01"), (MOPTI, "2020-02")]  # months 1 and 2 of 3; Mopti alone
+        [(TIMBUKTU, "2020-01"), (TIMBUKTU, "2020-02")]  # months 1 and 2 of 3; Timbuktu alone
     alert = alerts[0]
     assert alert is not None and alert.area_code is None and alert.iso3 == "MLI"
     # the unit's twelve months up to the origin are the incidents behind it

@@ -20,7 +20,7 @@ from liptako.warning.forecast import backtest_forecasts, forecast_panel
 from liptako.warning.rules import ACTOR_CLASSES, actor_class
 from liptako.warning.schemas import BacktestParameters
 
-MOPTI, SOUM = "MLI-2688", "BFA-2806"  # a Malian region (admin-1), a Burkinabe province
+TIMBUKTU, SOUM = "MLI-2688", "BFA-2806"  # a Malian region (admin-1), a Burkinabe province
 
 
 def record(session: Session, plan: list[tuple[str, dt.date, str, int]], first: int = 0) -> None:
@@ -46,36 +46,36 @@ def params(**overrides: object) -> BacktestParameters:
 
 def test_the_panel_counts_live_readable_real_events_by_unit_and_month(
         session: Session) -> None:
-    record(session, [(MOPTI, dt.date(2019, 1, 5), "battle", 4),
-                     (MOPTI, dt.date(2019, 1, 28), "violence_against_civilians", 6),
+    record(session, [(TIMBUKTU, dt.date(2019, 1, 5), "battle", 4),
+                     (TIMBUKTU, dt.date(2019, 1, 28), "violence_against_civilians", 6),
                      (SOUM, dt.date(2019, 3, 2), "battle", 30),
                      (SOUM, dt.date(2019, 5, 31), "protest", 0),
                      (SOUM, dt.date(2019, 5, 1), "battle", 9)])
     # never counted: a deleted event, an exercise's report, an AMBER report
-    record(session, [(MOPTI, dt.date(2019, 2, 1), "battle", 50)], first=100)
+    record(session, [(TIMBUKTU, dt.date(2019, 2, 1), "battle", 50)], first=100)
     session.execute(Incident.__table__.update().where(Incident.source_id == "FC00100")
                     .values(deleted_at=NOW))
-    national_report(session, MOPTI, dt.date(2019, 2, 3), tlp="GREEN", state="MLI",
+    national_report(session, TIMBUKTU, dt.date(2019, 2, 3), tlp="GREEN", state="MLI",
                     exercise=True)
     national_report(session, SOUM, dt.date(2019, 2, 4), tlp="AMBER", state="BFA")
 
     panel, unplaced = forecast_panel(session, for_state=None, first_month=dt.date(2018, 12, 1))
     grid = areas("adm1").position()
-    mopti, soum = grid[MOPTI], grid[SOUM]
+    timbuktu, soum = grid[TIMBUKTU], grid[SOUM]
     # from the first origin (before the first event) to the newest event's month
     assert (panel.first_month, panel.last_month) == (month_id(dt.date(2018, 12, 1)),
                                                       month_id(dt.date(2019, 5, 1)))
     assert unplaced == 0 and panel.n_units == 62
-    assert panel.fatalities[mopti].tolist() == [0, 10, 0, 0, 0, 0]
+    assert panel.fatalities[timbuktu].tolist() == [0, 10, 0, 0, 0, 0]
     assert panel.fatalities[soum].tolist() == [0, 0, 0, 30, 0, 9]
     assert panel.fatalities.sum() == 49
     battle = panel.event_types.index("battle")
     assert panel.events[battle, soum].tolist() == [0, 0, 0, 1, 0, 1]
     assert panel.events[:, soum, 5].sum() == 2  # a battle and a protest in May
-    # JNIM against an army: jihadist and state; civilians targeted once, in Mopti
+    # JNIM against an army: jihadist and state; civilians targeted once, in Timbuktu
     classes = {c: panel.actors[ACTOR_CLASSES.index(c)] for c in ACTOR_CLASSES}
-    assert classes["jihadist"][mopti, 1] == classes["state"][mopti, 1] == 2
-    assert classes["civilians"][mopti].tolist() == [0, 1, 0, 0, 0, 0]
+    assert classes["jihadist"][timbuktu, 1] == classes["state"][timbuktu, 1] == 2
+    assert classes["civilians"][timbuktu].tolist() == [0, 1, 0, 0, 0, 0]
     assert classes["militia"].sum() == 0
     # for Burkina Faso's users the AMBER report counts too
     burkina, _ = forecast_panel(session, for_state="BFA", first_month=dt.date(2018, 12, 1))
@@ -86,7 +86,7 @@ def test_the_backtest_reports_the_issues_json_and_skips_months_after_the_data(
         session: Session) -> None:
     rng = np.random.default_rng(0)
     plan = [(code, dt.date(2018, m, 10), "battle", int(rng.poisson(8)))
-            for m in range(1, 13) for code in (MOPTI, SOUM)]
+            for m in range(1, 13) for code in (TIMBUKTU, SOUM)]
     record(session, [*plan, (SOUM, dt.date(2019, 2, 14), "battle", 40)])
     found = backtest_forecasts(session, params(first_origin=dt.date(2018, 12, 1),
                                                last_origin=dt.date(2019, 2, 1)))

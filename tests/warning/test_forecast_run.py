@@ -16,7 +16,7 @@ from liptako.auth.releasability import Viewer
 from liptako.warning.forecast import run_forecast
 from liptako.warning.queries import latest_forecast
 from liptako.warning.schemas import ForecastParameters
-from warning.test_forecast import MOPTI, SOUM, record
+from warning.test_forecast import SOUM, TIMBUKTU, record
 
 NOW = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
 ANALYST = Actor(None, "awa", "MLI")
@@ -24,9 +24,9 @@ QUIET = "NER-92"  # never an event
 
 
 def _two_years(session: Session) -> None:
-    """Mopti: a battle with 30 deaths every month of 2018 and 2019; Soum: one death a month."""
+    """Timbuktu: a battle with 30 deaths every month of 2018 and 2019; Soum: one death a month."""
     months = [dt.date(2018 + k // 12, k % 12 + 1, 10) for k in range(24)]
-    record(session, [(MOPTI, day, "battle", 30) for day in months] +
+    record(session, [(TIMBUKTU, day, "battle", 30) for day in months] +
            [(SOUM, day, "battle", 1) for day in months])
 
 
@@ -40,17 +40,17 @@ def test_the_months_after_the_newest_event_are_forecast_stored_and_audited(
     assert (run.tlp, run.originator, run.events, run.threshold) == ("GREEN", "SEC", 48, 25)
     assert len(run.values) == 62 * 3
     by = {(v.unit, v.ahead): v for v in run.values}
-    assert by[(MOPTI, 1)].month == dt.date(2020, 1, 1) and by[(MOPTI, 3)].month == \
+    assert by[(TIMBUKTU, 1)].month == dt.date(2020, 1, 1) and by[(TIMBUKTU, 3)].month == \
         dt.date(2020, 3, 1)
-    deadly, soum, quiet = by[(MOPTI, 1)], by[(SOUM, 1)], by[(QUIET, 1)]
+    deadly, soum, quiet = by[(TIMBUKTU, 1)], by[(SOUM, 1)], by[(QUIET, 1)]
     assert 20 <= deadly.expected <= 31 and deadly.p_exceed > 0.5
     assert deadly.low <= deadly.median <= deadly.high
-    # the forest pools few active units in its leaves: Soum's forecast leans on Mopti's
+    # the forest pools few active units in its leaves: Soum's forecast leans on Timbuktu's
     # months, yet stays below them
     assert soum.expected < deadly.expected and soum.p_exceed < deadly.p_exceed
     assert quiet.expected < 0.1 and quiet.median == quiet.high == 0
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "forecast.run")).one()
-    assert entry.target_id == str(run.id) and entry.detail["summary"]["riskiest_unit"] == MOPTI
+    assert entry.target_id == str(run.id) and entry.detail["summary"]["riskiest_unit"] == TIMBUKTU
     # the same seed, the same forecasts
     again = run_forecast(session, ForecastParameters(months=3, samples=300, seed=5),
                          actor=ANALYST, now=NOW)
@@ -87,9 +87,9 @@ def test_the_api_gives_one_month_ahead_as_geojson(client: TestClient, auth,  # t
     body = got.json()
     assert body["forecast"]["origin"] == "2019-12" and body["forecast"]["ahead"] == 2
     assert len(body["features"]) == 62
-    mopti = next(f for f in body["features"] if f["properties"]["code"] == MOPTI)
-    assert mopti["properties"]["month"] == "2020-02" and mopti["properties"]["expected"] > 20
-    assert mopti["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    timbuktu = next(f for f in body["features"] if f["properties"]["code"] == TIMBUKTU)
+    assert timbuktu["properties"]["month"] == "2020-02" and timbuktu["properties"]["expected"] > 20
+    assert timbuktu["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert client.get("/api/v1/forecasts", params={"ahead": 3},
                       headers=auth("ner_analyst")).json()["features"] == []
     assert client.get("/api/v1/forecasts", params={"ahead": 7},

@@ -20,16 +20,16 @@ from liptako.warning.forecast import run_forecast
 from liptako.warning.schemas import ForecastParameters
 from liptako.web import charts
 from liptako.web.charts import ChartWords, ForecastPoint, history_forecast_svg
-from warning.test_forecast import MOPTI, SOUM, record
+from warning.test_forecast import SOUM, TIMBUKTU, record
 
 NOW = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
 
 
 def _two_years(session: Session) -> None:
-    """Timbuktu (MOPTI in the forecast's tests): a battle with 30 deaths every month of 2018
-    and 2019; Soum: one death a month."""
+    """Timbuktu: a battle with 30 deaths every month of 2018 and 2019; Soum: one death a
+    month."""
     months = [dt.date(2018 + k // 12, k % 12 + 1, 10) for k in range(24)]
-    record(session, [(MOPTI, day, "battle", 30) for day in months] +
+    record(session, [(TIMBUKTU, day, "battle", 30) for day in months] +
            [(SOUM, day, "battle", 1) for day in months])
 
 
@@ -47,7 +47,7 @@ def test_a_units_page_shows_its_months_its_forecast_and_their_chart(
     run_forecast(session, ForecastParameters(months=3, samples=200, seed=5),
                  actor=Actor(None, "awa", "MLI"), now=NOW)
     sign_in(client, "moussa_ner_liaison")
-    fr = client.get(f"/units/{MOPTI}", params={"lang": "fr"})
+    fr = client.get(f"/units/{TIMBUKTU}", params={"lang": "fr"})
     assert fr.status_code == 200
     assert "<h1>Tombouctou</h1>" in fr.text and "<p>Mali · " in fr.text
     history = _rows(fr.text, "unit-history")
@@ -61,7 +61,7 @@ def test_a_units_page_shows_its_months_its_forecast_and_their_chart(
     assert svg is not None
     assert svg[0].count('<rect class="history"') == 24
     assert 'class="band"' in svg[0] and 'class="forecast"' in svg[0]
-    en = client.get(f"/units/{MOPTI}", params={"lang": "en"})
+    en = client.get(f"/units/{TIMBUKTU}", params={"lang": "en"})
     assert "<h1>Timbuktu</h1>" in en.text and "December 2019" in en.text
     assert "Expected fatalities" in en.text
     assert "Forecast from December 2019" in en.text
@@ -85,9 +85,9 @@ def test_a_viewer_does_not_see_another_states_amber_report_in_the_months(
 
 def test_an_unknown_unit_is_the_sites_404_page_and_signed_out_goes_to_sign_in(
         client: TestClient, cast: dict[str, User]) -> None:
-    signed_out = client.get(f"/units/{MOPTI}", follow_redirects=False)
+    signed_out = client.get(f"/units/{TIMBUKTU}", follow_redirects=False)
     assert signed_out.status_code == 303
-    assert signed_out.headers["location"] == f"/login?next=/units/{MOPTI}"
+    assert signed_out.headers["location"] == f"/login?next=/units/{TIMBUKTU}"
     sign_in(client, "amadou_mli_liaison")
     missing = client.get("/units/XYZ-1", params={"lang": "en"})
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
