@@ -82,7 +82,7 @@ def evaluate(session: Session, *, now: dt.datetime, issuer: Issuer,
                 report.raised.append(raise_alert(session, rule, situation, now=now,
                                                  issuer=issuer, actor=actor, report=report))
             elif set(situation.incident_ids) - {i.id for i in alert.incidents} or \
-                    finders.figures(situation) != finders.figures_of(alert):
+                    finders.figures(situation.detail) != finders.figures(alert.detail):
                 update_alert(session, alert, situation, now=now, issuer=issuer, actor=actor,
                              report=report)
                 report.updated.append(alert.id)

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from liptako.alerts import rules
-from liptako.alerts.models import Alert, AlertRule
+from liptako.alerts.models import AlertRule
 from liptako.incidents.models import Incident
 from liptako.obligations.models import StoredDetermination
 from liptako.warning import queries as warning
@@ -132,13 +132,8 @@ FINDERS: dict[str, Callable[[Session, AlertRule, dt.date], list[Situation]]] = {
 }
 
 
-def figures(situation: Situation) -> tuple[Any, ...]:
-    """What a forecast situation says beyond its incidents: a newer forecast with other
-    figures updates the alert."""
-    d = situation.detail
-    return (d.get("run"), d.get("expected"), d.get("p_exceed")) if "month" in d else ()
-
-
-def figures_of(alert: Alert) -> tuple[Any, ...]:
-    d = alert.detail or {}
+def figures(detail: dict[str, Any] | None) -> tuple[Any, ...]:
+    """What a forecast situation (or its alert's detail) says beyond its incidents: a newer
+    forecast with other figures updates the alert."""
+    d = detail or {}
     return (d.get("run"), d.get("expected"), d.get("p_exceed")) if "month" in d else ()

@@ -20,7 +20,7 @@ from dataclasses import asdict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
@@ -36,7 +36,7 @@ from liptako.warning.areas import areas
 from liptako.warning.models import ForecastRun, ForecastValue
 from liptako.warning.rules import ACTOR_CLASSES, actor_class, scan_marking
 from liptako.warning.schemas import BacktestParameters, ForecastParameters
-from liptako.warning.service import readable
+from liptako.warning.service import UNIT, counted
 
 Progress = Callable[[int, int], None]  # (fits done, fits in all)
 LEARNED = "quantile_forest"
@@ -46,17 +46,15 @@ def forecast_panel(session: Session, *, for_state: str | None, area_level: str =
                    first_month: dt.date | None = None) -> tuple[Panel, int]:
     """The counted events as a panel (from ``first_month`` or the first event, whichever is
     earlier, to the newest event's month), and how many events lie in no shipped unit."""
-    unit = func.coalesce(Incident.admin2_code, Incident.admin1_code)
-    counted = (Incident.deleted_at.is_(None), Incident.exercise.is_(False),
-               readable(for_state))
-    rows = session.execute(select(Incident.id, Incident.occurred_on, unit, Incident.event_type,
+    where = counted(for_state)
+    rows = session.execute(select(Incident.id, Incident.occurred_on, UNIT, Incident.event_type,
                                   Incident.fatalities, Incident.civilian_targeting)
-                           .where(*counted)).all()
+                           .where(*where)).all()
     if not rows:
         raise RuleViolation("events: expected stored events to forecast from, got none that "
                             "may be counted (live, not an exercise's, "
                             f"{'CLEAR or GREEN' if for_state is None else 'visible'})")
-    classes = _actor_flags(session, counted)
+    classes = _actor_flags(session, where)
     position = areas(area_level).position()
     kinds = {kind: k for k, kind in enumerate(EVENT_TYPES)}
     placed = [r for r in rows if r[2] in position and r[3] in kinds]

@@ -12,7 +12,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from liptako.core.db import Base
 
 
-class ScanRun(Base):
+class StoredRun:
+    """What every stored run of the analytics has: when, by whom, and its marking (``tlp``,
+    ``originator``, ``audience``, as on an incident), which says who may see it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ran_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    ran_by_name: Mapped[str] = mapped_column(String(64))
+    tlp: Mapped[str] = mapped_column(String(12))
+    originator: Mapped[str] = mapped_column(String(8))
+    audience: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ScanRun(StoredRun, Base):
     """One run of `liptako warning scan`: its parameters, who ran it, its marking and the
     emerging hot spot category of every unit.
 
@@ -23,10 +36,6 @@ class ScanRun(Base):
 
     __tablename__ = "scan_run"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
-    ran_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    ran_by_name: Mapped[str] = mapped_column(String(64))
     # what was scanned: the study period (first and last day), its periods, the areas and
     # the kinds of event
     starts_on: Mapped[dt.date] = mapped_column(Date)
@@ -49,10 +58,6 @@ class ScanRun(Base):
     seconds: Mapped[float] = mapped_column(Float)
     # unit code -> emerging hot spot category ("no pattern", "new hot spot", ...)
     categories: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-    tlp: Mapped[str] = mapped_column(String(12))
-    originator: Mapped[str] = mapped_column(String(8))
-    audience: Mapped[str] = mapped_column(String(64), default="")
 
     clusters: Mapped[list[ScanCluster]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="ScanCluster.rank")
@@ -83,7 +88,7 @@ class ScanCluster(Base):
     run: Mapped[ScanRun] = relationship(back_populates="clusters")
 
 
-class ForecastRun(Base):
+class ForecastRun(StoredRun, Base):
     """One run of `liptako forecast run`: standing at the month of the newest counted event,
     the learned model's forecasts of the months after it, with how they were made.
 
@@ -92,10 +97,6 @@ class ForecastRun(Base):
 
     __tablename__ = "forecast_run"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
-    ran_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    ran_by_name: Mapped[str] = mapped_column(String(64))
     # the month the forecasts stand at (its first day: that of the newest counted event) and
     # the first month of the data learnt from
     origin: Mapped[dt.date] = mapped_column(Date)
@@ -109,10 +110,6 @@ class ForecastRun(Base):
     threshold: Mapped[int]
     events: Mapped[int]
     seconds: Mapped[float] = mapped_column(Float)
-
-    tlp: Mapped[str] = mapped_column(String(12))
-    originator: Mapped[str] = mapped_column(String(8))
-    audience: Mapped[str] = mapped_column(String(64), default="")
 
     values: Mapped[list[ForecastValue]] = relationship(
         back_populates="run", cascade="all, delete-orphan",

@@ -13,7 +13,7 @@ from liptako.incidents.models import Incident
 from liptako.warning.models import ForecastRun, ScanCluster, ScanRun
 from liptako.warning.rules import scan_marking, scanned_for
 from liptako.warning.schemas import month_shift
-from liptako.warning.service import readable
+from liptako.warning.service import UNIT, counted
 
 
 def latest_scan(session: Session, viewer: Viewer) -> ScanRun | None:
@@ -41,15 +41,9 @@ def cluster_incidents(session: Session, run: ScanRun,
     The same events as the scan's counts (:func:`liptako.warning.service.event_counts`): real,
     not deleted, of the run's event types, readable by all the run's readers, in the
     cluster's units and period; an incident recorded since the run joins them."""
-    unit = func.coalesce(Incident.admin2_code, Incident.admin1_code)
-    rows = session.execute(
-        select(Incident.id, func.coalesce(Incident.fatalities, 0))
-        .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
-               Incident.occurred_on.between(cluster.starts_on, cluster.ends_on),
-               Incident.event_type.in_(run.event_types), unit.in_(cluster.units),
-               readable(scanned_for(run.tlp, run.originator)))
-        .order_by(Incident.id))
-    return [(int(i), int(dead)) for i, dead in rows]
+    return _counted_by(session, run, Incident.occurred_on.between(cluster.starts_on,
+                                                                  cluster.ends_on),
+                       Incident.event_type.in_(run.event_types), UNIT.in_(cluster.units))
 
 
 def latest_forecast(session: Session, viewer: Viewer | None) -> ForecastRun | None:
@@ -70,13 +64,17 @@ def unit_incidents(session: Session, run: ForecastRun, unit: str, *,
     (id, fatalities), by id."""
     first = month_shift(run.origin, 1 - months)
     last = month_shift(run.origin, 1) - dt.timedelta(days=1)
-    place = func.coalesce(Incident.admin2_code, Incident.admin1_code)
+    return _counted_by(session, run, Incident.occurred_on.between(first, last),
+                       UNIT == unit)  # noqa: SIM300 - a column, not a constant
+
+
+def _counted_by(session: Session, run: ScanRun | ForecastRun,
+                *where: ColumnElement[bool]) -> list[tuple[int, int]]:
+    """(id, fatalities) of the events a stored run counts (its readers') that meet ``where``,
+    by id."""
     rows = session.execute(
         select(Incident.id, func.coalesce(Incident.fatalities, 0))
-        .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
-               Incident.occurred_on.between(first, last), place == unit,
-               readable(scanned_for(run.tlp, run.originator)))
-        .order_by(Incident.id))
+        .where(*counted(scanned_for(run.tlp, run.originator)), *where).order_by(Incident.id))
     return [(int(i), int(dead)) for i, dead in rows]
 
 
@@ -92,10 +90,9 @@ def unit_history(session: Session, viewer: Viewer, unit: str, *,
         return []
     last = newest.replace(day=1)
     first = month_shift(last, 1 - months)
-    place = func.coalesce(Incident.admin2_code, Incident.admin1_code)
     rows = session.execute(
         select(Incident.occurred_on, func.coalesce(Incident.fatalities, 0))
-        .where(*real, place == unit,
+        .where(*real, UNIT == unit,  # noqa: SIM300 - a column, not a constant
                Incident.occurred_on.between(first, month_shift(last, 1) - dt.timedelta(days=1))))
     counts = {month_shift(first, k): [0, 0] for k in range(months)}
     # grouped here rather than in SQL: a month's expression differs between SQLite and

@@ -209,14 +209,7 @@ class BacktestParameters:
             raise RuleViolation(f"horizons: expected months from 1 to {MAX_HORIZON}, got "
                                 f"{list(self.horizons)}")
         _one_of("target", self.target, FORECAST_TARGETS)
-        _one_of("area", self.area_level, AREA_LEVELS)
-        if self.for_state is not None:
-            _one_of("for", self.for_state, AUDIENCE_CODES)
-        if not 1 <= self.samples <= 100_000:
-            raise RuleViolation(f"samples: expected 1 to 100000, got {self.samples}")
-        if not 0 <= self.seed <= MAX_SEED:
-            raise RuleViolation(f"seed: expected an integer from 0 to {MAX_SEED}, got "
-                                f"{self.seed}")
+        _check_forecast(self.area_level, self.for_state, self.samples, self.seed)
 
 
 @dataclass(frozen=True)
@@ -234,11 +227,16 @@ class ForecastParameters:
         if not 1 <= self.months <= MAX_HORIZON:
             raise RuleViolation(f"months: expected 1 to {MAX_HORIZON} months ahead, got "
                                 f"{self.months}")
-        _one_of("area", self.area_level, AREA_LEVELS)
-        if self.for_state is not None:
-            _one_of("for", self.for_state, AUDIENCE_CODES)
-        if not 1 <= self.samples <= 100_000:
-            raise RuleViolation(f"samples: expected 1 to 100000, got {self.samples}")
-        if not 0 <= self.seed <= MAX_SEED:
-            raise RuleViolation(f"seed: expected an integer from 0 to {MAX_SEED}, got "
-                                f"{self.seed}")
+        _check_forecast(self.area_level, self.for_state, self.samples, self.seed)
+
+
+def _check_forecast(area_level: str, for_state: str | None, samples: int, seed: int) -> None:
+    """What a backtest and a forecast run both ask: the units, the readers, the draws and
+    the seed."""
+    _one_of("area", area_level, AREA_LEVELS)
+    if for_state is not None:
+        _one_of("for", for_state, AUDIENCE_CODES)
+    if not 1 <= samples <= 100_000:
+        raise RuleViolation(f"samples: expected 1 to 100000, got {samples}")
+    if not 0 <= seed <= MAX_SEED:
+        raise RuleViolation(f"seed: expected an integer from 0 to {MAX_SEED}, got {seed}")

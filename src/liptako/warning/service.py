@@ -72,18 +72,26 @@ def run_scan(session: Session, params: ScanParameters, *, actor: audit.Actor,
     return run
 
 
+# the unit an event counts in: a shipped unit is admin-2 in Burkina Faso (its provinces),
+# admin-1 elsewhere
+UNIT: ColumnElement[str] = func.coalesce(Incident.admin2_code, Incident.admin1_code)
+
+
+def counted(for_state: str | None) -> tuple[ColumnElement[bool], ...]:
+    """What a scan or a forecast for these readers counts: live, real events they may all
+    see."""
+    return Incident.deleted_at.is_(None), Incident.exercise.is_(False), readable(for_state)
+
+
 def event_counts(session: Session, params: ScanParameters, periods: list[Period],
                  grid: Areas) -> tuple[NDArray[np.int64], int]:
     """Events per unit (rows, ``grid``'s order) and period (columns), and how many events of
     the study period were skipped for want of a unit (never placed on the shipped map)."""
-    # a shipped unit is admin-2 in Burkina Faso (its provinces), admin-1 elsewhere
-    unit = func.coalesce(Incident.admin2_code, Incident.admin1_code)
     span = params.study_period
-    stmt = (select(Incident.occurred_on, unit, func.count())
-            .where(Incident.deleted_at.is_(None), Incident.exercise.is_(False),
-                   Incident.occurred_on.between(span.start, span.end),
-                   Incident.event_type.in_(params.event_types), readable(params.for_state))
-            .group_by(Incident.occurred_on, unit))
+    stmt = (select(Incident.occurred_on, UNIT, func.count())
+            .where(*counted(params.for_state), Incident.occurred_on.between(span.start, span.end),
+                   Incident.event_type.in_(params.event_types))
+            .group_by(Incident.occurred_on, UNIT))
     starts = np.array([p.start for p in periods], dtype="datetime64[D]")
     position = grid.position()
     counts = np.zeros((len(grid.codes), len(periods)), dtype=np.int64)
@@ -109,8 +117,7 @@ def latest_event_day(session: Session, *, for_state: str | None,
                      event_types: tuple[str, ...]) -> dt.date | None:
     """The day of the newest event a scan for these readers and types would count."""
     return session.scalar(select(func.max(Incident.occurred_on)).where(
-        Incident.deleted_at.is_(None), Incident.exercise.is_(False),
-        Incident.event_type.in_(event_types), readable(for_state)))
+        *counted(for_state), Incident.event_type.in_(event_types)))
 
 
 def summary(run: ScanRun) -> dict[str, object]:
