@@ -91,6 +91,9 @@ OFFICERS = REPORTERS - {"sec"}  # member states' liaison officers and analysts
 NER_SUBSCRIPTION = {"allowed": {"admin", "ner_admin"}, "special": {"mli_admin": 404,
                                                                    "bfa_admin": 404}}
 
+TAXII_AES = {"collection_id": "aes"}
+TAXII_OBJECT = {**TAXII_AES, "object_id": "threat-actor--00000000-0000-4000-8000-000000000000"}
+
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/health"): Row(200, anon=200),
     ("GET", "/api/v1/openapi.json"): Row(200, anon=200),
@@ -139,6 +142,19 @@ MATRIX: dict[tuple[str, str], Row] = {
     # early warning: the newest scan each caller may see (none here: an empty collection)
     ("GET", "/api/v1/hotspots"): Row(200),
     ("GET", "/api/v1/forecasts"): Row(200),
+    # TAXII 2.1: every signed-in caller reads the community's collection (a state's own
+    # collection is tested in tests/web/api/test_taxii.py); no such object or status: 404
+    ("GET", "/taxii2/"): Row(200),
+    ("GET", "/taxii2/aes/"): Row(200),
+    ("GET", "/taxii2/aes/collections/"): Row(200),
+    ("GET", "/taxii2/aes/collections/{collection_id}/"): Row(200, extra=TAXII_AES),
+    ("GET", "/taxii2/aes/collections/{collection_id}/objects/"): Row(200, extra=TAXII_AES),
+    ("GET", "/taxii2/aes/collections/{collection_id}/manifest/"): Row(200, extra=TAXII_AES),
+    ("GET", "/taxii2/aes/collections/{collection_id}/objects/{object_id}/"): Row(
+        404, extra=TAXII_OBJECT),
+    ("GET", "/taxii2/aes/collections/{collection_id}/objects/{object_id}/versions/"): Row(
+        404, extra=TAXII_OBJECT),
+    ("GET", "/taxii2/aes/status/{status_id}/"): Row(404, extra={"status_id": "none"}),
     ("GET", "/api/v1/trends"): Row(200, extra={"query": "from=2023&to=2024"}),
     # assistance: ids come from seed_assistance (ASSIST), Mali's requests unless "<name>:*"
     # picks the caller's own state's; rows on one request run in this order

@@ -27,7 +27,7 @@ from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
 from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
-from liptako.web.api import auth, geo, health, incidents, obligations
+from liptako.web.api import auth, geo, health, incidents, obligations, taxii
 from liptako.web.api import warning as warning_api
 from liptako.web.deps import install_session_gate, no_control_characters
 from liptako.web.errors import error_responses, install_error_handlers
@@ -139,5 +139,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
     for router, statuses in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=error_responses(*statuses))
+    # TAXII 2.1 is described by its own specification, not by this API's OpenAPI document
+    app.include_router(taxii.router, include_in_schema=False)
     _install_pages(app)
     return app

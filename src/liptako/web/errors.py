@@ -6,6 +6,7 @@ character) is authenticated first, so that a caller without valid credentials he
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -59,7 +60,34 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             for status in statuses}
 
 
+class NotAcceptable(DomainError):
+    """The client accepts no media type this resource speaks."""
+
+    code = "not_acceptable"
+
+
+class UnsupportedMediaType(DomainError):
+    """The body is not in the media type this resource takes."""
+
+    code = "unsupported_media_type"
+
+
+TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
+
+
+def _reply(request: Request, body: dict[str, Any], status: int,
+           headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """The error as JSON; under /taxii2, as TAXII 2.1's error message resource (3.6.1)."""
+    if request.url.path.startswith("/taxii2"):
+        return JSONResponse({"title": body.get("code", "error"), "description": body["detail"],
+                             "http_status": str(status)}, status_code=status, headers=headers,
+                            media_type=TAXII_MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    NotAcceptable: 406,
+    UnsupportedMediaType: 415,
     TooManyAttempts: 429,
     NotFound: 404,
     Conflict: 409,
@@ -76,13 +104,11 @@ def status_for(error: DomainError) -> int:
     return 400
 
 
-async def domain_error_json(_request: Request, exc: Exception) -> JSONResponse:
+async def domain_error_json(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = status_for(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(
-        {"code": exc.code, "detail": exc.detail}, status_code=status, headers=headers
-    )
+    return _reply(request, {"code": exc.code, "detail": exc.detail}, status, headers)
 
 
 def _field_path(loc: tuple[object, ...]) -> str:
@@ -103,9 +129,7 @@ async def validation_error_json(request: Request, exc: Exception) -> JSONRespons
         for e in exc.errors()
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return JSONResponse(
-        {"code": "invalid", "detail": detail, "errors": errors}, status_code=422
-    )
+    return _reply(request, {"code": "invalid", "detail": detail, "errors": errors}, 422)
 
 
 CODE_BY_STATUS = {404: "not_found", 405: "method_not_allowed"}
@@ -121,9 +145,8 @@ async def http_error_json(request: Request, exc: Exception) -> JSONResponse:
     headers = exc.headers
     if exc.status_code == 405:
         headers = {**(headers or {}), "Allow": ", ".join(methods_at(request.app, request.url.path))}
-    return JSONResponse({"code": CODE_BY_STATUS.get(exc.status_code, "error"),
-                         "detail": str(exc.detail)},
-                        status_code=exc.status_code, headers=headers)
+    return _reply(request, {"code": CODE_BY_STATUS.get(exc.status_code, "error"),
+                            "detail": str(exc.detail)}, exc.status_code, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,0 +1,137 @@
+"""TAXII 2.1 under /taxii2/: discovery, one API root, the audiences' collections, objects,
+manifests, versions, and POST with a status resource.
+
+Authenticated with the API's bearer tokens. A collection of another audience is refused
+(403); an object the caller may not see is absent, exactly as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from liptako.core.errors import NotFound
+from liptako.intel import taxii
+from liptako.intel.stix_store import collection
+from liptako.web.deps import SessionDep, SettingsDep
+from liptako.web.errors import NotAcceptable
+from liptako.web.security import CurrentPrincipal
+
+ROOT = f"/{taxii.API_ROOT}"
+
+
+def taxii_accept(request: Request) -> None:
+    """TAXII 2.1 section 1.6.8: a request must accept the TAXII media type (or anything)."""
+    accept = request.headers.get("accept", "*/*").replace(" ", "").lower()
+    if not any(kind in accept for kind in ("application/taxii+json", "*/*", "application/*")):
+        raise NotAcceptable(f"accept: expected {taxii.MEDIA_TYPE_TAXII}, got {accept!r}")
+    if "version=" in accept and "version=2.1" not in accept and "*/*" not in accept:
+        raise NotAcceptable(f"accept: expected version 2.1, got {accept!r}")
+
+
+router = APIRouter(prefix="/taxii2", tags=["taxii"], dependencies=[Depends(taxii_accept)])
+
+
+def reply(body: dict[str, Any], *, status: int = 200,
+          headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type=taxii.MEDIA_TYPE_TAXII)
+
+
+Limit = Annotated[str | None, Query()]
+Next = Annotated[str | None, Query(alias="next")]
+AddedAfter = Annotated[str | None, Query()]
+MatchId = Annotated[str | None, Query(alias="match[id]")]
+MatchType = Annotated[str | None, Query(alias="match[type]")]
+MatchVersion = Annotated[str | None, Query(alias="match[version]")]
+MatchSpec = Annotated[str | None, Query(alias="match[spec_version]")]
+
+
+@router.get("/")
+def get_discovery(request: Request, _principal: CurrentPrincipal) -> JSONResponse:
+    """Server discovery: the one API root."""
+    return reply(taxii.discovery(str(request.base_url).rstrip("/")))
+
+
+@router.get(f"{ROOT}/")
+def get_api_root(_principal: CurrentPrincipal, settings: SettingsDep) -> JSONResponse:
+    return reply(taxii.api_root(settings.max_body_bytes))
+
+
+@router.get(f"{ROOT}/collections/")
+def get_collections(principal: CurrentPrincipal) -> JSONResponse:
+    """The collections the caller may read: the community's and their own state's."""
+    return reply(taxii.collections(principal.viewer))
+
+
+@router.get(f"{ROOT}/collections/{{collection_id}}/")
+def get_collection(collection_id: str, principal: CurrentPrincipal) -> JSONResponse:
+    found = collection(collection_id, principal.viewer)
+    return reply(taxii.collection_resource(found, principal.viewer))
+
+
+@router.get(f"{ROOT}/collections/{{collection_id}}/objects/")
+def get_objects(collection_id: str, principal: CurrentPrincipal, session: SessionDep,
+                limit: Limit = None, next_: Next = None, added_after: AddedAfter = None,
+                match_id: MatchId = None, match_type: MatchType = None,
+                match_version: MatchVersion = None, match_spec: MatchSpec = None
+                ) -> JSONResponse:
+    """The objects the caller may read here, oldest added first, a page at a time."""
+    where = collection(collection_id, principal.viewer)
+    match = taxii.match_of(added_after=added_after, ids=match_id, types=match_type,
+                           versions=match_version, spec_versions=match_spec)
+    page = taxii.read_page(session, principal.viewer, where, match,
+                           limit=taxii.limit_of(limit), cursor=next_)
+    return reply(taxii.envelope(page), headers=page.headers())
+
+
+@router.get(f"{ROOT}/collections/{{collection_id}}/manifest/")
+def get_manifest(collection_id: str, principal: CurrentPrincipal, session: SessionDep,
+                 limit: Limit = None, next_: Next = None, added_after: AddedAfter = None,
+                 match_id: MatchId = None, match_type: MatchType = None,
+                 match_version: MatchVersion = None, match_spec: MatchSpec = None
+                 ) -> JSONResponse:
+    where = collection(collection_id, principal.viewer)
+    match = taxii.match_of(added_after=added_after, ids=match_id, types=match_type,
+                           versions=match_version, spec_versions=match_spec)
+    page = taxii.read_page(session, principal.viewer, where, match,
+                           limit=taxii.limit_of(limit), cursor=next_)
+    return reply(taxii.manifest(page), headers=page.headers())
+
+
+@router.get(f"{ROOT}/collections/{{collection_id}}/objects/{{object_id}}/")
+def get_object(collection_id: str, object_id: str, principal: CurrentPrincipal,
+               session: SessionDep, limit: Limit = None, next_: Next = None,
+               added_after: AddedAfter = None, match_version: MatchVersion = None,
+               match_spec: MatchSpec = None) -> JSONResponse:
+    """One object (its latest version unless match[version] says otherwise)."""
+    where = collection(collection_id, principal.viewer)
+    match = taxii.match_of(added_after=added_after, ids=object_id, types=None,
+                           versions=match_version, spec_versions=match_spec)
+    page = taxii.read_page(session, principal.viewer, where, match,
+                           limit=taxii.limit_of(limit), cursor=next_)
+    if not page.rows:
+        raise NotFound(f"no object {object_id} in collection {where.key}")
+    return reply(taxii.envelope(page), headers=page.headers())
+
+
+@router.get(f"{ROOT}/collections/{{collection_id}}/objects/{{object_id}}/versions/")
+def get_versions(collection_id: str, object_id: str, principal: CurrentPrincipal,
+                 session: SessionDep, limit: Limit = None, next_: Next = None,
+                 added_after: AddedAfter = None, match_spec: MatchSpec = None
+                 ) -> JSONResponse:
+    where = collection(collection_id, principal.viewer)
+    match = taxii.match_of(added_after=added_after, ids=None, types=None, versions=None,
+                           spec_versions=match_spec)
+    page, body = taxii.versions(session, principal.viewer, where, object_id, match,
+                                limit=taxii.limit_of(limit), cursor=next_)
+    return reply(body, headers=page.headers())
+
+
+@router.get(f"{ROOT}/status/{{status_id}}/")
+def get_status(status_id: str, principal: CurrentPrincipal, session: SessionDep
+               ) -> JSONResponse:
+    """The status of one of the caller's own POSTs."""
+    return reply(taxii.status_resource(taxii.get_status(session, principal.viewer, status_id)))
