@@ -8,9 +8,11 @@ from liptako.core import outbox as outbox_models
 from liptako.core import reference as reference_models
 from liptako.core.db import Base
 from liptako.incidents import models as incident_models
+from liptako.intel import models as intel_models
 from liptako.obligations import models as obligation_models
 from liptako.warning import models as warning_models
 
 __all__ = ["Base", "audit_models", "auth_models", "incident_models", "obligation_models",
            "reference_models"]
 __all__ += ["alert_models", "assistance_models", "outbox_models", "warning_models"]
+__all__ += ["intel_models"]
