@@ -55,6 +55,7 @@ def test_the_list_filters_by_family_and_home_country_in_both_languages(
     everyone = _table(client.get("/actors", params={"lang": "en"}).text, "actors")
     assert len(everyone) == 119
     assert not any(row[0] == "Civilians (Mali)" for row in everyone)
+    assert client.get("/actors/nobody", params={"lang": "en"}).status_code == 404
 
 
 def test_an_actors_page_shows_its_names_by_language_and_its_lineage(
