@@ -90,6 +90,8 @@ def test_an_analyst_adds_a_name_on_the_page_and_a_clash_is_said_in_french(
     sign_in(client, "awa_mli_analyst")
     page = client.get("/actors/jnim", params={"lang": "fr"}).text
     assert 'id="alias-form"' in page and 'id="lineage-form"' in page
+    stale = client.post("/actors/jnim/aliases", data={"name": "Sans jeton", "lang": "fr"})
+    assert stale.status_code == 403  # no CSRF token, nothing stored
     added = client.post("/actors/jnim/aliases", data={
         "csrf_token": _csrf(page), "name": "Katiba du Gourma", "lang": "fr",
         "source": "national", "valid_from": "2020-01-01"}, follow_redirects=False)
@@ -152,3 +154,5 @@ def test_the_activity_on_the_page_is_what_the_reader_may_see(
     assert f'href="/incidents/{red.id}"' in burkina
     # the incident's page links its canonical actor
     assert 'href="/actors/jnim"' in client.get(f"/incidents/{red.id}").text
+    # a per-country family member has a page too
+    assert "Civilians (Burkina Faso)" in client.get("/actors/civilians.bfa").text

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
@@ -64,7 +65,7 @@ def actor_page(actor_id: str, page: PageDep, session: SessionDep) -> Response:
     return _actor(page, session, actor_id)
 
 
-def _actor(page: Page, session: SessionDep, actor_id: str, *, status_code: int = 200,
+def _actor(page: Page, session: Session, actor_id: str, *, status_code: int = 200,
            error: str | None = None, values: dict[str, str] | None = None) -> Response:
     principal = page.require()
     _ = page.fmt.gettext
@@ -93,13 +94,13 @@ def _actor(page: Page, session: SessionDep, actor_id: str, *, status_code: int =
 
 
 async def _form(page: Page, request: Request) -> dict[str, str]:
-    page.require()
+    """The form's fields, once its CSRF token is checked."""
     form = await request.form()
     page.check_csrf(str(form.get("csrf_token", "")))
     return {k: str(v).strip() for k, v in form.items() if k != "csrf_token"}
 
 
-def _refused(page: Page, session: SessionDep, actor_id: str, exc: DomainError,
+def _refused(page: Page, session: Session, actor_id: str, exc: DomainError,
              values: dict[str, str]) -> Response:
     if exc.code in ("not_found", "unknown_actor", "permission_denied"):
         raise exc
@@ -107,7 +108,7 @@ def _refused(page: Page, session: SessionDep, actor_id: str, exc: DomainError,
                   error=explain(exc, page.fmt.gettext), values=values)
 
 
-def _invalid(page: Page, session: SessionDep, actor_id: str, exc: ValidationError,
+def _invalid(page: Page, session: Session, actor_id: str, exc: ValidationError,
              values: dict[str, str]) -> Response:
     fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
     message = page.fmt.gettext("Check the form: a field is missing or wrong.")
@@ -118,8 +119,8 @@ def _invalid(page: Page, session: SessionDep, actor_id: str, exc: ValidationErro
 @router.post("/actors/{actor_id}/aliases")
 async def add_alias(actor_id: str, page: PageDep, request: Request,
                     session: SessionDep) -> Response:
-    values = await _form(page, request)
     principal = page.require()
+    values = await _form(page, request)
     try:
         payload = AliasIn.model_validate({k: values.get(k) or None for k in
                                           ("name", "lang", "source", "valid_from", "valid_to")}
@@ -137,8 +138,8 @@ async def add_alias(actor_id: str, page: PageDep, request: Request,
 @router.post("/actors/{actor_id}/aliases/{alias_id}/remove")
 async def remove_alias(actor_id: str, alias_id: RecordId, page: PageDep, request: Request,
                        session: SessionDep) -> Response:
-    await _form(page, request)
     principal = page.require()
+    await _form(page, request)
     service.remove_alias(session, actor_id, alias_id, actor=principal.actor,
                          roles=tuple(principal.user.roles), now=utcnow())
     return RedirectResponse(f"/actors/{actor_id}#names", status_code=303)
@@ -147,8 +148,8 @@ async def remove_alias(actor_id: str, alias_id: RecordId, page: PageDep, request
 @router.post("/actors/{actor_id}/lineage")
 async def add_lineage(actor_id: str, page: PageDep, request: Request,
                       session: SessionDep) -> Response:
-    values = await _form(page, request)
     principal = page.require()
+    values = await _form(page, request)
     try:
         payload = LinkIn.model_validate({k: values.get(k) or None
                                          for k in ("relation", "other_id", "on")})
@@ -165,8 +166,8 @@ async def add_lineage(actor_id: str, page: PageDep, request: Request,
 @router.post("/actors/{actor_id}/lineage/{link_id}/remove")
 async def remove_lineage(actor_id: str, link_id: RecordId, page: PageDep, request: Request,
                          session: SessionDep) -> Response:
-    await _form(page, request)
     principal = page.require()
+    await _form(page, request)
     service.remove_lineage(session, actor_id, link_id, actor=principal.actor,
                            roles=tuple(principal.user.roles), now=utcnow())
     return RedirectResponse(f"/actors/{actor_id}#lineage", status_code=303)
