@@ -55,6 +55,8 @@ def test_the_list_filters_by_family_and_home_country_in_both_languages(
     everyone = _table(client.get("/actors", params={"lang": "en"}).text, "actors")
     assert len(everyone) == 119
     assert not any(row[0] == "Civilians (Mali)" for row in everyone)
+    nigeria = _table(client.get("/actors", params={"country": "NGA"}).text, "actors")
+    assert {row[2] for row in nigeria} == {"Nigeria"}  # a country beyond the members by name
     assert client.get("/actors/nobody", params={"lang": "en"}).status_code == 404
 
 

@@ -57,7 +57,12 @@ def actor_list_page(page: PageDep, session: SessionDep) -> Response:
     rows = actor_list(session, registry, principal.viewer, family=family, country=country)
     return page.render("actors.html", rows=rows, family=family, country=country,
                        families=FAMILY_NAMES, countries=countries,
-                       country_names={c: registry.countries[c].name for c in countries})
+                       country_names=_country_names(registry))
+
+
+def _country_names(registry: ActorRegistry) -> dict[str, str]:
+    """Countries other than the member states by their (English) names in the registry."""
+    return {code: country.name for code, country in registry.countries.items()}
 
 
 @router.get("/actors/{actor_id}")
@@ -87,6 +92,8 @@ def _actor(page: Page, session: Session, actor_id: str, *, status_code: int = 20
         names={lang: [a for a in out.aliases if a.lang == lang] for lang in LANGS},
         lang_names=LANG_NAMES, source_names=SOURCE_NAMES, relation_names=RELATION_NAMES,
         families=FAMILY_NAMES, langs=LANGS, sources=SOURCES,
+        country_names=_country_names(registry),
+        others=[(a.id, a.name) for a in queries.listed(registry) if a.id != actor_id],
         type_names=dict((c, _(n)) for c, n in event_type_names(_)),
         may_edit=may_edit(user.roles, user.state), error=error, values=values or {},
         chart=Markup(chart),  # noqa: S704 - built by activity_svg, which escapes text
