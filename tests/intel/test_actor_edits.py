@@ -125,3 +125,14 @@ def test_an_added_link_is_in_effect_on_both_sides_until_removed(session: Session
     service.remove_lineage(session, "mujao", link.id, actor=AWA, roles=ANALYST, now=NOW)
     assert service.registry(session).lineage("is_sahel") == ()
     assert [a for a, _ in _actions(session)] == ["actor.lineage_add", "actor.lineage_remove"]
+
+
+def test_clashing_edits_stored_at_once_leave_the_older_in_effect(session: Session) -> None:
+    """Two requests each checked before the other stored its name: the registry in effect
+    keeps the older name and stays usable; an edit of an actor no longer shipped is left
+    out."""
+    for actor_id in ("jnim", "is_sahel", "gone_actor"):
+        session.add(ActorAlias(actor_id=actor_id, name="Katiba Hombori", lang="fr",
+                               source="press", created_by_name="awa", created_at=NOW))
+    session.flush()
+    assert [a for a, _ in service.registry(session).lookup("katiba hombori")] == ["jnim"]

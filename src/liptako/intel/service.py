@@ -22,15 +22,23 @@ from liptako.intel.schemas import AliasIn, LinkIn
 def registry(session: Session) -> ActorRegistry:
     """The registry in effect: the shipped one with the aliases and lineage links analysts
     added and did not remove (a new registry; the shipped one stays cached as it is)."""
+    base = ActorRegistry.load()
     aliases: dict[str, list[Alias]] = defaultdict(list)
     links: dict[str, list[LineageLink]] = defaultdict(list)
+    held: dict[str, list[Alias]] = {}
     for row in session.scalars(select(ActorAlias).where(ActorAlias.removed_at.is_(None))
                                .order_by(ActorAlias.id)):
-        aliases[row.actor_id].append(_alias(row))
+        alias = _alias(row)
+        same = held.setdefault(alias.key, [a for _, a in base.lookup(alias.name)])
+        # two edits made at once can clash (each checked before the other was stored): the
+        # older stands; an edit of an actor the shipped data no longer has is left out
+        if base.has(row.actor_id) and not any(actors_loader.overlaps(alias, a) for a in same):
+            same.append(alias)
+            aliases[row.actor_id].append(alias)
     for link in session.scalars(select(ActorLink).where(ActorLink.removed_at.is_(None))
                                 .order_by(ActorLink.id)):
-        links[link.actor_id].append(_link(link))
-    base = ActorRegistry.load()
+        if base.has(link.actor_id) and base.has(link.other_id):
+            links[link.actor_id].append(_link(link))
     if not aliases and not links:
         return base
     return actors_loader.with_edits(base, {k: tuple(v) for k, v in aliases.items()},
