@@ -31,6 +31,7 @@ from factories.assistance import (
 )
 from factories.auth import CAST, PASSWORD, STATE_ADMINS, seed_state_admins
 from factories.incidents import report, seed_markings
+from factories.intel import seed_actor_edits
 from factories.obligations import classification
 from liptako.audit.service import Actor
 from liptako.auth.models import User
@@ -87,6 +88,10 @@ NER_TOKEN: dict[str, int] = {}  # a machine token of a Niger liaison
 LIAISON_CAST = set(LIAISONS.values())
 PRESIDENT = president_today()  # the presidency's liaison convenes and records decisions
 ALERTS: dict[str, int] = {}  # filled per test by seed_matrix: a rule, an alert, a subscription
+ACTOR_EDITS: dict[str, int] = {}  # filled per test: JNIM's added aliases and links, by use
+# analysts of every state and the secretariat (its staff and administrators) edit actors
+ACTOR_EDITORS = ANALYSTS | {"sec", "admin"}
+JNIM = {"actor_id": "jnim"}
 OFFICERS = REPORTERS - {"sec"}  # member states' liaison officers and analysts
 NER_SUBSCRIPTION = {"allowed": {"admin", "ner_admin"}, "special": {"mli_admin": 404,
                                                                    "bfa_admin": 404}}
@@ -249,6 +254,33 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/alerts/subscriptions/{subscription_id}/act"): Row(
         303, anon=303, page=True, form=lambda c: {"action": "disable"},
         extra={"alerts": "page_subscription"}, **NER_SUBSCRIPTION),  # type: ignore[arg-type]
+    # threat actors: everyone signed in reads them; analysts and the secretariat edit
+    ("GET", "/api/v1/actors"): Row(200, extra={"query": "family=jihadist"}),
+    ("GET", "/api/v1/actors/{actor_id}"): Row(200, extra=JNIM),
+    ("POST", "/api/v1/actors/{actor_id}/aliases"): Row(
+        201, allowed=ACTOR_EDITORS, body=lambda c: {"name": f"alias by {c}", "lang": "en"},
+        extra=JNIM),
+    ("DELETE", "/api/v1/actors/{actor_id}/aliases/{alias_id}"): Row(
+        204, allowed=ACTOR_EDITORS, extra={**JNIM, "actor_edit": "alias"}),
+    ("POST", "/api/v1/actors/{actor_id}/lineage"): Row(
+        201, allowed=ACTOR_EDITORS, body=lambda c: {"relation": "predecessor",
+                                                    "other_id": "mujao"}, extra=JNIM),
+    ("DELETE", "/api/v1/actors/{actor_id}/lineage/{link_id}"): Row(
+        204, allowed=ACTOR_EDITORS, extra={**JNIM, "actor_edit": "link"}),
+    ("GET", "/actors"): Row(200, anon=303, page=True),
+    ("GET", "/actors/{actor_id}"): Row(200, anon=303, page=True, extra=JNIM),
+    ("POST", "/actors/{actor_id}/aliases"): Row(
+        303, anon=303, page=True, allowed=ACTOR_EDITORS,
+        form=lambda c: {"name": f"page alias by {c}", "lang": "fr"}, extra=JNIM),
+    ("POST", "/actors/{actor_id}/aliases/{alias_id}/remove"): Row(
+        303, anon=303, page=True, allowed=ACTOR_EDITORS, form=lambda c: {},
+        extra={**JNIM, "actor_edit": "page_alias"}),
+    ("POST", "/actors/{actor_id}/lineage"): Row(
+        303, anon=303, page=True, allowed=ACTOR_EDITORS,
+        form=lambda c: {"relation": "predecessor", "other_id": "signed_in_blood"}, extra=JNIM),
+    ("POST", "/actors/{actor_id}/lineage/{link_id}/remove"): Row(
+        303, anon=303, page=True, allowed=ACTOR_EDITORS, form=lambda c: {},
+        extra={**JNIM, "actor_edit": "page_link"}),
     ("GET", "/static/{path}"): Row(200, anon=200, extra={"path": "app/app.css"}),
     # pages: signed in through the login form, they answer with pages and redirects
     ("GET", "/login"): Row(200, anon=200, page=True),
@@ -376,6 +408,8 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
     NER_TOKEN["ner"] = ner_token.id
     ALERTS.clear()
     ALERTS.update(seed_matrix(session))
+    ACTOR_EDITS.clear()
+    ACTOR_EDITS.update(seed_actor_edits(session))
     headers = {} if caller == "anon" else auth(caller)
     user = cast.get(caller)
     failures: list[str] = []
@@ -394,6 +428,9 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
         if "alerts" in row.extra:
             kind = row.extra["alerts"]
             params[f"{kind.removeprefix('page_')}_id"] = ALERTS[kind]
+        if "actor_edit" in row.extra:
+            kind = row.extra["actor_edit"]
+            params[f"{kind.removeprefix('page_')}_id"] = ACTOR_EDITS[kind]
         if "token_id" in row.extra:
             params["token_id"] = NER_TOKEN[row.extra["token_id"]]
         if "{incident_id}" in path:

@@ -115,7 +115,9 @@ def test_pages_speak_words_not_codes(lang: str, client: TestClient, session: Ses
              f"/incidents/{ids['incident:MLI']}", *(f"/incidents/{i}" for i in undetermined),
              *{f"/assistance/{v}" for k, v in ids.items() if "." not in k and ":" not in k},
              "/alerts", f"/alerts/{alerts['alert']}", "/alerts/rules", "/alerts/subscriptions",
-             f"/units/{burkina.admin2_code or burkina.admin1_code}"]
+             f"/units/{burkina.admin2_code or burkina.admin1_code}",
+             "/actors", "/actors?family=militia", "/actors/jnim", "/actors/fla",
+             "/actors/state.mli.military"]
     names = set(cast) | {"made_by_admin"}
     found: dict[str, set[str]] = {}
     for user in ("sec", "amadou_mli_liaison", "admin"):

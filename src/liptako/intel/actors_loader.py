@@ -8,6 +8,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import yaml
@@ -180,7 +181,7 @@ def _alias_index(actors: Any, origin: str) -> dict[str, tuple[tuple[str, Alias],
             index[alias.key].append((actor.id, alias))
     for entries in index.values():
         for (id_a, a), (id_b, b) in itertools.combinations(entries, 2):
-            if id_a != id_b and not (a.ambiguous and b.ambiguous) and _overlap(a, b):
+            if id_a != id_b and not (a.ambiguous and b.ambiguous) and overlaps(a, b):
                 raise ActorRegistryError(
                     f"{origin}: alias {a.name!r} of {id_a} and alias {b.name!r} of {id_b} "
                     "match the same strings; expected both marked ambiguous or validity "
@@ -189,7 +190,8 @@ def _alias_index(actors: Any, origin: str) -> dict[str, tuple[tuple[str, Alias],
     return {key: tuple(entries) for key, entries in index.items()}
 
 
-def _overlap(a: Alias, b: Alias) -> bool:
+def overlaps(a: Alias, b: Alias) -> bool:
+    """Whether two names are in force on a common day (no date: always)."""
     lo, hi = dt.date.min, dt.date.max
     return (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi)
 
@@ -339,3 +341,20 @@ def _construct(where: str, factory: Callable[..., T], **fields: Any) -> T:
         return factory(**fields)
     except ValueError as exc:
         raise ActorRegistryError(f"{where}: {exc}") from exc
+
+
+def with_edits(base: ActorRegistry, aliases: Mapping[str, tuple[Alias, ...]],
+               links: Mapping[str, tuple[LineageLink, ...]]) -> ActorRegistry:
+    """A new registry: ``base`` with more aliases and lineage links per actor id (explicit
+    actors or family members); ``base`` itself is left as it is."""
+    actors = dict(base.actors)
+    for actor_id in aliases.keys() | links.keys():
+        actor = base.get(actor_id)
+        actors[actor_id] = replace(actor, aliases=actor.aliases + aliases.get(actor_id, ()),
+                                   lineage=actor.lineage + links.get(actor_id, ()))
+    return ActorRegistry(
+        actors=actors, families=base.families, countries=base.countries,
+        _aliases=_alias_index(actors.values(), "edits"),
+        _country_keys=_country_index(base.countries.values(), "edits"),
+        _lineage=_lineage_index(actors.values()),
+    )

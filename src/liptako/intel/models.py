@@ -1,12 +1,18 @@
-"""Stored STIX 2.1 objects (what liptako publishes and what partners send) and the status of
-each TAXII 2.1 POST."""
+"""The intelligence tables: analysts' edits over the shipped actor registry (added aliases and
+lineage links), stored STIX 2.1 objects (what liptako publishes and what partners send) and
+the status of each TAXII 2.1 POST.
+
+The registry itself is data shipped with the code (``data/actors.yaml``); the edit tables hold
+what analysts add to it. A removal is soft (``removed_at``): the row stays, so the page and
+the audit can say who added and who removed a name.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liptako.core.db import Base
@@ -59,3 +65,41 @@ class TaxiiStatus(Base):
     successes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     failures: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     pendings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class ActorAlias(Base):
+    """A name an analyst added to a canonical actor, in one language, maybe for a time."""
+
+    __tablename__ = "actor_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    lang: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    removed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    removed_by_name: Mapped[str | None] = mapped_column(String(64))
+    removed_at: Mapped[dt.datetime | None]
+
+
+class ActorLink(Base):
+    """A predecessor or successor an analyst added to a canonical actor, and its date."""
+
+    __tablename__ = "actor_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[str] = mapped_column(String(64), index=True)
+    relation: Mapped[str] = mapped_column(String(12))
+    other_id: Mapped[str] = mapped_column(String(64), index=True)
+    linked_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    removed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    removed_by_name: Mapped[str | None] = mapped_column(String(64))
+    removed_at: Mapped[dt.datetime | None]

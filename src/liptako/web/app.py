@@ -25,6 +25,7 @@ from liptako.core.errors import DomainError
 from liptako.core.geo import admin_index, in_named_area
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
+from liptako.web.api import actors as actors_api
 from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations, taxii
@@ -32,6 +33,7 @@ from liptako.web.api import warning as warning_api
 from liptako.web.deps import install_session_gate, no_control_characters
 from liptako.web.errors import error_responses, install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
+from liptako.web.pages import actors as actor_pages
 from liptako.web.pages import alerts as alert_pages
 from liptako.web.pages import assistance as assistance_pages
 from liptako.web.pages import auth as auth_pages
@@ -58,6 +60,7 @@ API_ROUTERS = (
     (assistance_api.router, (401, 403, 404, 409, 422)),
     (alerts_api.router, (401, 403, 404, 409, 422)),
     (warning_api.router, (401, 422)),
+    (actors_api.router, (401, 403, 404, 409, 422)),
 )
 
 
@@ -70,7 +73,7 @@ def _install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=static), name="static")
     for router in (auth_pages.router, map_page.router, incident_pages.router,
                    assistance_pages.router, alert_pages.router, user_pages.router,
-                   unit_pages.router, site_pages.router):
+                   unit_pages.router, actor_pages.router, site_pages.router):
         app.include_router(router)
 
 

@@ -76,6 +76,12 @@ SENTENCES = {
                                     "incident."),
     "nothing_to_invoke": N_("No article a request for assistance may invoke is engaged for "
                             "your state ({state}) by this incident."),
+    # the actor registry's edits
+    "alias_held": N_("The name is already taken: {holder} has the name “{name}” in an "
+                     "overlapping period."),
+    "alias_own": N_("This actor already has the name “{name}” in an overlapping period."),
+    "lineage_self": N_("An actor is not its own predecessor or successor."),
+    "lineage_exists": N_("This actor is already linked to {other}."),
 }
 FALLBACK = N_("The step was refused: {detail}")
 STATE_KEYS = ("state", "requesting_state", "owner_state", "presidency", "incident_state",
