@@ -111,8 +111,9 @@ def drafts(session: Session, registry: ActorRegistry) -> list[Draft]:
     """Every object liptako asserts now."""
     groups = {a.id: a for a in objects.armed_groups(registry)}
     incidents = _incidents(session, groups)
+    # one sighting per incident and group, whichever side or sides it stood on
     sightings = [objects.sighting(incident, groups[actor_id]) for incident in incidents
-                 for _side, actor_id in incident.sides if actor_id in groups]
+                 for actor_id in sorted({a for _side, a in incident.sides} & groups.keys())]
     areas = {i.area.code: i.area for i in incidents if i.area is not None}
     out = [*objects.identities(i.originator for i in incidents),
            *(objects.civilians(code) for code in MEMBER_STATES),
