@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from stix2validator import ValidationOptions, validate_instance
 
-from factories.incidents import report, seed_events
+from factories.incidents import event, report, seed_events
 from liptako.audit.models import AuditEntry
 from liptako.audit.service import SYSTEM, Actor
 from liptako.auth.releasability import Viewer
+from liptako.core.db import make_engine, make_session_factory, transaction
 from liptako.incidents.models import Incident
-from liptako.incidents.schemas import IncidentIn
+from liptako.incidents.schemas import ActorRef, IncidentIn
 from liptako.intel.actors import ActorRegistry
 from liptako.intel.models import StixObject
 from liptako.intel.stix import TLP2_IDS, stix_id
 from liptako.intel.stix_export import dumps
-from liptako.obligations.recording import record_report
+from liptako.obligations.recording import record_batch, record_report
 from liptako.obligations.stix_publish import export_bundle, publish
 
 NOW = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
@@ -59,6 +62,24 @@ def incidents(session: Session) -> list[Incident]:
     seed_events(session, 3)
     seeded.append(reported(session, "MLI", "RED", [], "is_sahel", location=GAO))
     return seeded
+
+
+def test_exercises_are_never_published_and_a_group_on_both_sides_is_sighted_once(
+        session: Session) -> None:
+    drill = IncidentIn.model_validate(report(
+        tlp="GREEN", audience=[], exercise=True, description="drill",
+        perpetrator={"kind": "non_state_armed_group", "group_type": "jihadist",
+                     "actor": "jnim"}))
+    record_report(session, drill, actor=Actor(None, "seed", "MLI"), state="MLI", pact_ids=(),
+                  now=NOW)
+    jnim = "JNIM: Group for Support of Islam and Muslims"
+    record_batch(session, [event(0, actors=(ActorRef("actor1", jnim),
+                                            ActorRef("actor2", jnim)))],
+                 actor=SYSTEM, now=NOW, pact_ids=())
+    done = publish(session, registry=REGISTRY, actor=SYSTEM, now=NOW)
+    assert done.stored["sighting"] == 1
+    sighting = next(o for o in export(session, SEC)["objects"] if o["type"] == "sighting")
+    assert sighting["external_references"][0]["source_name"] == "acled"
 
 
 def export(session: Session, viewer: Viewer, **filters: Any) -> dict[str, Any]:
@@ -157,3 +178,36 @@ def test_publish_is_incremental_idempotent_and_audited(
     gone = publish(session, registry=REGISTRY, actor=SYSTEM, now=NOW + dt.timedelta(hours=2))
     assert gone.stored["sighting"] == 1 and gone.revoked >= 1
     assert is_sahel_sightings(export(session, NER))[0]["revoked"] is True
+
+
+def test_two_publications_at_once_store_each_version_once(fresh_database_url: str) -> None:
+    """Two readers' exports at once on PostgreSQL: the second publication waits for the
+    first to commit, then finds nothing left to store (it would otherwise insert the same
+    versions and fail). SQLite's transactions are serial already."""
+    if not fresh_database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writing transaction at a time")
+    engine = make_engine(fresh_database_url)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        seed_events(session, 2)
+    first = factory()
+    try:
+        assert publish(first, registry=REGISTRY, actor=SYSTEM, now=NOW).total > 0
+        with ThreadPoolExecutor(1) as pool:
+            second = pool.submit(_publish_in, factory)
+            deadline = time.monotonic() + 10
+            with engine.connect() as watcher:  # until the second waits for the first
+                while not watcher.execute(text(
+                        "SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                    watcher.rollback()
+                    assert time.monotonic() < deadline, "the second publication never waited"
+            first.commit()
+            assert second.result(timeout=10) == 0
+    finally:
+        first.close()
+        engine.dispose()
+
+
+def _publish_in(factory: Any) -> int:
+    with transaction(factory) as session:
+        return publish(session, registry=REGISTRY, actor=SYSTEM, now=NOW).total

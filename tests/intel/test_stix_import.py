@@ -16,7 +16,7 @@ from liptako.audit.service import Actor
 from liptako.auth.releasability import Viewer
 from liptako.intel.actors import ActorRegistry
 from liptako.intel.models import StixObject
-from liptako.intel.stix import TLP1_IDS, TLP2_IDS, stix_id
+from liptako.intel.stix import TLP1_IDS, TLP2_IDS, stix_id, tlp_marking
 from liptako.intel.stix_import import InvalidBundle, import_bundle, import_objects
 from liptako.intel.stix_store import COLLECTIONS, Marking, put_object
 
@@ -85,7 +85,8 @@ def test_a_sighting_of_an_actor_stored_earlier_is_linked(session: Session,
 
 
 def test_reimport_stores_nothing(session: Session, ner: tuple[Actor, Viewer]) -> None:
-    run(session, ner, [GSIM, SEEN])
+    assert run(session, ner, [GSIM, SEEN, tlp_marking("GREEN")]).duplicates == [
+        (TLP2_IDS["GREEN"], "2022-10-01T00:00:00.000000Z")]  # TLP's own: never stored
     before = count(session)
     again = run(session, ner, [GSIM, SEEN])
     assert again.stored == [] and count(session) == before

@@ -26,7 +26,7 @@ from liptako.core.errors import RuleViolation
 from liptako.intel.actors import ActorRegistry
 from liptako.intel.models import StixObject
 from liptako.intel.normalise import normalise
-from liptako.intel.stix import tlp_of, version_of
+from liptako.intel.stix import marking_definition, tlp_of, version_of
 from liptako.intel.stix_store import Collection, Marking, put_object, readable, version_key
 
 ACTOR_TYPES = ("threat-actor", "intrusion-set")
@@ -130,6 +130,9 @@ def import_objects(session: Session, objects: list[dict[str, Any]], *, sender: a
     failures: list[tuple[str, str]] = []
     markings: Counter[str] = Counter()
     for obj in objects:
+        if marking_definition(obj["id"]) is not None:  # TLP's own: known, never stored
+            duplicates.append((obj["id"], version_key(version_of(obj))))
+            continue
         tlp = tlp_of(obj.get("object_marking_refs") or ()) \
             or (collection.default_tlp if collection else "AMBER")
         reason = _refusal(obj, tlp, collection, ours)

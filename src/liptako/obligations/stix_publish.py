@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from liptako.audit import service as audit
@@ -37,6 +37,7 @@ from liptako.intel.stix_store import Marking, add_versions, version_key
 
 TIMELESS = ("marking-definition",)  # never versioned, never revoked
 ONE_MS = dt.timedelta(milliseconds=1)
+PUBLISH_LOCK = 0x5715_0001  # the advisory lock publications take on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,13 @@ def publish(session: Session, *, registry: ActorRegistry, actor: Actor, now: dt.
     new = changes(drafts(session, registry), _latest(session), now)
     if not new:
         return Published({}, 0)
+    if session.get_bind().dialect.name == "postgresql":
+        # one publication at a time (two readers' exports at once): the second waits for the
+        # first to commit, then finds what it stored (SQLite's transactions are serial)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})
+        new = changes(drafts(session, registry), _latest(session), now)
+        if not new:
+            return Published({}, 0)
     add_versions(session, new, origin="local", channel="publish", added_by=actor.id, now=now)
     done = Published(dict(sorted(Counter(body["type"] for body, _m, _a in new).items())),
                      sum(1 for body, _m, _a in new if body.get("revoked")))
