@@ -4,6 +4,7 @@ provenance."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -106,6 +107,10 @@ def test_an_invalid_bundle_is_refused_whole_with_the_validators_messages(
     assert any("threat-actor--not-a-uuid" in m for m in messages)
     assert count(session) == 0
     assert refused.value.code == "invalid_bundle" and nameless["id"] in refused.value.detail
+    for unreadable, message in (([{"type": 5, "id": 3}], "objects[0]: type: expected a string"),
+                                ([{**GSIM, "modified": None}], "the validator could not read")):
+        with pytest.raises(InvalidBundle, match=re.escape(message)):
+            run(session, ner, unreadable)
 
 
 def test_a_marking_the_collection_does_not_take_fails_and_the_rest_is_stored(

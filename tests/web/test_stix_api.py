@@ -107,3 +107,11 @@ def test_observers_read_but_are_not_offered_the_upload(client: TestClient,
     sign_in(client, "mli_observer")
     page = client.get("/intel?lang=en")
     assert page.status_code == 200 and 'type="file"' not in page.text
+
+
+def test_since_takes_a_time_with_its_offset_only(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    headers = auth("awa_mli_analyst")
+    later = client.get(API, params={"since": "2999-01-01T00:00:00Z"}, headers=headers)
+    assert later.status_code == 200 and later.json()["objects"] == []
+    for wrong in ("0.5", "2026-12-01"):
+        assert client.get(API, params={"since": wrong}, headers=headers).status_code == 422

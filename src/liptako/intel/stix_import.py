@@ -66,16 +66,28 @@ class ImportResult:
 
 def validation_errors(objects: Sequence[Any]) -> list[str]:
     """The validator's errors for the objects taken as one bundle ([] when valid)."""
-    shapes = [f"objects[{n}]: expected a STIX object (a JSON object), got "
-              f"{type(obj).__name__}" for n, obj in enumerate(objects) if not isinstance(obj, dict)]
-    if shapes:
-        return shapes
+    shapes = [_shape(n, obj) for n, obj in enumerate(objects)]
+    if any(shapes):
+        return [problem for problem in shapes if problem]
     bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": list(objects)}
     try:
         result = validate_instance(bundle, ValidationOptions(version="2.1"))
     except ValidationError as exc:
         return [str(exc)]
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        # the validator trips on some values of the wrong JSON type instead of naming them
+        return [f"objects: the validator could not read them ({type(exc).__name__}: {exc})"]
     return [str(error) for error in result.errors]
+
+
+def _shape(n: int, obj: Any) -> str | None:
+    """What makes an object unreadable before any validation: not an object, no type or id."""
+    if not isinstance(obj, dict):
+        return f"objects[{n}]: expected a STIX object (a JSON object), got {type(obj).__name__}"
+    for name in ("type", "id"):
+        if not isinstance(obj.get(name), str):
+            return f"objects[{n}]: {name}: expected a string, got {obj.get(name)!r}"
+    return None
 
 
 def _named(obj: Mapping[str, Any], registry: ActorRegistry) -> str | None:

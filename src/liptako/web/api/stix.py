@@ -3,13 +3,12 @@ of a partner's bundle."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from liptako.core.clock import utcnow
+from liptako.core.clock import Moment, utcnow
 from liptako.intel.actors import ActorRegistry
 from liptako.intel.schemas import BundleIn, ImportOut
 from liptako.intel.stix import MEDIA_TYPE_STIX
@@ -25,8 +24,8 @@ Writer = Annotated[Principal, Depends(require_roles(*WRITER_ROLES))]
 ActorId = Annotated[str | None, Query(alias="actor", max_length=64, pattern=r"^[a-z][a-z0-9_.]*$",
                                       description="only what is about this registry actor "
                                                   "(e.g. jnim), and what it refers to")]
-Since = Annotated[dt.datetime | None, Query(description="only objects added after this "
-                                                        "time (RFC 3339)")]
+Since = Annotated[Moment | None, Query(description="only objects added after this time "
+                                                  "(RFC 3339, with its offset)")]
 
 
 @router.get("/stix/bundle", response_class=Response, responses={200: {
@@ -40,8 +39,6 @@ def get_bundle(request: Request, principal: CurrentPrincipal, session: SessionDe
     registry = ActorRegistry.load()
     if actor is not None:
         registry.get(actor)  # an unknown actor: 404
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=dt.UTC)
     bundle = export_bundle(session, principal.viewer, registry=registry, by=principal.actor,
                            now=utcnow(), actor_id=actor, since=since)
     accept = request.headers.get("accept", "")
