@@ -100,6 +100,9 @@ def test_the_page_downloads_and_uploads_in_both_languages(
     refused = client.post("/intel?lang=en", data={"csrf_token": csrf}, files=bad)
     assert refused.status_code == 422 and "threat-actor--x" in refused.text
     assert "Nothing was stored" in refused.text
+    garbled = client.post("/intel?lang=en", data={"csrf_token": csrf},
+                          files={"bundle": ("partner.json", "{not json", "application/json")})
+    assert garbled.status_code == 422 and "The file is not JSON" in garbled.text
 
 
 def test_observers_read_but_are_not_offered_the_upload(client: TestClient,
