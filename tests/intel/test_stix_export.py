@@ -128,6 +128,31 @@ def test_a_red_sighting_reaches_its_state_only_with_its_markings(
     assert is_sahel_sightings(export(session, SEC)) == []
 
 
+def test_a_restricted_incident_changes_nothing_for_those_it_is_not_released_to(
+        session: Session) -> None:
+    for row in REPORTS:
+        reported(session, *row)
+    readers = (NER, MLI_OBSERVER, SEC)
+    before = {viewer: dumps(export(session, viewer)) for viewer in readers}
+    reported(session, "MLI", "RED", [], "is_sahel", location=GAO)
+    later = NOW + dt.timedelta(hours=1)
+    assert publish(session, registry=REGISTRY, actor=SYSTEM, now=later).total == 2
+    for viewer in readers:  # not even its place or its statement marking
+        assert dumps(export_bundle(session, viewer, registry=REGISTRY, by=SYSTEM,
+                                   now=later)) == before[viewer]
+
+
+def test_the_secretariat_reads_an_amber_sighting_with_its_statement(
+        session: Session) -> None:
+    reported(session, "BFA", "AMBER", ["NER"], "jnim")
+    bundle = export(session, SEC)
+    sighting = of_type(bundle, "sighting")[0]
+    statement = sighting["object_marking_refs"][1]
+    assert [o["name"] for o in bundle["objects"] if o["id"] == statement] == [
+        "AES releasable to BFA, NER"]
+    assert validate_instance(bundle, ValidationOptions(version="2.1")).is_valid
+
+
 def test_relationships_come_from_incidents_everyone_may_read_only(
         session: Session, incidents: list[Incident]) -> None:
     bundle = export(session, MLI)

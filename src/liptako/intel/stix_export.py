@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from liptako.auth.releasability import Viewer
-from liptako.intel.stix import NAMESPACE, marking_definition
-from liptako.intel.stix_store import Match, select_objects
+from liptako.intel.models import StixObject
+from liptako.intel.stix import NAMESPACE, TLP2_CREATED, marking_definition, statement_marking
+from liptako.intel.stix_store import OPEN_LEVELS, Match, select_objects
 
 REF_FIELDS = ("created_by_ref", "sighting_of_ref", "source_ref", "target_ref")
 REF_LISTS = ("where_sighted_refs", "observed_data_refs")
@@ -47,13 +48,20 @@ def _about(objects: Mapping[str, dict[str, Any]], actor_ids: Mapping[str, str | 
     return {i: objects[i] for i in chosen}
 
 
-def _with_markings(session: Session, viewer: Viewer, objects: dict[str, dict[str, Any]]
-                   ) -> dict[str, dict[str, Any]]:
-    """The objects and every marking definition they reference that the reader may read."""
-    wanted = sorted({ref for body in objects.values() for ref in _markings(body)} - set(objects))
+def _with_markings(session: Session, viewer: Viewer, rows: Sequence[StixObject],
+                   objects: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The objects and every marking definition they reference that the reader may read:
+    TLP's own, the statement of an object's own audience (whoever reads the object may read
+    who it is released to), and those stored that the reader may read."""
+    wanted = {ref for body in objects.values() for ref in _markings(body)} - set(objects)
     found = dict(objects)
+    for row in rows:
+        if row.stix_id in objects and row.tlp not in OPEN_LEVELS:
+            statement = statement_marking(row.originator, row.audience, created=TLP2_CREATED)
+            if statement["id"] in wanted:
+                found[statement["id"]] = statement
     stored = []
-    for ref in wanted:
+    for ref in sorted(wanted - set(found)):
         predefined = marking_definition(ref)
         if predefined is not None:
             found[ref] = predefined
@@ -83,7 +91,8 @@ def read_bundle(session: Session, viewer: Viewer, *, actor_id: str | None = None
     """The latest version of each object the reader may read (added after ``since``; about
     ``actor_id`` and what those objects refer to), with the markings they use."""
     rows = session.scalars(select_objects(viewer, None, Match(added_after=since))).all()
-    objects = {row.stix_id: row.body for row in rows}
+    # marking definitions come with the objects that use them, never alone
+    objects = {row.stix_id: row.body for row in rows if row.type != "marking-definition"}
     if actor_id is not None:
         objects = _about(objects, {row.stix_id: row.actor_id for row in rows}, actor_id)
-    return bundle_of(_with_markings(session, viewer, objects).values())
+    return bundle_of(_with_markings(session, viewer, rows, objects).values())

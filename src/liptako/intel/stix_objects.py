@@ -333,12 +333,16 @@ def monthly_reports(sightings: Iterable[Draft]) -> list[Draft]:
 
 
 def statement_markings(drafts: Iterable[Draft]) -> list[Draft]:
-    """The statement markings the drafts use: TLP:CLEAR, as they only name an audience."""
+    """The statement markings the drafts use, each readable by the states it names only:
+    that a state shares something with another is no one else's business. (The secretariat
+    reads AMBER objects without being named: a bundle gives it their statements with them,
+    :func:`liptako.intel.stix_export.read_bundle`.)"""
     seen: dict[str, Draft] = {}
     for drafted in drafts:
         marking = drafted.marking
         if marking.tlp in OPEN_LEVELS:
             continue
         body = statement_marking(marking.originator, marking.audience, created=TLP2_CREATED)
-        seen.setdefault(body["id"], Draft(body, Marking("CLEAR", SECRETARIAT)))
+        seen.setdefault(body["id"], Draft(body, Marking("AMBER+STRICT", marking.originator,
+                                                        marking.audience)))
     return list(seen.values())

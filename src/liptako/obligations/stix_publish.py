@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import shapely
@@ -61,25 +61,29 @@ class _Latest:
 
 
 @functools.cache
-def _area_points() -> dict[str, tuple[float, float]]:
-    """A point inside each admin-1 area of the shipped map (Burkina's regions are made of
-    provinces)."""
+def _map_areas() -> dict[str, Area]:
+    """Every admin-1 area of the shipped map (Burkina's regions are made of provinces), with
+    a point inside it: published whatever the incidents, so that a location says nothing of
+    an incident its reader may not see."""
     index = admin_index()
     parts: dict[str, list[Any]] = defaultdict(list)
+    named: dict[str, tuple[str, str]] = {}
     for unit, polygon in zip(index.units, index.polygons, strict=True):
-        parts[levels_of(unit).admin1_code or unit.code].append(polygon)
-    points = {}
-    for code, polygons in parts.items():
+        levels = levels_of(unit)
+        code = levels.admin1_code or unit.code
+        parts[code].append(polygon)
+        named[code] = (levels.admin1_name or unit.name, unit.iso3)
+    areas = {}
+    for code, polygons in sorted(parts.items()):
         point = shapely.union_all(polygons).representative_point()
-        points[code] = (point.y, point.x)
-    return points
+        areas[code] = Area(code, *named[code], lat=point.y, lon=point.x)
+    return areas
 
 
 def _area(code: str | None, name: str | None, iso3: str | None) -> Area | None:
     if not code:
         return None
-    lat, lon = _area_points().get(code, (None, None))
-    return Area(code, name or code, iso3 or code[:3], lat, lon)
+    return _map_areas().get(code) or Area(code, name or code, iso3 or code[:3])
 
 
 def _incidents(session: Session, groups: Iterable[str]) -> list[Sighted]:
@@ -111,12 +115,18 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 def drafts(session: Session, registry: ActorRegistry) -> list[Draft]:
     """Every object liptako asserts now."""
     groups = {a.id: a for a in objects.armed_groups(registry)}
-    incidents = _incidents(session, groups)
+    found = _incidents(session, groups)
+    areas = dict(_map_areas())
+    # an area off the map is published when an incident everyone may read is there; a
+    # restricted incident there is sighted without a place
+    areas.update((i.area.code, i.area) for i in found
+                 if i.area is not None and i.is_open and i.area.code not in areas)
+    incidents = [i if i.area is None or i.area.code in areas else replace(i, area=None)
+                 for i in found]
     # one sighting per incident and group, whichever side or sides it stood on
     sightings = [objects.sighting(incident, groups[actor_id]) for incident in incidents
                  for actor_id in sorted({a for _side, a in incident.sides} & groups.keys())]
-    areas = {i.area.code: i.area for i in incidents if i.area is not None}
-    out = [*objects.identities(i.originator for i in incidents),
+    out = [*objects.identities(i.originator for i in incidents if i.is_open),
            *(objects.civilians(code) for code in MEMBER_STATES),
            *objects.registry_objects(registry),
            *(objects.location(area) for area in areas.values()),
