@@ -95,6 +95,7 @@ def test_the_page_downloads_and_uploads_in_both_languages(
     upload = {"bundle": ("partner.json", json.dumps(bundle(GSIM)), "application/json")}
     done = client.post("/intel?lang=en", data={"csrf_token": csrf}, files=upload)
     assert done.status_code == 200 and "Stored: 1; already stored: 0; refused: 0." in done.text
+    assert f"{GSIM['id']} → Jama&#39;at Nusrat al-Islam wal-Muslimin (JNIM)" in done.text
     bad = {"bundle": ("partner.json", json.dumps(bundle({**GSIM, "id": "threat-actor--x"})),
                       "application/json")}
     refused = client.post("/intel?lang=en", data={"csrf_token": csrf}, files=bad)

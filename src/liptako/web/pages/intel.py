@@ -28,7 +28,7 @@ def _render(page: Page, status_code: int = 200, *, result: ImportResult | None =
             errors: list[str] | None = None) -> Response:
     principal = page.require()
     groups = [(a.id, a.name) for a in armed_groups(ActorRegistry.load())]
-    return page.render("intel.html", status_code=status_code, groups=groups,
+    return page.render("intel.html", status_code=status_code, groups=groups, names=dict(groups),
                        may_import=principal.has_role(*WRITER_ROLES), result=result,
                        errors=errors or [])
 
