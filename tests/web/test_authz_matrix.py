@@ -93,6 +93,13 @@ ACTOR_EDITS: dict[str, int] = {}  # filled per test: JNIM's added aliases and li
 ACTOR_EDITORS = ANALYSTS | {"sec", "admin"}
 JNIM = {"actor_id": "jnim"}
 OFFICERS = REPORTERS - {"sec"}  # member states' liaison officers and analysts
+# intelligence: every reader exports; all but observers import (liptako.intel.stix_store)
+STIX_WRITERS = set(CALLERS) - {"anon", "mli_observer"}
+PARTNER_BUNDLE = {"type": "bundle", "id": "bundle--0f4a5b2e-8c1d-4e7f-9a3b-5c6d7e8f9a0b",
+                  "objects": [{"type": "threat-actor", "spec_version": "2.1",
+                               "id": "threat-actor--2b6a1c9e-3f4d-4a5b-8c7d-9e0f1a2b3c4d",
+                               "created": "2026-11-01T00:00:00.000Z",
+                               "modified": "2026-11-01T00:00:00.000Z", "name": "GSIM"}]}
 NER_SUBSCRIPTION = {"allowed": {"admin", "ner_admin"}, "special": {"mli_admin": 404,
                                                                    "bfa_admin": 404}}
 
@@ -161,6 +168,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         404, extra=TAXII_OBJECT),
     ("GET", "/taxii2/aes/status/{status_id}/"): Row(404, extra={"status_id": "none"}),
     ("GET", "/api/v1/trends"): Row(200, extra={"query": "from=2023&to=2024"}),
+    ("GET", "/api/v1/stix/bundle"): Row(200),
+    ("POST", "/api/v1/stix/bundle"): Row(200, allowed=STIX_WRITERS,
+                                         body=lambda c: PARTNER_BUNDLE),
     # assistance: ids come from seed_assistance (ASSIST), Mali's requests unless "<name>:*"
     # picks the caller's own state's; rows on one request run in this order
     ("GET", f"{AR}"): Row(200),
@@ -311,6 +321,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         303, anon=303, page=True, allowed=ANALYSTS | {"sec"}, own_state=True,
         form=lambda c: {"value": "yes", "evidence": "claimed", "rationale": "army post"}),
     ("GET", "/classifications"): Row(200, anon=303, page=True),
+    ("GET", "/intel"): Row(200, anon=303, page=True),
+    ("GET", "/intel/bundle"): Row(200, anon=303, page=True),
+    # a form without its file: refused, naming what is missing
+    ("POST", "/intel"): Row(422, anon=303, page=True, allowed=STIX_WRITERS, form=lambda c: {}),
     ("GET", "/admin/users"): Row(200, anon=303, page=True, allowed=ADMINS),
     ("POST", "/admin/users"): Row(
         201, anon=303, page=True, allowed={"admin", "ner_admin"},

@@ -15,6 +15,7 @@ from liptako.cli import (
     exercise,
     forecast,
     ingest,
+    intel,
     obligations,
     setup,
     store,
@@ -43,6 +44,7 @@ app.add_typer(exercise.app, name="exercise")
 app.add_typer(warning.app, name="warning")
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(intel.app, name="intel")
 app.command("worker")(worker.worker)
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")

@@ -41,6 +41,7 @@ def init(
         if fresh:  # the sample's hotspots and forecast, for the map's layers on a first look
             _sample_scan(ctx)
             _sample_forecast(ctx)
+            _sample_publish(ctx)
     if exercise:
         loaded += _exercise(settings)
     _first_admin(settings, admin_username)
@@ -105,6 +106,14 @@ def _sample_forecast(ctx: typer.Context) -> None:
     from liptako.cli import forecast
 
     forecast.run(ctx, months=6, samples=1000, seed=12345678, for_state=None, as_user=None)
+
+
+def _sample_publish(ctx: typer.Context) -> None:
+    """The sample's armed groups and sightings in the STIX store, as `liptako intel publish`
+    makes them, so that the exchange page and TAXII have something to serve."""
+    from liptako.cli import intel
+
+    intel.publish(ctx, as_user=None)
 
 
 def _exercise(settings: Settings) -> list[str]:

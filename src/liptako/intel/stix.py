@@ -115,3 +115,20 @@ def tlp_of(marking_refs: Iterable[str]) -> str | None:
 
 def is_tlp_marking(marking_id: str) -> bool:
     return marking_id in _LEVEL_BY_ID
+
+
+TLP1_CREATED = "2017-01-20T00:00:00.000Z"
+
+
+def marking_definition(marking_id: str) -> dict[str, Any] | None:
+    """The predefined marking definition with this id (TLP 2.0, or TLP 1.0 as STIX 2.1
+    section 7.2.1.4 gives it), None for any other id."""
+    level = _LEVEL_BY_ID.get(marking_id)
+    if level is None:
+        return None
+    if marking_id in TLP2_IDS.values():
+        return tlp_marking(level)
+    colour = "white" if level == "CLEAR" else level.lower()
+    return {"type": "marking-definition", "spec_version": SPEC_VERSION, "id": marking_id,
+            "created": TLP1_CREATED, "name": f"TLP:{colour.upper()}",
+            "definition_type": "tlp", "definition": {"tlp": colour}}

@@ -196,3 +196,25 @@ def _version_clause(viewer: Viewer, where: Collection | None, versions: Sequence
     if exact:
         parts.append(StixObject.version.in_(exact))
     return or_(*parts)
+
+
+def add_versions(
+    session: Session,
+    items: Sequence[tuple[Mapping[str, Any], Marking, str | None]],
+    *,
+    origin: str,
+    channel: str,
+    added_by: int | None,
+    now: dt.datetime,
+) -> list[StixObject]:
+    """Store versions the caller knows are new ((object, marking, actor id) each), in one
+    flush: the publisher stamps every version later than the one it replaces."""
+    rows = [StixObject(stix_id=obj["id"], type=obj["type"], version=version_key(version_of(obj)),
+                       spec_version=obj.get("spec_version", "2.1"), added_at=now,
+                       added_by=added_by, channel=channel, origin=origin, actor_id=actor_id,
+                       tlp=marking.tlp, originator=marking.originator,
+                       audience=marking.audience, body=dict(obj))
+            for obj, marking, actor_id in items]
+    session.add_all(rows)
+    session.flush()
+    return rows
