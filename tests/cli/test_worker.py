@@ -1,5 +1,6 @@
-"""The worker: alert rules evaluated, deliveries sent through a receiver that fails and then
-recovers (retried, then delivered, signed), e-mail through a real SMTP server; and a worker
+"""The worker: alert rules evaluated, the STIX store published, deliveries sent through a
+receiver that fails and then recovers (retried, then delivered, signed), e-mail through a
+real SMTP server; and a worker
 killed with SIGKILL mid-send and restarted: nothing lost, a repeat only of the message in
 flight, with the same idempotency key."""
 
@@ -26,6 +27,7 @@ from liptako.core.config import Settings
 from liptako.core.db import make_engine
 from liptako.core.delivery import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from liptako.core.outbox import OutboxMessage, enqueue
+from liptako.intel.models import StixObject
 
 LIPTAKO = str(Path(sys.executable).with_name("liptako"))
 FAST = {"worker_poll_seconds": 0.05, "outbox_backoff_seconds": 0.05,
@@ -38,6 +40,15 @@ def _wait(condition: object, seconds: float = 20) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def _stix_types(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return set(session.scalars(select(StixObject.type)))
+    finally:
+        engine.dispose()
 
 
 def _statuses(url: str) -> list[str]:
@@ -87,6 +98,8 @@ def test_the_worker_raises_alerts_and_delivers_them_through_failures(
                       got.headers[SIGNATURE_HEADER])
         assert got.headers["Content-Type"].startswith("application/cap+xml")
     assert len(box.messages) == 2 and all(m[1] == ["ops@mli.example"] for m in box.messages)
+    # the worker also published the registry and the incidents to the STIX store TAXII serves
+    assert {"identity", "threat-actor", "location"} <= _stix_types(fresh_database_url)
 
 
 def test_a_worker_killed_mid_send_loses_nothing(fresh_database_url: str, tmp_path: Path) -> None:

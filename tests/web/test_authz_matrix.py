@@ -9,6 +9,7 @@ and tokens only).
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -104,6 +105,15 @@ NER_SUBSCRIPTION = {"allowed": {"admin", "ner_admin"}, "special": {"mli_admin": 
                                                                    "bfa_admin": 404}}
 
 TAXII_AES = {"collection_id": "aes"}
+
+
+def _taxii_envelope(caller: str) -> dict[str, Any]:
+    return {"objects": [{"type": "threat-actor", "spec_version": "2.1",
+                         "id": f"threat-actor--{uuid.uuid4()}", "name": f"sent by {caller}",
+                         "created": "2026-11-30T10:00:00.000Z",
+                         "modified": "2026-11-30T10:00:00.000Z"}]}
+
+
 TAXII_OBJECT = {**TAXII_AES, "object_id": "threat-actor--00000000-0000-4000-8000-000000000000"}
 
 MATRIX: dict[tuple[str, str], Row] = {
@@ -162,6 +172,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/taxii2/aes/collections/{collection_id}/"): Row(200, extra=TAXII_AES),
     ("GET", "/taxii2/aes/collections/{collection_id}/objects/"): Row(200, extra=TAXII_AES),
     ("GET", "/taxii2/aes/collections/{collection_id}/manifest/"): Row(200, extra=TAXII_AES),
+    # every signed-in caller but the observer adds to the community's collection
+    ("POST", "/taxii2/aes/collections/{collection_id}/objects/"): Row(
+        202, allowed=STIX_WRITERS, body=_taxii_envelope,
+        extra=TAXII_AES),
     ("GET", "/taxii2/aes/collections/{collection_id}/objects/{object_id}/"): Row(
         404, extra=TAXII_OBJECT),
     ("GET", "/taxii2/aes/collections/{collection_id}/objects/{object_id}/versions/"): Row(

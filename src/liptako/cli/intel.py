@@ -44,13 +44,13 @@ def publish(ctx: typer.Context,
     from liptako.cli.warning import actor_of
     from liptako.core.clock import utcnow
     from liptako.core.errors import DomainError
-    from liptako.intel.actors import ActorRegistry
+    from liptako.intel.service import registry as effective_registry
     from liptako.obligations.stix_publish import publish as publish_store
 
     started = time.monotonic()
     try:
         with unit_of_work(settings_of(ctx)) as session:
-            done = publish_store(session, registry=ActorRegistry.load(),
+            done = publish_store(session, registry=effective_registry(session),
                                  actor=actor_of(session, as_user), now=utcnow())
     except DomainError as exc:
         fail(exc.detail)
@@ -71,7 +71,7 @@ def export(ctx: typer.Context,
     bytes when nothing changed."""
     from liptako.core.clock import utcnow
     from liptako.core.errors import DomainError
-    from liptako.intel.actors import ActorRegistry
+    from liptako.intel.service import registry as effective_registry
     from liptako.intel.stix_export import dumps
     from liptako.obligations.stix_publish import export_bundle
 
@@ -79,7 +79,7 @@ def export(ctx: typer.Context,
     try:
         with unit_of_work(settings_of(ctx)) as session:
             by, viewer = _reader(session, for_user, "--for")
-            registry = ActorRegistry.load()
+            registry = effective_registry(session)
             if actor is not None:
                 registry.get(actor)
             bundle = export_bundle(session, viewer, registry=registry, by=by, now=utcnow(),
@@ -102,7 +102,7 @@ def import_(ctx: typer.Context,
     error, else each new version stored and merged with the actor registry; audited."""
     from liptako.core.clock import utcnow
     from liptako.core.errors import DomainError
-    from liptako.intel.actors import ActorRegistry
+    from liptako.intel.service import registry as effective_registry
     from liptako.intel.stix_import import InvalidBundle, import_bundle
 
     try:
@@ -113,7 +113,8 @@ def import_(ctx: typer.Context,
         with unit_of_work(settings_of(ctx)) as session:
             sender, viewer = _reader(session, as_user, "--as")
             result = import_bundle(session, bundle, sender=sender, viewer=viewer,
-                                   registry=ActorRegistry.load(), channel="cli", now=utcnow())
+                                   registry=effective_registry(session), channel="cli",
+                                   now=utcnow())
     except InvalidBundle as refused:
         for message in refused.messages:
             typer.echo(message, err=True)

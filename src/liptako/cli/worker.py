@@ -1,7 +1,9 @@
 """`liptako worker`: drain the outbox and evaluate the alert rules, until told to stop.
 
 One loop, one process: every ``LIPTAKO_ALERT_EVALUATE_SECONDS`` it evaluates the alert rules
-(one transaction: alerts raised, updated and ended, their deliveries written), and in between
+(one transaction: alerts raised, updated and ended, their deliveries written), every
+``LIPTAKO_STIX_PUBLISH_SECONDS`` it brings the STIX store TAXII serves up to date with the
+registry and the incidents (one transaction), and in between
 it claims the messages due (one short transaction), sends each outside any transaction, and
 records each outcome (one short transaction per message). When there is nothing to send it
 waits ``LIPTAKO_WORKER_POLL_SECONDS``. SIGTERM or SIGINT stops it after the message in hand.
@@ -58,6 +60,20 @@ def evaluate_alerts(factory: sessionmaker[Session], settings: Settings) -> None:
     if report.raised or report.updated or report.ended:
         log.info("alerts: %d raised, %d updated, %d ended, %d deliveries queued",
                  len(report.raised), len(report.updated), len(report.ended), report.deliveries)
+
+
+def publish_stix(factory: sessionmaker[Session]) -> None:
+    """Bring the STIX store (what TAXII serves) up to date, committed."""
+    from liptako.audit.service import SYSTEM
+    from liptako.core.clock import utcnow
+    from liptako.core.db import transaction
+    from liptako.intel.service import registry
+    from liptako.obligations.stix_publish import publish
+
+    with transaction(factory) as session:
+        done = publish(session, registry=registry(session), actor=SYSTEM, now=utcnow())
+    if done.stored:
+        log.info("stix: %s stored, %d revoked", dict(done.stored), done.revoked)
 
 
 def _settle(factory: sessionmaker[Session], message: Claimed, error: str | None, *, name: str,
@@ -122,13 +138,16 @@ def run(settings: Settings, stop: threading.Event, *, parent: int | None = None)
                      settings.outbox_max_attempts)
     lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
     sender, rng, tally = Sender(settings), random.Random(), Tally()  # noqa: S311 - jitter
-    evaluate_at = 0.0
+    evaluate_at = publish_at = 0.0
     try:
         while not stop.is_set() and (parent is None or os.getppid() == parent):
             try:
                 if time.monotonic() >= evaluate_at:
                     evaluate_at = time.monotonic() + settings.alert_evaluate_seconds
                     evaluate_alerts(factory, settings)
+                if time.monotonic() >= publish_at:
+                    publish_at = time.monotonic() + settings.stix_publish_seconds
+                    publish_stix(factory)
                 claimed = drain_once(factory, sender, name=name, policy=policy, rng=rng,
                                      lease=lease, stop=stop, tally=tally)
             except SQLAlchemyError as exc:  # the database is away: try again after a pause

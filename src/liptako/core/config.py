@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # messages due and evaluates the alert rules, how long a claim holds, and the retries
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     alert_evaluate_seconds: float = Field(default=60.0, gt=0)
+    # ... and how often it brings the STIX store (what TAXII serves) up to date with the
+    # actor registry and the incidents
+    stix_publish_seconds: float = Field(default=300.0, gt=0)
     outbox_lease_seconds: float = Field(default=120.0, gt=0)
     outbox_backoff_seconds: float = Field(default=30.0, gt=0)
     outbox_backoff_max_seconds: float = Field(default=3600.0, gt=0)

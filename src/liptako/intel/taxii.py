@@ -8,6 +8,7 @@ id of the last row of the previous page; the store orders by the time each row w
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,10 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liptako.audit import service as audit
 from liptako.auth.releasability import Viewer
-from liptako.core.errors import NotFound, RuleViolation
+from liptako.core.errors import NotFound, PermissionDenied, RuleViolation
+from liptako.intel.actors import ActorRegistry
 from liptako.intel.models import StixObject, TaxiiStatus
-from liptako.intel.stix import MEDIA_TYPE_STIX, parse_timestamp, timestamp
+from liptako.intel.stix import MEDIA_TYPE_STIX, parse_timestamp, timestamp, version_of
+from liptako.intel.stix_import import InvalidBundle, import_objects
 from liptako.intel.stix_store import (
     Collection,
     Match,
@@ -175,3 +179,45 @@ def get_status(session: Session, viewer: Viewer, status_id: str) -> TaxiiStatus:
     if status is None or status.user_id != viewer.user_id:
         raise NotFound(f"no status {status_id!r}")
     return status
+
+
+def add_objects(session: Session, where: Collection, envelope: Any, *, viewer: Viewer,
+                sender: audit.Actor, registry: ActorRegistry, now: dt.datetime) -> TaxiiStatus:
+    """Store a POSTed envelope's objects in ``where`` through the STIX import (validated as
+    one bundle, merged with the registry, marked by the sender's state); the status is
+    complete when this returns, with each object's outcome."""
+    if not where.can_write(viewer):
+        raise PermissionDenied(f"collection {where.key}: your role may read it, not add to it")
+    objects = envelope.get("objects") if isinstance(envelope, dict) else None
+    if not isinstance(objects, list) or not objects or \
+            not all(isinstance(o, dict) for o in objects):
+        raise RuleViolation("objects: expected an envelope {\"objects\": [...]} with one or "
+                            "more STIX objects")
+    try:
+        result = import_objects(session, objects, sender=sender, viewer=viewer,
+                                registry=registry, collection=where, channel="taxii", now=now)
+        successes = [{"id": row.stix_id, "version": _version_text(row)} for row in result.stored]
+        sent = {str(o.get("id")): version_of(o) for o in objects}
+        successes += [{"id": stix, "version": sent.get(stix, version),
+                       "message": "already stored"} for stix, version in result.duplicates]
+        failures = [{"id": stix, "message": message} for stix, message in result.failures]
+    except InvalidBundle as refused:  # nothing stored; the refusal is kept and audited
+        successes = []
+        failures = [{"id": str(o.get("id", "")), "message": _naming(refused.messages, o)}
+                    for o in objects]
+        audit.record(session, actor=sender, action="stix.import_refused",
+                     target_type="taxii_collection", target_id=where.key, now=now,
+                     detail={"channel": "taxii", "objects": len(objects),
+                             "errors": list(refused.messages)[:50]})
+    status = TaxiiStatus(id=str(uuid.uuid4()), collection=where.key, user_id=viewer.user_id,
+                         requested_at=now, status="complete", total=len(objects),
+                         successes=successes, failures=failures, pendings=[])
+    session.add(status)
+    session.flush()
+    return status
+
+
+def _naming(messages: Sequence[str], obj: dict[str, Any]) -> str:
+    """The validator's messages about this object, or all of them when none names it."""
+    mine = [m for m in messages if str(obj.get("id", "\\0")) in m]
+    return "; ".join(mine or ["not stored: the envelope holds invalid objects", *messages])

@@ -7,6 +7,7 @@ import datetime as dt
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -190,3 +191,69 @@ def test_no_token_no_taxii_and_the_media_type_is_required(live: Live) -> None:
     html = requests.get(f"{live.base}/taxii2/", headers={"Accept": "text/html"},
                         auth=Bearer(live.tokens["ner_analyst"]), timeout=10)
     assert html.status_code == 406
+
+
+GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
+AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
+
+
+def partner_actor(name: str, marking: str = GREEN, **more: object) -> dict[str, object]:
+    return {"type": "threat-actor", "spec_version": "2.1",
+            "id": f"threat-actor--{uuid.uuid4()}", "created": "2026-11-30T10:00:00.000Z",
+            "modified": "2026-11-30T10:00:00.000Z", "name": name,
+            "object_marking_refs": [marking], **more}
+
+
+def test_a_post_completes_and_what_it_stored_is_read_back(live: Live) -> None:
+    aes = live.collection("awa_mli_analyst", "aes")
+    gsim = partner_actor("GSIM")
+    sighting = {"type": "sighting", "spec_version": "2.1", "id": f"sighting--{uuid.uuid4()}",
+                "created": "2026-11-30T10:00:00.000Z", "modified": "2026-11-30T10:00:00.000Z",
+                "sighting_of_ref": gsim["id"], "count": 1, "object_marking_refs": [GREEN]}
+    status = aes.add_objects({"objects": [gsim, sighting]}, poll_interval=0.1, timeout=5)
+    assert status.status == "complete"
+    assert (status.total_count, status.success_count, status.failure_count) == (2, 2, 0)
+    got = aes.get_object(gsim["id"])["objects"]
+    assert [o["name"] for o in got] == ["GSIM"]
+    again = aes.add_objects({"objects": [gsim]}, poll_interval=0.1, timeout=5)
+    assert again.successes[0]["message"] == "already stored"
+    assert aes.object_versions(gsim["id"])["versions"] == ["2026-11-30T10:00:00.000Z"]
+    # another state's user reads it too: the community collection holds it
+    ner = live.collection("ner_analyst", "aes")
+    assert [o["id"] for o in ner.get_objects(id=sighting["id"])["objects"]] == [sighting["id"]]
+
+
+def test_an_invalid_envelope_is_refused_whole_with_the_validators_words(live: Live) -> None:
+    aes = live.collection("ner_analyst", "aes")
+    good, nameless = partner_actor("Katiba Serma"), partner_actor("x")
+    del nameless["name"]
+    status = aes.add_objects({"objects": [good, nameless]}, poll_interval=0.1, timeout=5)
+    assert status.status == "complete" and status.success_count == 0
+    assert status.failure_count == 2
+    said = {f["id"]: f["message"] for f in status.failures}
+    assert "name" in said[nameless["id"]]
+    assert aes.get_objects(id=good["id"]) == {"more": False}
+
+
+def test_a_marking_the_collection_does_not_take_fails_alone(live: Live) -> None:
+    mli = live.collection("awa_mli_analyst", "mli")
+    open_one, restricted = partner_actor("open one"), partner_actor("restricted one", AMBER)
+    status = mli.add_objects({"objects": [open_one, restricted]}, poll_interval=0.1, timeout=5)
+    assert (status.success_count, status.failure_count) == (1, 1)
+    assert status.failures[0]["id"] == open_one["id"]
+    assert "takes AMBER" in status.failures[0]["message"]
+    assert [o["name"] for o in mli.get_objects(id=restricted["id"])["objects"]] == [
+        "restricted one"]
+    ner = live.collection("ner_analyst", "ner").get_objects(id=restricted["id"])
+    assert ner == {"more": False}  # Mali's AMBER object, released to no one else
+
+
+def test_observers_and_wrong_media_types_may_not_post(live: Live) -> None:
+    url = f"{live.collection('mli_observer', 'aes').url}objects/"
+    body = {"objects": [partner_actor("observed")]}
+    observer = requests.post(url, json=body, auth=Bearer(live.tokens["mli_observer"]),
+                             headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=10)
+    assert observer.status_code == 403
+    text = requests.post(url, data="objects", auth=Bearer(live.tokens["ner_analyst"]),
+                         headers={"Accept": TAXII, "Content-Type": "text/plain"}, timeout=10)
+    assert text.status_code in (415, 422)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from liptako.core.clock import Moment, utcnow
-from liptako.intel.actors import ActorRegistry
 from liptako.intel.schemas import BundleIn, ImportOut
+from liptako.intel.service import registry as effective_registry
 from liptako.intel.stix import MEDIA_TYPE_STIX
 from liptako.intel.stix_export import dumps
 from liptako.intel.stix_import import InvalidBundle, import_bundle
@@ -36,7 +36,7 @@ def get_bundle(request: Request, principal: CurrentPrincipal, session: SessionDe
     """The latest version of every STIX object the caller may read (liptako's own, brought
     up to date first, and partners'), with the marking definitions they use: sorted, the
     same bytes when nothing changed. `application/json` when asked for it (`Accept`)."""
-    registry = ActorRegistry.load()
+    registry = effective_registry(session)
     if actor is not None:
         registry.get(actor)  # an unknown actor: 404
     bundle = export_bundle(session, principal.viewer, registry=registry, by=principal.actor,
@@ -55,7 +55,7 @@ def post_bundle(body: BundleIn, principal: Writer, session: SessionDep) -> Impor
     refuses the whole bundle (422, `errors` naming each object), and nothing is stored."""
     try:
         result = import_bundle(session, body.model_dump(), sender=principal.actor,
-                               viewer=principal.viewer, registry=ActorRegistry.load(),
+                               viewer=principal.viewer, registry=effective_registry(session),
                                channel="api", now=utcnow())
     except InvalidBundle as refused:
         errors = [{"field": m.split(": ", 1)[0] if ": " in m else "objects",

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from liptako.core.clock import utcnow
 from liptako.core.errors import NotFound
 from liptako.intel import taxii
+from liptako.intel.service import registry
 from liptako.intel.stix_store import collection
 from liptako.web.deps import SessionDep, SettingsDep
-from liptako.web.errors import NotAcceptable
+from liptako.web.errors import NotAcceptable, UnsupportedMediaType
 from liptako.web.security import CurrentPrincipal
 
 ROOT = f"/{taxii.API_ROOT}"
@@ -85,6 +87,21 @@ def get_objects(collection_id: str, principal: CurrentPrincipal, session: Sessio
     page = taxii.read_page(session, principal.viewer, where, match,
                            limit=taxii.limit_of(limit), cursor=next_)
     return reply(taxii.envelope(page), headers=page.headers())
+
+
+@router.post(f"{ROOT}/collections/{{collection_id}}/objects/", status_code=202)
+def post_objects(collection_id: str, request: Request, principal: CurrentPrincipal,
+                 session: SessionDep, envelope: Annotated[dict[str, Any], Body()]
+                 ) -> JSONResponse:
+    """Add objects (an envelope); stored at once, so the status answered is complete."""
+    sent = request.headers.get("content-type", "").replace(" ", "").lower()
+    if not sent.startswith(("application/taxii+json", "application/json")):
+        raise UnsupportedMediaType(f"content-type: expected {taxii.MEDIA_TYPE_TAXII}, "
+                                   f"got {sent!r}")
+    where = collection(collection_id, principal.viewer)
+    status = taxii.add_objects(session, where, envelope, viewer=principal.viewer,
+                               sender=principal.actor, registry=registry(session), now=utcnow())
+    return reply(taxii.status_resource(status), status=202)
 
 
 @router.get(f"{ROOT}/collections/{{collection_id}}/manifest/")

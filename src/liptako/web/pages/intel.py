@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from liptako.core.clock import utcnow
 from liptako.intel.actors import ActorRegistry
+from liptako.intel.service import registry as effective_registry
 from liptako.intel.stix import MEDIA_TYPE_STIX
 from liptako.intel.stix_export import dumps
 from liptako.intel.stix_import import ImportResult, InvalidBundle, import_bundle
@@ -27,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 def _render(page: Page, status_code: int = 200, *, result: ImportResult | None = None,
             errors: list[str] | None = None) -> Response:
     principal = page.require()
+    # analysts' edits add names and links, never actors: the shipped list of groups serves
     groups = [(a.id, a.name) for a in armed_groups(ActorRegistry.load())]
     return page.render("intel.html", status_code=status_code, groups=groups, names=dict(groups),
                        may_import=principal.has_role(*WRITER_ROLES), result=result,
@@ -42,7 +44,7 @@ def intel_page(page: PageDep) -> Response:
 def download(page: PageDep, session: SessionDep, actor: str = "") -> Response:
     """The bundle as a file to save: the API's bundle, for a browser."""
     principal = page.require()
-    registry = ActorRegistry.load()
+    registry = effective_registry(session)
     if actor:
         registry.get(actor)  # an unknown actor: 404
     bundle = export_bundle(session, principal.viewer, registry=registry, by=principal.actor,
@@ -75,7 +77,7 @@ async def upload(request: Request, page: PageDep, session: SessionDep) -> Respon
         return _render(page, 422, errors=errors)
     try:
         result = import_bundle(session, bundle, sender=principal.actor,
-                               viewer=principal.viewer, registry=ActorRegistry.load(),
+                               viewer=principal.viewer, registry=effective_registry(session),
                                channel="page", now=utcnow())
     except InvalidBundle as refused:
         return _render(page, 422, errors=refused.messages)
