@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from liptako.audit.models import AuditEntry
 from liptako.audit.service import Actor
 from liptako.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from liptako.incidents.models import IncidentActor
 from liptako.intel import service
 from liptako.intel.actors import ActorRegistry
 from liptako.intel.models import ActorAlias
@@ -136,3 +137,26 @@ def test_clashing_edits_stored_at_once_leave_the_older_in_effect(session: Sessio
                                source="press", created_by_name="awa", created_at=NOW))
     session.flush()
     assert [a for a, _ in service.registry(session).lookup("katiba hombori")] == ["jnim"]
+
+
+def test_imports_match_the_names_analysts_added(session: Session) -> None:
+    from factories.incidents import event
+    from liptako.incidents.schemas import ActorRef
+    from liptako.obligations.recording import record_batch
+
+    raw = "Katiba Serma militants"
+    before = record_batch(session, [event(1, source_id="SERMA1",
+                                          actors=(ActorRef("actor1", raw),))],
+                          actor=AWA, now=NOW)
+    service.add_alias(session, "jnim", _alias(name=raw, lang="en"), actor=AWA, roles=ANALYST,
+                      now=NOW)
+    assert service.registry(session) is service.registry(session)  # the same edits, one registry
+    after = record_batch(session, [event(2, source_id="SERMA2",
+                                         actors=(ActorRef("actor1", raw),))],
+                         actor=AWA, now=NOW)
+    got = {}
+    for counts in (before, after):
+        (incident_id,) = counts.inserted_ids
+        got[incident_id] = session.scalars(
+            select(IncidentActor.actor_id).where(IncidentActor.incident_id == incident_id)).all()
+    assert list(got.values()) == [[None], ["jnim"]]

@@ -21,38 +21,52 @@ from liptako.intel.schemas import AliasIn, LinkIn
 
 def registry(session: Session) -> ActorRegistry:
     """The registry in effect: the shipped one with the aliases and lineage links analysts
-    added and did not remove (a new registry; the shipped one stays cached as it is)."""
+    added and did not remove (a new registry; the shipped one stays cached as it is).
+
+    The same edits give the same registry object, so the importers' and the matcher's
+    caches (kept per registry) hold while the edits do not change.
+    """
+    alias_rows = tuple(session.execute(
+        select(*ALIAS_FIELDS).where(ActorAlias.removed_at.is_(None)).order_by(ActorAlias.id)))
+    link_rows = tuple(session.execute(
+        select(*LINK_FIELDS).where(ActorLink.removed_at.is_(None)).order_by(ActorLink.id)))
+    if not alias_rows and not link_rows:
+        return ActorRegistry.load()
+    key = (alias_rows, link_rows)
+    found = _IN_EFFECT.get(key)
+    if found is None:
+        found = _with_edits(alias_rows, link_rows)
+        _IN_EFFECT.clear()  # the edits only grow or shrink: an older set is not asked again
+        _IN_EFFECT[key] = found
+    return found
+
+
+ALIAS_FIELDS = (ActorAlias.actor_id, ActorAlias.name, ActorAlias.lang, ActorAlias.source,
+                ActorAlias.valid_from, ActorAlias.valid_to)
+LINK_FIELDS = (ActorLink.actor_id, ActorLink.relation, ActorLink.other_id, ActorLink.linked_on)
+_IN_EFFECT: dict[tuple[Any, ...], ActorRegistry] = {}
+
+
+def _with_edits(alias_rows: tuple[Any, ...], link_rows: tuple[Any, ...]) -> ActorRegistry:
     base = ActorRegistry.load()
     aliases: dict[str, list[Alias]] = defaultdict(list)
     links: dict[str, list[LineageLink]] = defaultdict(list)
     held: dict[str, list[Alias]] = {}
-    for row in session.scalars(select(ActorAlias).where(ActorAlias.removed_at.is_(None))
-                               .order_by(ActorAlias.id)):
-        alias = _alias(row)
+    for actor_id, name, lang, source, valid_from, valid_to in alias_rows:
+        alias = Alias(name=name, lang=lang, source=source, valid_from=valid_from,
+                      valid_to=valid_to)
         same = held.setdefault(alias.key, [a for _, a in base.lookup(alias.name)])
         # two edits made at once can clash (each checked before the other was stored): the
         # older stands; an edit of an actor the shipped data no longer has is left out
-        if base.has(row.actor_id) and not any(actors_loader.overlaps(alias, a) for a in same):
+        if base.has(actor_id) and not any(actors_loader.overlaps(alias, a) for a in same):
             same.append(alias)
-            aliases[row.actor_id].append(alias)
-    for link in session.scalars(select(ActorLink).where(ActorLink.removed_at.is_(None))
-                                .order_by(ActorLink.id)):
-        if base.has(link.actor_id) and base.has(link.other_id):
-            links[link.actor_id].append(_link(link))
-    if not aliases and not links:
-        return base
+            aliases[actor_id].append(alias)
+    for actor_id, relation, other_id, linked_on in link_rows:
+        if base.has(actor_id) and base.has(other_id):
+            kind: Relation = "predecessor" if relation == "predecessor" else "successor"
+            links[actor_id].append(LineageLink(kind, other_id, linked_on))
     return actors_loader.with_edits(base, {k: tuple(v) for k, v in aliases.items()},
                                     {k: tuple(v) for k, v in links.items()})
-
-
-def _alias(row: ActorAlias) -> Alias:
-    return Alias(name=row.name, lang=row.lang, source=row.source, valid_from=row.valid_from,
-                 valid_to=row.valid_to)
-
-
-def _link(row: ActorLink) -> LineageLink:
-    relation: Relation = "predecessor" if row.relation == "predecessor" else "successor"
-    return LineageLink(relation, row.other_id, row.linked_on)
 
 
 def _editor(actor: audit.Actor, roles: tuple[str, ...], action: str) -> None:

@@ -25,6 +25,8 @@ from liptako.incidents.models import Incident, IncidentActor
 from liptako.incidents.place import place
 from liptako.incidents.rules import is_older
 from liptako.incidents.schemas import EventRecord, IncidentIn
+from liptako.intel import service as intel
+from liptako.intel.actors import ActorRegistry
 from liptako.intel.normalise import normalise
 from liptako.obligations import service as obligations
 
@@ -61,7 +63,8 @@ def record_report(session: Session, payload: IncidentIn, *, actor: audit.Actor, 
                   pact_ids: Sequence[str], now: dt.datetime) -> Incident:
     """Record a national report for ``state``: stored, evaluated, audited as ``actor``'s."""
     record = incidents.report_record(payload, state=state, reporter_id=actor.id)
-    _counts, (incident,) = _store(session, [record], existing={}, now=now)  # a new id
+    _counts, (incident,) = _store(session, [record], existing={}, now=now,  # a new id
+                                  registry=intel.registry(session))
     obligations.evaluate_incidents(session, [incident], pact_ids=pact_ids, actor=actor, now=now,
                                    new=True)
     audit.record(session, actor=actor, action="incident.create", target_type="incident",
@@ -77,8 +80,10 @@ def record_batch(session: Session, records: Sequence[EventRecord], *, actor: aud
     ever without its determinations."""
     counts = ImportCounts()
     changed: list[Incident] = []
+    registry = intel.registry(session)  # with the names analysts added
     for run in _unique_runs(records):
-        run_counts, run_changed = _store(session, run, existing=_stored(session, run), now=now)
+        run_counts, run_changed = _store(session, run, existing=_stored(session, run), now=now,
+                                         registry=registry)
         counts.add(run_counts)
         changed += run_changed
     counts.read = len(records)
@@ -114,7 +119,7 @@ def _stored(session: Session, records: list[EventRecord]) -> dict[str, Incident]
 
 
 def _store(session: Session, records: list[EventRecord], *, existing: dict[str, Incident],
-           now: dt.datetime) -> tuple[ImportCounts, list[Incident]]:
+           now: dt.datetime, registry: ActorRegistry) -> tuple[ImportCounts, list[Incident]]:
     """Write records of one source with distinct ids, ``existing`` those already stored; the
     incidents inserted or updated."""
     counts = ImportCounts(read=len(records))
@@ -125,14 +130,15 @@ def _store(session: Session, records: list[EventRecord], *, existing: dict[str, 
         counts.placed_nearest += placement.admin_method == "nearest"
         current = existing.get(record.source_id)
         if current is None:
-            added.append(incidents.new_incident(record, placement, _actors(record), now=now))
+            added.append(incidents.new_incident(record, placement, _actors(record, registry),
+                                                now=now))
         elif current.content_hash == record.content_hash():
             counts.unchanged += 1
         elif is_older(record.source_version, current.source_version):
             counts.unchanged += 1
             counts.stale += 1
         else:
-            incidents.new_version(session, current, record, placement, _actors(record),
+            incidents.new_version(session, current, record, placement, _actors(record, registry),
                                   now=now)
             updated.append(current)
     session.add_all(added)
@@ -142,21 +148,22 @@ def _store(session: Session, records: list[EventRecord], *, existing: dict[str, 
     return counts, added + updated
 
 
-def _actors(record: EventRecord) -> list[IncidentActor]:
+def _actors(record: EventRecord, registry: ActorRegistry) -> list[IncidentActor]:
     """The record's actors, each linked to the canonical actors its name resolves to (one
     row per match; one unlinked row when none)."""
     return [IncidentActor(role=ref.role, raw=ref.raw[:300], actor_id=actor_id,
                           attribution=attribution, period=period)
             for ref in record.actors
             for actor_id, attribution, period in _matches(ref.raw, record.occurred_on,
-                                                          record.source)]
+                                                          record.source, registry)]
 
 
 @functools.lru_cache(maxsize=200_000)
-def _matches(raw: str, on: dt.date, source: str) -> tuple[tuple[str | None, str | None,
-                                                                str | None], ...]:
-    """Resolved once per name, day and source: an import repeats the same few hundred names."""
-    found = normalise(raw, on=on, source=source)
+def _matches(raw: str, on: dt.date, source: str, registry: ActorRegistry
+             ) -> tuple[tuple[str | None, str | None, str | None], ...]:
+    """Resolved once per name, day, source and registry in effect: an import repeats the
+    same few hundred names."""
+    found = normalise(raw, on=on, source=source, registry=registry)
     if not found:
         return ((None, None, None),)
     return tuple((m.actor_id, m.attribution, m.period) for m in found)
