@@ -89,6 +89,10 @@ def test_the_page_downloads_and_uploads_in_both_languages(
     page = client.get("/intel?lang=en")
     assert "Intelligence exchange" in page.text and 'href="/intel"' in page.text
     assert "Échange de renseignement" in client.get("/intel?lang=fr").text
+    # the TAXII collections this reader may read: the community's and Mali's, not Niger's
+    assert "http://testserver/taxii2/" in page.text
+    assert "<code>aes</code>" in page.text and "<code>mli</code>: released to Mali" in page.text
+    assert "<code>ner</code>" not in page.text
     file = client.get("/intel/bundle", params={"actor": "jnim"})
     assert file.headers["content-disposition"] == 'attachment; filename="liptako-stix-jnim.json"'
     csrf = _csrf(client.get("/intel?lang=en").text)

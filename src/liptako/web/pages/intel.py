@@ -17,7 +17,7 @@ from liptako.intel.stix import MEDIA_TYPE_STIX
 from liptako.intel.stix_export import dumps
 from liptako.intel.stix_import import ImportResult, InvalidBundle, import_bundle
 from liptako.intel.stix_objects import armed_groups
-from liptako.intel.stix_store import WRITER_ROLES
+from liptako.intel.stix_store import WRITER_ROLES, readable_collections
 from liptako.obligations.stix_publish import export_bundle
 from liptako.web.deps import SessionDep
 from liptako.web.pages.common import Page, PageDep
@@ -30,9 +30,11 @@ def _render(page: Page, status_code: int = 200, *, result: ImportResult | None =
     principal = page.require()
     # analysts' edits add names and links, never actors: the shipped list of groups serves
     groups = [(a.id, a.name) for a in armed_groups(ActorRegistry.load())]
+    collections = [(c.key, c.state) for c in readable_collections(principal.viewer)]
     return page.render("intel.html", status_code=status_code, groups=groups, names=dict(groups),
                        may_import=principal.has_role(*WRITER_ROLES), result=result,
-                       errors=errors or [])
+                       errors=errors or [], collections=collections,
+                       taxii_url=f"{str(page.request.base_url).rstrip('/')}/taxii2/")
 
 
 @router.get("/intel")
