@@ -166,7 +166,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/forecasts"): Row(200),
     # TAXII 2.1: every signed-in caller reads the community's collection (a state's own
     # collection is tested in tests/web/api/test_taxii.py); no such object or status: 404
-    ("GET", "/taxii2/"): Row(200),
+    ("GET", "/taxii2/"): Row(200, anon=200),  # discovery names an address, no record
     ("GET", "/taxii2/aes/"): Row(200),
     ("GET", "/taxii2/aes/collections/"): Row(200),
     ("GET", "/taxii2/aes/collections/{collection_id}/"): Row(200, extra=TAXII_AES),

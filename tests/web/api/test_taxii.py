@@ -185,9 +185,13 @@ def test_another_audiences_collection_is_refused(live: Live) -> None:
 
 
 def test_no_token_no_taxii_and_the_media_type_is_required(live: Live) -> None:
-    anonymous = requests.get(f"{live.base}/taxii2/", headers={"Accept": TAXII}, timeout=10)
+    discovery = requests.get(f"{live.base}/taxii2/", headers={"Accept": TAXII}, timeout=10)
+    assert discovery.status_code == 200 and discovery.json()["api_roots"]  # an address only
+    anonymous = requests.get(f"{live.base}/taxii2/aes/collections/", headers={"Accept": TAXII},
+                             timeout=10)
     assert anonymous.status_code == 401
     assert anonymous.headers["content-type"] == TAXII
+    assert anonymous.json()["http_status"] == "401"
     html = requests.get(f"{live.base}/taxii2/", headers={"Accept": "text/html"},
                         auth=Bearer(live.tokens["ner_analyst"]), timeout=10)
     assert html.status_code == 406

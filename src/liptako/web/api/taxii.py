@@ -52,8 +52,9 @@ MatchSpec = Annotated[str | None, Query(alias="match[spec_version]")]
 
 
 @router.get("/")
-def get_discovery(request: Request, _principal: CurrentPrincipal) -> JSONResponse:
-    """Server discovery: the one API root."""
+def get_discovery(request: Request) -> JSONResponse:
+    """Server discovery: the one API root. Open, as the API's health and OpenAPI document
+    are: it names an address and holds no record; everything under the root authenticates."""
     return reply(taxii.discovery(str(request.base_url).rstrip("/")))
 
 
