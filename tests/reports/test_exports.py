@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from factories.assistance import attacked, file, opened
 from factories.incidents import NOW, report, seed_markings
+from helpers.web import sign_in
 from liptako.audit.models import AuditEntry
 from liptako.audit.service import Actor
 from liptako.auth.models import User
@@ -182,3 +183,15 @@ def test_requests_export_with_the_lists_visibility(
     assert [e.actor_name for e in entries] == ["amadou_mli_liaison", "ibrahim_bfa_liaison",
                                                "ibrahim_bfa_liaison"]
     assert entries[-1].detail["filters"] == {"state": "MLI"}
+
+
+def test_the_map_and_the_assistance_list_offer_the_three_exports(
+        client: TestClient, cast: dict[str, User]) -> None:
+    sign_in(client, "sec")
+    for path, api in (("/", "/api/v1/incidents/export"),
+                      ("/assistance", "/api/v1/assistance-requests/export")):
+        page = client.get(path)
+        assert page.status_code == 200
+        for fmt in ("csv", "geojson", "xlsx"):
+            assert f'href="{api}?format={fmt}" download' in page.text, (path, fmt)
+    assert "Exporter les incidents du filtre" in client.get("/?lang=fr").text
