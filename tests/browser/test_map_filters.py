@@ -3,6 +3,8 @@ text search finds places and descriptions whatever their accents (issue 18, poin
 
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, Page, expect
@@ -58,6 +60,17 @@ def test_filters_are_kept_in_the_address(page: Page, browser: Browser, live_serv
     found = _events(page)
     assert found == _stats(page, {**query, "q": ["tillaberi"]}) > 0  # accents and case aside
     address = page.url
+
+    # the export links carry the same filters; the CSV holds the incidents the map counts
+    href = page.locator("#exports a[data-format=csv]").get_attribute("href") or ""
+    exported = parse_qs(urlsplit(href).query)
+    assert urlsplit(href).path == "/api/v1/incidents/export" and exported["format"] == ["csv"]
+    assert exported["country"] == ["NER"] and exported["source"] == ["national"]
+    assert exported["q"] == ["TILLABÉRI"] and "from" in exported and "to" in exported
+    answer = page.request.get(href)
+    assert answer.ok and answer.headers["content-disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(answer.body().decode("utf-8-sig"))))
+    assert rows[1][:2] == ["#event+id", "#date+occurred"] and len(rows) - 2 == found
 
     # opening the address restores the filters, for another user too (shareable)
     other = signed_in(browser, live_server, "moussa_ner_liaison")

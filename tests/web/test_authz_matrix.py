@@ -140,6 +140,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/users/{user_id}/reset-password"): Row(
         200, allowed={"admin", "mli_admin"}, extra={"user": "mli_observer"}),
     ("GET", "/api/v1/incidents"): Row(200),
+    ("GET", "/api/v1/incidents/export"): Row(200),
     ("POST", "/api/v1/incidents"): Row(201, allowed=REPORTERS, body=lambda c: report()),
     ("GET", "/api/v1/incidents/{incident_id}"): Row(200, hidden_check=True),
     # seeded reports have no earlier version: visible ones answer 404 for the version
@@ -188,6 +189,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     # assistance: ids come from seed_assistance (ASSIST), Mali's requests unless "<name>:*"
     # picks the caller's own state's; rows on one request run in this order
     ("GET", f"{AR}"): Row(200),
+    ("GET", f"{AR}/export"): Row(200),
     ("POST", f"{AR}"): Row(201, allowed=LIAISON_CAST, body=lambda c: matrix_request(ASSIST, c)),
     ("GET", f"{AR}/{{request_id}}"): Row(200, extra={"request": "exported"}),
     ("POST", f"{AR}/{{request_id}}/submit"): Row(200, allowed=LIAISON_CAST,

@@ -41,7 +41,9 @@ from liptako.assistance.schemas import (
 )
 from liptako.core.clock import utcnow
 from liptako.core.errors import NotFound, RuleViolation
+from liptako.reports import exports
 from liptako.web.deps import RecordId, RecordIdFilter, SessionDep
+from liptako.web.downloads import RESPONSES, FormatQuery, download
 from liptako.web.security import CurrentPrincipal, Principal, caller, require_roles
 
 router = APIRouter(tags=["assistance"])
@@ -92,6 +94,22 @@ def list_requests(principal: CurrentPrincipal, session: SessionDep,
     """Requests the caller may see, newest first (drafts: the requesting state's only)."""
     return queries.list_requests(session, principal.viewer, status=status_, state=state,
                                  limit=limit)
+
+
+@router.get(PATH + "/export", response_class=Response, responses=RESPONSES)
+def export_requests(principal: CurrentPrincipal, session: SessionDep,
+                    fmt: FormatQuery = "csv",
+                    status_: Annotated[str | None, Query(alias="status",
+                                                         pattern=STATUS_PATTERN)] = None,
+                    state: Annotated[str | None, Query(pattern="^(BFA|MLI|NER)$")] = None,
+                    ) -> Response:
+    """The requests of the list (the same visibility and filters, no paging) as CSV with
+    an HXL hashtag row, GeoJSON (at the first placed line item) or XLSX; audited."""
+    now = utcnow()
+    return download(fmt, "liptako-assistance-requests", now,
+                    lambda out: exports.export_requests(
+                        session, principal.viewer, status=status_, state=state, fmt=fmt,
+                        out=out, actor=principal.actor, now=now))
 
 
 @router.get(ITEM, response_model=RequestOut)

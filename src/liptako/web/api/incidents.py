@@ -19,7 +19,9 @@ from liptako.incidents.rules import EVENT_TYPES, SOURCES
 from liptako.incidents.schemas import IncidentFilter, IncidentIn, IncidentOut
 from liptako.obligations import recording
 from liptako.obligations.queries import incident_out, mark_charter
+from liptako.reports import exports
 from liptako.web.deps import RecordId, SessionDep, SettingsDep
+from liptako.web.downloads import RESPONSES, FormatQuery, download
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
 
 router = APIRouter(tags=["incidents"])
@@ -118,6 +120,16 @@ def list_incidents(
     page = incidents.read_page(session, principal.viewer, flt, limit=limit, cursor=cursor,
                                actor=principal.actor, now=utcnow())
     return GeoJSONResponse(mark_charter(session, page))
+
+
+@router.get("/incidents/export", response_class=Response, responses=RESPONSES)
+def export_incidents(principal: CurrentPrincipal, flt: FilterDep, session: SessionDep,
+                     fmt: FormatQuery = "csv") -> Response:
+    """Every incident of the map for the same filters (no paging), as CSV with an HXL
+    hashtag row, GeoJSON or XLSX; only what the caller may see; each export is audited."""
+    now = utcnow()
+    return download(fmt, "liptako-incidents", now, lambda out: exports.export_incidents(
+        session, principal.viewer, flt, fmt=fmt, out=out, actor=principal.actor, now=now))
 
 
 @router.post("/incidents", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)

@@ -567,10 +567,20 @@
     return page(null);
   }
 
+  /* the export links carry the filters the map shows, without paging */
+  function exportLinks(params) {
+    document.querySelectorAll("#exports a[data-format]").forEach(function (link) {
+      var p = new URLSearchParams(params);
+      p.set("format", link.dataset.format);
+      link.href = config.api + "/incidents/export?" + p.toString();
+    });
+  }
+
   function refresh() {
     var token = ++state.request;
     var params = query();
     remember();
+    exportLinks(params);
     document.getElementById("summary").textContent = labels.loading;
     Promise.all([loadIncidents(params, token), getJSON(config.api + "/stats?" + params.toString())]).then(function (results) {
       if (token !== state.request) { return; }
