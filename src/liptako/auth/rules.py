@@ -8,6 +8,7 @@ from typing import Final
 ROLES: Final = ("admin", "secretariat", "liaison", "analyst", "observer")
 SECRETARIAT: Final = "SEC"
 MEMBER_STATES: Final = ("BFA", "MLI", "NER")
+STATE_NAMES: Final = {"BFA": "Burkina Faso", "MLI": "Mali", "NER": "Niger"}  # in English
 MIN_PASSWORD_LENGTH: Final = 12
 
 

@@ -79,11 +79,8 @@ def export(ctx: typer.Context,
     try:
         with unit_of_work(settings_of(ctx)) as session:
             by, viewer = _reader(session, for_user, "--for")
-            registry = effective_registry(session)
-            if actor is not None:
-                registry.get(actor)
-            bundle = export_bundle(session, viewer, registry=registry, by=by, now=utcnow(),
-                                   actor_id=actor)
+            bundle = export_bundle(session, viewer, registry=effective_registry(session),
+                                   by=by, now=utcnow(), actor_id=actor)
     except DomainError as exc:
         fail(exc.detail)
     out.write_text(dumps(bundle) + "\n", encoding="utf-8")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from liptako.auth.releasability import Viewer, visible_clause
 from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
+from liptako.auth.rules import STATE_NAMES as MEMBER_NAMES
 from liptako.core.errors import NotFound, PermissionDenied
 from liptako.intel.models import StixObject
 from liptako.intel.stix import NAMESPACE, parse_timestamp, version_of
@@ -28,7 +29,7 @@ from liptako.intel.stix import NAMESPACE, parse_timestamp, version_of
 OPEN_LEVELS = ("CLEAR", "GREEN")
 RESTRICTED_LEVELS = ("AMBER", "AMBER+STRICT", "RED")
 WRITER_ROLES = ("admin", "secretariat", "liaison", "analyst")
-STATE_NAMES = {"MLI": "Mali", "BFA": "Burkina Faso", "NER": "Niger", SECRETARIAT: "Secretariat"}
+STATE_NAMES = {**MEMBER_NAMES, SECRETARIAT: "Secretariat"}
 
 
 @dataclass(frozen=True)

@@ -217,6 +217,8 @@ def export_bundle(session: Session, viewer: Viewer, *, registry: ActorRegistry,
                   by: Actor, now: dt.datetime, actor_id: str | None = None,
                   since: dt.datetime | None = None) -> dict[str, Any]:
     """Publish what changed, then the bundle of what the reader may see (about one actor,
-    added after ``since``)."""
+    added after ``since``); an actor the registry does not know: UnknownActor (404)."""
+    if actor_id is not None:
+        registry.get(actor_id)
     publish(session, registry=registry, actor=by, now=now)
     return read_bundle(session, viewer, actor_id=actor_id, since=since)

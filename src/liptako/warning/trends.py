@@ -17,13 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liptako.auth.releasability import Viewer, visible_clause
+from liptako.auth.rules import STATE_NAMES
 from liptako.core.errors import RuleViolation
 from liptako.core.geo import admin_index
 from liptako.incidents.models import Incident
 from liptako.warning.analytics.trends import Change, Events, Period, compare
 
 LEVELS = ("adm1", "country")
-COUNTRY_NAMES = {"BFA": "Burkina Faso", "MLI": "Mali", "NER": "Niger"}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 
@@ -78,7 +78,7 @@ def trend_report(session: Session, viewer: Viewer | None, *, level: str, before:
 def _area_names(level: str) -> dict[str, tuple[str, str]]:
     """The areas compared, all of them (also those without events): the shipped units."""
     if level == "country":
-        return {code: (name, name) for code, name in COUNTRY_NAMES.items()}
+        return {code: (name, name) for code, name in STATE_NAMES.items()}
     return {u.code: (f"{u.name} ({u.iso3})", f"{u.name_fr or u.name} ({u.iso3})")
             for u in admin_index().units if u.level == 1}
 

@@ -33,8 +33,9 @@ from liptako.assistance.edxl.messages import (
     ResponseMessage,
 )
 from liptako.assistance.edxl.validate import NS
+from liptako.auth.rules import STATE_NAMES
 
-COUNTRY_NAMES = {"BFA": "Burkina Faso", "MLI": "Mali", "NER": "Niger", "SEC": "AES"}
+COUNTRY_NAMES = {**STATE_NAMES, "SEC": "AES"}
 # characters XML 1.0 does not allow: the API refuses them on input, and a record stored with
 # one some other way still exports, each shown as U+FFFD
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

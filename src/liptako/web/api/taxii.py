@@ -7,19 +7,21 @@ Authenticated with the API's bearer tokens. A collection of another audience is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from liptako.core.clock import utcnow
 from liptako.core.errors import NotFound
 from liptako.intel import taxii
 from liptako.intel.service import registry
-from liptako.intel.stix_store import collection
+from liptako.intel.stix_store import Collection, Match, collection
 from liptako.web.deps import SessionDep, SettingsDep
 from liptako.web.errors import NotAcceptable, UnsupportedMediaType
-from liptako.web.security import CurrentPrincipal
+from liptako.web.security import CurrentPrincipal, Principal
 
 ROOT = f"/{taxii.API_ROOT}"
 
@@ -42,13 +44,37 @@ def reply(body: dict[str, Any], *, status: int = 200,
                         media_type=taxii.MEDIA_TYPE_TAXII)
 
 
-Limit = Annotated[str | None, Query()]
-Next = Annotated[str | None, Query(alias="next")]
-AddedAfter = Annotated[str | None, Query()]
-MatchId = Annotated[str | None, Query(alias="match[id]")]
-MatchType = Annotated[str | None, Query(alias="match[type]")]
-MatchVersion = Annotated[str | None, Query(alias="match[version]")]
-MatchSpec = Annotated[str | None, Query(alias="match[spec_version]")]
+Text = Annotated[str | None, Query()]
+
+
+@dataclass(frozen=True)
+class Read:
+    """A read's paging and filters as sent (TAXII 2.1, 3.4-3.5); checked when used, after the
+    collection is, so another audience's collection is refused whatever its filters."""
+
+    limit: Text = None
+    next: Annotated[str | None, Query(alias="next")] = None
+    added_after: Text = None
+    match_id: Annotated[str | None, Query(alias="match[id]")] = None
+    match_type: Annotated[str | None, Query(alias="match[type]")] = None
+    match_version: Annotated[str | None, Query(alias="match[version]")] = None
+    match_spec: Annotated[str | None, Query(alias="match[spec_version]")] = None
+
+    def match(self, **fixed: str | None) -> Match:
+        """The filters, those of ``fixed`` set by the route (an object's id, no type)."""
+        sent = {"ids": self.match_id, "types": self.match_type,
+                "versions": self.match_version} | fixed
+        return taxii.match_of(added_after=self.added_after, spec_versions=self.match_spec,
+                              **sent)
+
+    def page(self, session: Session, principal: Principal, collection_id: str,
+             **fixed: str | None) -> tuple[Collection, taxii.Page]:
+        where = collection(collection_id, principal.viewer)
+        return where, taxii.read_page(session, principal.viewer, where, self.match(**fixed),
+                                      limit=taxii.limit_of(self.limit), cursor=self.next)
+
+
+ReadDep = Annotated[Read, Depends()]
 
 
 @router.get("/")
@@ -77,16 +103,9 @@ def get_collection(collection_id: str, principal: CurrentPrincipal) -> JSONRespo
 
 @router.get(f"{ROOT}/collections/{{collection_id}}/objects/")
 def get_objects(collection_id: str, principal: CurrentPrincipal, session: SessionDep,
-                limit: Limit = None, next_: Next = None, added_after: AddedAfter = None,
-                match_id: MatchId = None, match_type: MatchType = None,
-                match_version: MatchVersion = None, match_spec: MatchSpec = None
-                ) -> JSONResponse:
+                read: ReadDep) -> JSONResponse:
     """The objects the caller may read here, oldest added first, a page at a time."""
-    where = collection(collection_id, principal.viewer)
-    match = taxii.match_of(added_after=added_after, ids=match_id, types=match_type,
-                           versions=match_version, spec_versions=match_spec)
-    page = taxii.read_page(session, principal.viewer, where, match,
-                           limit=taxii.limit_of(limit), cursor=next_)
+    _where, page = read.page(session, principal, collection_id)
     return reply(taxii.envelope(page), headers=page.headers())
 
 
@@ -107,29 +126,16 @@ def post_objects(collection_id: str, request: Request, principal: CurrentPrincip
 
 @router.get(f"{ROOT}/collections/{{collection_id}}/manifest/")
 def get_manifest(collection_id: str, principal: CurrentPrincipal, session: SessionDep,
-                 limit: Limit = None, next_: Next = None, added_after: AddedAfter = None,
-                 match_id: MatchId = None, match_type: MatchType = None,
-                 match_version: MatchVersion = None, match_spec: MatchSpec = None
-                 ) -> JSONResponse:
-    where = collection(collection_id, principal.viewer)
-    match = taxii.match_of(added_after=added_after, ids=match_id, types=match_type,
-                           versions=match_version, spec_versions=match_spec)
-    page = taxii.read_page(session, principal.viewer, where, match,
-                           limit=taxii.limit_of(limit), cursor=next_)
+                 read: ReadDep) -> JSONResponse:
+    _where, page = read.page(session, principal, collection_id)
     return reply(taxii.manifest(page), headers=page.headers())
 
 
 @router.get(f"{ROOT}/collections/{{collection_id}}/objects/{{object_id}}/")
 def get_object(collection_id: str, object_id: str, principal: CurrentPrincipal,
-               session: SessionDep, limit: Limit = None, next_: Next = None,
-               added_after: AddedAfter = None, match_version: MatchVersion = None,
-               match_spec: MatchSpec = None) -> JSONResponse:
+               session: SessionDep, read: ReadDep) -> JSONResponse:
     """One object (its latest version unless match[version] says otherwise)."""
-    where = collection(collection_id, principal.viewer)
-    match = taxii.match_of(added_after=added_after, ids=object_id, types=None,
-                           versions=match_version, spec_versions=match_spec)
-    page = taxii.read_page(session, principal.viewer, where, match,
-                           limit=taxii.limit_of(limit), cursor=next_)
+    where, page = read.page(session, principal, collection_id, ids=object_id, types=None)
     if not page.rows:
         raise NotFound(f"no object {object_id} in collection {where.key}")
     return reply(taxii.envelope(page), headers=page.headers())
@@ -137,14 +143,11 @@ def get_object(collection_id: str, object_id: str, principal: CurrentPrincipal,
 
 @router.get(f"{ROOT}/collections/{{collection_id}}/objects/{{object_id}}/versions/")
 def get_versions(collection_id: str, object_id: str, principal: CurrentPrincipal,
-                 session: SessionDep, limit: Limit = None, next_: Next = None,
-                 added_after: AddedAfter = None, match_spec: MatchSpec = None
-                 ) -> JSONResponse:
+                 session: SessionDep, read: ReadDep) -> JSONResponse:
     where = collection(collection_id, principal.viewer)
-    match = taxii.match_of(added_after=added_after, ids=None, types=None, versions=None,
-                           spec_versions=match_spec)
+    match = read.match(ids=None, types=None, versions=None)
     page, body = taxii.versions(session, principal.viewer, where, object_id, match,
-                                limit=taxii.limit_of(limit), cursor=next_)
+                                limit=taxii.limit_of(read.limit), cursor=read.next)
     return reply(body, headers=page.headers())
 
 

@@ -3,12 +3,13 @@ and one actor's page (names, lineage, activity), with the analysts' edit forms."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from liptako.core.clock import utcnow
@@ -24,6 +25,7 @@ from liptako.web.errors import status_for
 from liptako.web.messages import N_
 from liptako.web.pages.common import Page, PageDep, event_type_names
 from liptako.web.pages.refusals import explain
+from liptako.web.security import Principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,23 +125,31 @@ def _invalid(page: Page, session: Session, actor_id: str, exc: ValidationError,
                   values=values)
 
 
+def _add_edit(page: Page, principal: Principal, session: Session, actor_id: str,
+              values: dict[str, str], parse: Callable[[], BaseModel], add: Callable[..., object],
+              anchor: str) -> Response:
+    """One analyst's edit from its form: parsed, stored, and back to its part of the page;
+    a refusal renders the page with the form as it was sent."""
+    try:
+        payload = parse()
+    except ValidationError as exc:
+        return _invalid(page, session, actor_id, exc, values)
+    try:
+        add(session, actor_id, payload, actor=principal.actor,
+            roles=tuple(principal.user.roles), now=utcnow())
+    except DomainError as exc:
+        return _refused(page, session, actor_id, exc, values)
+    return RedirectResponse(f"/actors/{actor_id}#{anchor}", status_code=303)
+
+
 @router.post("/actors/{actor_id}/aliases")
 async def add_alias(actor_id: str, page: PageDep, request: Request,
                     session: SessionDep) -> Response:
     principal = page.require()
     values = await _form(page, request)
-    try:
-        payload = AliasIn.model_validate({k: values.get(k) or None for k in
-                                          ("name", "lang", "source", "valid_from", "valid_to")}
-                                         | {"source": values.get("source") or "press"})
-    except ValidationError as exc:
-        return _invalid(page, session, actor_id, exc, values)
-    try:
-        service.add_alias(session, actor_id, payload, actor=principal.actor,
-                          roles=tuple(principal.user.roles), now=utcnow())
-    except DomainError as exc:
-        return _refused(page, session, actor_id, exc, values)
-    return RedirectResponse(f"/actors/{actor_id}#names", status_code=303)
+    return _add_edit(page, principal, session, actor_id, values, lambda: AliasIn.model_validate(
+        {k: values.get(k) or None for k in ("name", "lang", "source", "valid_from", "valid_to")}
+        | {"source": values.get("source") or "press"}), service.add_alias, "names")
 
 
 @router.post("/actors/{actor_id}/aliases/{alias_id}/remove")
@@ -157,17 +167,9 @@ async def add_lineage(actor_id: str, page: PageDep, request: Request,
                       session: SessionDep) -> Response:
     principal = page.require()
     values = await _form(page, request)
-    try:
-        payload = LinkIn.model_validate({k: values.get(k) or None
-                                         for k in ("relation", "other_id", "on")})
-    except ValidationError as exc:
-        return _invalid(page, session, actor_id, exc, values)
-    try:
-        service.add_lineage(session, actor_id, payload, actor=principal.actor,
-                            roles=tuple(principal.user.roles), now=utcnow())
-    except DomainError as exc:
-        return _refused(page, session, actor_id, exc, values)
-    return RedirectResponse(f"/actors/{actor_id}#lineage", status_code=303)
+    return _add_edit(page, principal, session, actor_id, values, lambda: LinkIn.model_validate(
+        {k: values.get(k) or None for k in ("relation", "other_id", "on")}),
+        service.add_lineage, "lineage")
 
 
 @router.post("/actors/{actor_id}/lineage/{link_id}/remove")
