@@ -103,24 +103,25 @@ def _position(session: Session, cursor: str) -> tuple[dt.datetime, int]:
     return row.added_at, row.id
 
 
-def envelope(page: Page) -> dict[str, Any]:
+def _paged(page: Page, key: str, items: list[Any]) -> dict[str, Any]:
+    """A page's resource: ``more``, the ``next`` cursor when more follow, the items if any
+    (TAXII leaves ``objects`` out of an empty envelope)."""
     body: dict[str, Any] = {"more": page.next is not None}
     if page.next is not None:
         body["next"] = page.next
-    if page.rows:
-        body["objects"] = [row.body for row in page.rows]
+    if items or key == "versions":
+        body[key] = items
     return body
+
+
+def envelope(page: Page) -> dict[str, Any]:
+    return _paged(page, "objects", [row.body for row in page.rows])
 
 
 def manifest(page: Page) -> dict[str, Any]:
-    body: dict[str, Any] = {"more": page.next is not None}
-    if page.next is not None:
-        body["next"] = page.next
-    if page.rows:
-        body["objects"] = [{"id": row.stix_id, "date_added": timestamp(row.added_at),
-                            "version": _version_text(row), "media_type": MEDIA_TYPE_STIX}
-                           for row in page.rows]
-    return body
+    return _paged(page, "objects", [
+        {"id": row.stix_id, "date_added": timestamp(row.added_at),
+         "version": _version_text(row), "media_type": MEDIA_TYPE_STIX} for row in page.rows])
 
 
 def versions(session: Session, viewer: Viewer, where: Collection, stix_id: str,
@@ -130,15 +131,12 @@ def versions(session: Session, viewer: Viewer, where: Collection, stix_id: str,
                      limit=limit, cursor=cursor)
     if not page.rows:
         raise NotFound(f"no object {stix_id} in collection {where.key}")
-    body: dict[str, Any] = {"more": page.next is not None,
-                            "versions": [_version_text(row) for row in page.rows]}
-    if page.next is not None:
-        body["next"] = page.next
-    return page, body
+    return page, _paged(page, "versions", [_version_text(row) for row in page.rows])
 
 
 def _version_text(row: StixObject) -> str:
-    return str(row.body.get("modified") or row.body.get("created") or row.version)
+    """A stored version as its object writes it (the store keeps a sortable form)."""
+    return version_of(row.body) or row.version
 
 
 def match_of(*, added_after: str | None, ids: str | None, types: str | None,
