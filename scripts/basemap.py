@@ -3,8 +3,8 @@
 Usage: python scripts/basemap.py ../shared/data/basemap
 
 Reads the four GeoJSON layers of the shared basemap (see its README) and writes them to
-src/liptako/web/static/basemap/ with the same features and the same coordinates, each
-feature reduced to the properties the pages use, one feature per line. Prints each file's
+src/liptako/core/data/basemap/ with the same features and the same coordinates, each
+feature reduced to the properties the maps use, one feature per line. Prints each file's
 size and SHA-256, for the README next to them.
 """
 
@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "liptako" / "web" / "static" / "basemap"
+OUT = Path(__file__).resolve().parents[1] / "src" / "liptako" / "core" / "data" / "basemap"
 KEEP = {
     "countries": ("name", "adm0_a3", "focus"),
     "lakes": ("name",),

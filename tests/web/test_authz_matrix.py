@@ -308,6 +308,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         303, anon=303, page=True, allowed=ACTOR_EDITORS, form=lambda c: {},
         extra={**JNIM, "actor_edit": "page_link"}),
     ("GET", "/static/{path}"): Row(200, anon=200, extra={"path": "app/app.css"}),
+    ("GET", "/static/basemap/{path}"): Row(200, anon=200, extra={"path": "lakes.geojson"}),
     # pages: signed in through the login form, they answer with pages and redirects
     ("GET", "/login"): Row(200, anon=200, page=True),
     # the API browser, open as the OpenAPI document it shows (web/pages/site.py)

@@ -72,6 +72,10 @@ def _install_pages(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, page_errors.domain_error)
     app.add_exception_handler(RequestValidationError, page_errors.validation_error)
     app.add_exception_handler(HTTPException, page_errors.http_error)
+    # the basemap lives with the reference geography (the reports draw it too) but is served
+    # at its old address; mounted first because Starlette takes the first mount that matches
+    basemap = str(files("liptako.core").joinpath("data", "basemap"))
+    app.mount("/static/basemap", StaticFiles(directory=basemap), name="basemap")
     static = str(files("liptako.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     for router in (auth_pages.router, map_page.router, incident_pages.router,

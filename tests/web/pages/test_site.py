@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import struct
+from importlib.resources import files
 
 from fastapi.testclient import TestClient
 
@@ -62,3 +63,16 @@ def test_the_favicon_is_an_svg_linked_from_every_page_and_favicon_ico_answers(
     assert {16, 32} <= sizes
     first_offset = struct.unpack("<I", ico.content[18:22])[0]
     assert ico.content[first_offset:first_offset + 8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_basemap_is_served_from_the_reference_geography_at_its_old_address(
+        client: TestClient) -> None:
+    # the layers live in liptako/core/data/basemap (the report's map reads them too)
+    folder = files("liptako.core").joinpath("data", "basemap")
+    for name in ("countries", "lakes", "rivers", "places"):
+        got = client.get(f"/static/basemap/{name}.geojson")
+        assert got.status_code == 200, name
+        assert got.content == folder.joinpath(f"{name}.geojson").read_bytes()
+    # the mount before /static takes only its own folder: the rest of /static still answers
+    assert client.get("/static/app/app.css").status_code == 200
+    assert client.get("/static/basemap/app.css").status_code == 404
