@@ -17,6 +17,7 @@ from liptako.cli import (
     ingest,
     intel,
     obligations,
+    report,
     setup,
     store,
     users,
@@ -45,6 +46,7 @@ app.add_typer(warning.app, name="warning")
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(intel.app, name="intel")
+app.add_typer(report.app, name="report")
 app.command("worker")(worker.worker)
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")

@@ -1,0 +1,32 @@
+"""Situation reports: months of imported battles to report on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from factories.incidents import event
+from liptako.audit.service import Actor
+from liptako.auth.models import User
+from liptako.obligations.recording import record_batch
+from liptako.reports.sitrep import Reader
+
+NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+
+
+def reader(user: User) -> Reader:
+    return Reader(user.id, user.username, user.state, tuple(user.roles))
+
+
+def seed_months(session: Session, before: int, after: int, year: int = 2019,
+                month: int = 7) -> None:
+    """``before`` battles spread over the month before ``month`` and ``after`` over it, going
+    round Mali, Burkina Faso and Niger, with fatalities i % 11 (the factory's)."""
+    first = dt.date(year, month, 1)
+    days = [first - dt.timedelta(days=1 + k % 28) for k in range(before)]
+    days += [first + dt.timedelta(days=k % 28) for k in range(after)]
+    records = [event(3 * k, occurred_on=day, source_id=f"SR{k:05d}")
+               for k, day in enumerate(days)]
+    record_batch(session, records, actor=Actor(None, "seed", None), now=NOW, pact_ids=())
+    session.flush()
