@@ -184,6 +184,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/taxii2/aes/status/{status_id}/"): Row(404, extra={"status_id": "none"}),
     ("GET", "/api/v1/trends"): Row(200, extra={"query": "from=2023&to=2024"}),
     ("GET", "/api/v1/stix/bundle"): Row(200),
+    # situation reports: every reader builds one, of what it may see
+    ("GET", "/api/v1/reports/sitrep"): Row(200, extra={"query": "period=2024-01&format=html"}),
     ("POST", "/api/v1/stix/bundle"): Row(200, allowed=STIX_WRITERS,
                                          body=lambda c: PARTNER_BUNDLE),
     # assistance: ids come from seed_assistance (ASSIST), Mali's requests unless "<name>:*"
@@ -339,6 +341,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         form=lambda c: {"value": "yes", "evidence": "claimed", "rationale": "army post"}),
     ("GET", "/classifications"): Row(200, anon=303, page=True),
     ("GET", "/intel"): Row(200, anon=303, page=True),
+    ("GET", "/reports"): Row(200, anon=303, page=True),
+    ("GET", "/reports/sitrep.{fmt}"): Row(200, anon=303, page=True,
+                                          extra={"fmt": "html", "query": "period=2024-01"}),
     ("GET", "/intel/bundle"): Row(200, anon=303, page=True),
     # a form without its file: refused, naming what is missing
     ("POST", "/intel"): Row(422, anon=303, page=True, allowed=STIX_WRITERS, form=lambda c: {}),

@@ -29,6 +29,7 @@ from liptako.web.api import actors as actors_api
 from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations, taxii
+from liptako.web.api import sitrep as sitrep_api
 from liptako.web.api import stix as stix_api
 from liptako.web.api import warning as warning_api
 from liptako.web.deps import install_session_gate, no_control_characters
@@ -42,6 +43,7 @@ from liptako.web.pages import errors as page_errors
 from liptako.web.pages import incidents as incident_pages
 from liptako.web.pages import intel as intel_pages
 from liptako.web.pages import map as map_page
+from liptako.web.pages import reports as report_pages
 from liptako.web.pages import site as site_pages
 from liptako.web.pages import units as unit_pages
 from liptako.web.pages import users as user_pages
@@ -64,6 +66,7 @@ API_ROUTERS = (
     (warning_api.router, (401, 422)),
     (actors_api.router, (401, 403, 404, 409, 422)),
     (stix_api.router, (401, 403, 404, 422)),
+    (sitrep_api.router, (401, 422)),
 )
 
 
@@ -81,7 +84,7 @@ def _install_pages(app: FastAPI) -> None:
     for router in (auth_pages.router, map_page.router, incident_pages.router,
                    assistance_pages.router, alert_pages.router, user_pages.router,
                    unit_pages.router, actor_pages.router, site_pages.router,
-                   intel_pages.router):
+                   intel_pages.router, report_pages.router):
         app.include_router(router)
 
 
