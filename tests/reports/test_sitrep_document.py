@@ -66,6 +66,9 @@ def test_the_pdf_says_it_all_in_the_language_asked(session: Session, lang: str,
     # the most restricted marking held (the AMBER report) on every page, and the reader
     assert all("TLP:AMBER" in page for page in text)
     assert all("awa_mli_analyst" in page for page in text)
+    # each page numbered out of the document's page count
+    of = "sur" if lang == "fr" else "of"
+    assert all(f"Page {k} {of} {len(text)}" in page for k, page in enumerate(text, 1))
     assert ("ACLED" in whole and "Natural Earth" in whole and "GeoNames" in whole)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     first = pypdfium2.PdfDocument(built.content)[0].render(scale=1.5).to_pil()
