@@ -80,13 +80,13 @@ def create_subscription(session: Session, payload: ReportSubscriptionIn, *, call
     state = payload.state or caller.state
     _admin_for(caller, state)
     account = session.scalar(select(User).where(User.username == payload.built_for))
+    expected = f"built_for: expected an active account of {state}, got {payload.built_for!r}"
     # another state's account is answered as a missing one: names are not for probing
-    problem = f"no account {payload.built_for!r}" if account is None or \
-        account.state != state else unfit(account, state)
+    if account is None or account.state != state:
+        raise RuleViolation(f"{expected} (no account {payload.built_for!r})")
+    problem = unfit(account, state)
     if problem:
-        raise RuleViolation(f"built_for: expected an active account of {state}, got "
-                            f"{payload.built_for!r} ({problem})")
-    assert account is not None
+        raise RuleViolation(f"{expected} ({problem})")
     sub = ReportSubscription(state=state, recipients=payload.recipients,
                              language=payload.language, built_for=account.id, account=account,
                              active=True, created_by=caller.actor.id, created_at=now)
