@@ -10,9 +10,10 @@ from liptako.core.db import Base
 from liptako.incidents import models as incident_models
 from liptako.intel import models as intel_models
 from liptako.obligations import models as obligation_models
+from liptako.reports import models as report_models
 from liptako.warning import models as warning_models
 
 __all__ = ["Base", "audit_models", "auth_models", "incident_models", "obligation_models",
            "reference_models"]
 __all__ += ["alert_models", "assistance_models", "intel_models", "outbox_models",
-            "warning_models"]
+            "report_models", "warning_models"]

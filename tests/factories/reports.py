@@ -10,6 +10,7 @@ from factories.incidents import event
 from liptako.audit.service import Actor
 from liptako.auth.models import User
 from liptako.obligations.recording import record_batch
+from liptako.reports.models import ReportSubscription
 from liptako.reports.sitrep import Reader
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
@@ -30,3 +31,25 @@ def seed_months(session: Session, before: int, after: int, year: int = 2019,
                for k, day in enumerate(days)]
     record_batch(session, records, actor=Actor(None, "seed", None), now=NOW, pact_ids=())
     session.flush()
+
+
+def report_list(session: Session, state: str, built_for: User, *,
+                recipients: str = "ops@aes.example", language: str = "fr",
+                last_week: dt.date | None = None) -> ReportSubscription:
+    """An active mailing list of the weekly report."""
+    sub = ReportSubscription(state=state, recipients=recipients, language=language,
+                             built_for=built_for.id, account=built_for, active=True,
+                             created_at=NOW, last_week=last_week)
+    session.add(sub)
+    session.flush()
+    return sub
+
+
+# for the authorisation matrix: an account of each administrator's state to build lists with
+BUILT_FOR = {"admin": "sec", "ner_admin": "ner_analyst", "mli_admin": "awa_mli_analyst",
+             "bfa_admin": "bfa_analyst"}
+
+
+def seed_report_lists(session: Session, cast: dict[str, User]) -> dict[str, int]:
+    """For the authorisation matrix: a Niger list built for Niger's analyst."""
+    return {"ner": report_list(session, "NER", cast["ner_analyst"]).id}

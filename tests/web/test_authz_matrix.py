@@ -34,6 +34,7 @@ from factories.auth import CAST, PASSWORD, STATE_ADMINS, seed_state_admins
 from factories.incidents import report, seed_markings
 from factories.intel import seed_actor_edits
 from factories.obligations import classification
+from factories.reports import BUILT_FOR, seed_report_lists
 from liptako.audit.service import Actor
 from liptako.auth.models import User
 from liptako.auth.releasability import Viewer, may_see
@@ -89,6 +90,7 @@ NER_TOKEN: dict[str, int] = {}  # a machine token of a Niger liaison
 LIAISON_CAST = set(LIAISONS.values())
 PRESIDENT = president_today()  # the presidency's liaison convenes and records decisions
 ALERTS: dict[str, int] = {}  # filled per test by seed_matrix: a rule, an alert, a subscription
+REPORT_LISTS: dict[str, int] = {}  # filled per test: a weekly report list of Niger
 ACTOR_EDITS: dict[str, int] = {}  # filled per test: JNIM's added aliases and links, by use
 # analysts of every state and the secretariat (its staff and administrators) edit actors
 ACTOR_EDITORS = ANALYSTS | {"sec", "admin"}
@@ -263,6 +265,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         201, allowed=ADMINS, body=lambda c: {"channel": "email", "target": "ops@aes.example"}),
     ("POST", "/api/v1/alert-subscriptions/{subscription_id}/disable"): Row(
         200, extra={"alerts": "subscription"}, **NER_SUBSCRIPTION),  # type: ignore[arg-type]
+    # the weekly report's lists: each state's administrators (the secretariat's: any) manage
+    # their state's, built for one of its accounts
+    ("GET", "/api/v1/report-subscriptions"): Row(200, allowed=ADMINS),
+    ("POST", "/api/v1/report-subscriptions"): Row(
+        201, allowed=ADMINS, body=lambda c: {"recipients": "ops@aes.example",
+                                             "built_for": BUILT_FOR.get(c, "sec")}),
+    ("POST", "/api/v1/report-subscriptions/{subscription_id}/disable"): Row(
+        200, extra={"report_list": "ner"}, **NER_SUBSCRIPTION),  # type: ignore[arg-type]
     ("GET", "/alerts"): Row(200, anon=303, page=True),
     ("GET", "/alerts/{alert_id}"): Row(200, anon=303, page=True, extra={"alerts": "alert"}),
     ("POST", "/alerts/{alert_id}/acknowledge"): Row(
@@ -446,6 +456,8 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
     ALERTS.update(seed_matrix(session))
     ACTOR_EDITS.clear()
     ACTOR_EDITS.update(seed_actor_edits(session))
+    REPORT_LISTS.clear()
+    REPORT_LISTS.update(seed_report_lists(session, cast))
     headers = {} if caller == "anon" else auth(caller)
     user = cast.get(caller)
     failures: list[str] = []
@@ -464,6 +476,8 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
         if "alerts" in row.extra:
             kind = row.extra["alerts"]
             params[f"{kind.removeprefix('page_')}_id"] = ALERTS[kind]
+        if "report_list" in row.extra:
+            params["subscription_id"] = REPORT_LISTS[row.extra["report_list"]]
         if "actor_edit" in row.extra:
             kind = row.extra["actor_edit"]
             params[f"{kind.removeprefix('page_')}_id"] = ACTOR_EDITS[kind]

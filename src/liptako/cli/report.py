@@ -63,3 +63,19 @@ def sitrep(ctx: typer.Context,
                f"{report.reader.username}: {report.headline[0].now} events, "
                f"{report.headline[1].now} fatalities in {request.period} "
                f"({request.country}); {time.monotonic() - started:.1f}s")
+
+
+@app.command("weekly")
+def weekly(ctx: typer.Context) -> None:
+    """Send each active mailing list the situation report of the last complete week, when it
+    has not had it (what the worker does every LIPTAKO_REPORT_CHECK_SECONDS; for cron)."""
+    from liptako.core.clock import utcnow
+    from liptako.reports.weekly import send_weekly
+
+    settings = settings_of(ctx)
+    started = time.monotonic()
+    with unit_of_work(settings) as session:
+        result = send_weekly(session, now=utcnow(), site_url=settings.site_url)
+    typer.echo(f"{result.summary()}; {time.monotonic() - started:.1f}s")
+    if result.failed:  # the others are committed; cron hears that one did not go
+        raise typer.Exit(1)

@@ -3,7 +3,8 @@
 One loop, one process: every ``LIPTAKO_ALERT_EVALUATE_SECONDS`` it evaluates the alert rules
 (one transaction: alerts raised, updated and ended, their deliveries written), every
 ``LIPTAKO_STIX_PUBLISH_SECONDS`` it brings the STIX store TAXII serves up to date with the
-registry and the incidents (one transaction), and in between
+registry and the incidents (one transaction), every ``LIPTAKO_REPORT_CHECK_SECONDS`` it puts
+the weekly situation reports that are due in the outbox (one transaction), and in between
 it claims the messages due (one short transaction), sends each outside any transaction, and
 records each outcome (one short transaction per message). When there is nothing to send it
 waits ``LIPTAKO_WORKER_POLL_SECONDS``. SIGTERM or SIGINT stops it after the message in hand.
@@ -76,6 +77,22 @@ def publish_stix(factory: sessionmaker[Session]) -> None:
         log.info("stix: %s stored, %d revoked", dict(done.stored), done.revoked)
 
 
+def send_reports(factory: sessionmaker[Session], settings: Settings) -> None:
+    """The weekly situation reports that are due, in the outbox, committed."""
+    from liptako.core.clock import utcnow
+    from liptako.core.db import transaction
+    from liptako.reports.weekly import send_weekly
+
+    with transaction(factory) as session:
+        result = send_weekly(session, now=utcnow(), site_url=settings.site_url)
+    if result.sent:
+        log.info("reports: %s", result.summary())
+    for subscription_id, why in result.skipped:
+        log.warning("reports: list %d skipped: %s", subscription_id, why)
+    for subscription_id, why in result.failed:
+        log.warning("reports: list %d failed: %s", subscription_id, why)
+
+
 def _settle(factory: sessionmaker[Session], message: Claimed, error: str | None, *, name: str,
             policy: Backoff, rng: random.Random, tally: Tally) -> None:
     from liptako.core.clock import utcnow
@@ -138,7 +155,7 @@ def run(settings: Settings, stop: threading.Event, *, parent: int | None = None)
                      settings.outbox_max_attempts)
     lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
     sender, rng, tally = Sender(settings), random.Random(), Tally()  # noqa: S311 - jitter
-    evaluate_at = publish_at = 0.0
+    evaluate_at = publish_at = report_at = 0.0
     try:
         while not stop.is_set() and (parent is None or os.getppid() == parent):
             try:
@@ -148,6 +165,9 @@ def run(settings: Settings, stop: threading.Event, *, parent: int | None = None)
                 if time.monotonic() >= publish_at:
                     publish_at = time.monotonic() + settings.stix_publish_seconds
                     publish_stix(factory)
+                if time.monotonic() >= report_at:
+                    report_at = time.monotonic() + settings.report_check_seconds
+                    send_reports(factory, settings)
                 claimed = drain_once(factory, sender, name=name, policy=policy, rng=rng,
                                      lease=lease, stop=stop, tally=tally)
             except SQLAlchemyError as exc:  # the database is away: try again after a pause

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # ... and how often it brings the STIX store (what TAXII serves) up to date with the
     # actor registry and the incidents
     stix_publish_seconds: float = Field(default=300.0, gt=0)
+    # ... and how often it sends the weekly situation reports that are due
+    report_check_seconds: float = Field(default=3600.0, gt=0)
     outbox_lease_seconds: float = Field(default=120.0, gt=0)
     outbox_backoff_seconds: float = Field(default=30.0, gt=0)
     outbox_backoff_max_seconds: float = Field(default=3600.0, gt=0)

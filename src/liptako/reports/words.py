@@ -215,3 +215,16 @@ def verdict(name: str, lang: str) -> str:
 
 def method(lang: str) -> str:
     return warning_words.METHOD[lang]
+
+
+# the weekly report's e-mail (liptako.reports.weekly), whose PDF the template prints
+MAIL: dict[str, dict[str, str]] = {
+    "weekly": {"en": "Weekly situation report", "fr": "Rapport de situation hebdomadaire"},
+    "previous_week": {"en": "previous week", "fr": "semaine précédente"},
+    "marking": {"en": "This message and its attachment are marked TLP:{tlp}: share them only "
+                      "as that marking allows.",
+                "fr": "Ce message et sa pièce jointe sont marqués TLP:{tlp} : ne les "
+                      "partagez que dans les limites de ce marquage."},
+    "attached": {"en": "The full report is attached (PDF). Reports: {url}",
+                 "fr": "Le rapport complet est joint (PDF). Rapports : {url}"},
+}

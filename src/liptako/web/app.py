@@ -29,7 +29,7 @@ from liptako.web.api import actors as actors_api
 from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations, taxii
-from liptako.web.api import sitrep as sitrep_api
+from liptako.web.api import reports as reports_api
 from liptako.web.api import stix as stix_api
 from liptako.web.api import warning as warning_api
 from liptako.web.deps import install_session_gate, no_control_characters
@@ -66,7 +66,7 @@ API_ROUTERS = (
     (warning_api.router, (401, 422)),
     (actors_api.router, (401, 403, 404, 409, 422)),
     (stix_api.router, (401, 403, 404, 422)),
-    (sitrep_api.router, (401, 422)),
+    (reports_api.router, (401, 403, 404, 409, 422)),
 )
 
 
