@@ -77,7 +77,8 @@ def _pages(base: str) -> dict[str, list[tuple[str, str]]]:
                                ("request-liaison", f"/assistance/{voting}"),
                                ("alert-liaison", f"/alerts/{alert}")],
         "mli_admin": [("accounts", "/admin/users"),
-                      ("alert-subscriptions", "/alerts/subscriptions")],
+                      ("alert-subscriptions", "/alerts/subscriptions"),
+                      ("report-lists", "/reports/lists")],
     }
 
 

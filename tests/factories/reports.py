@@ -51,5 +51,7 @@ BUILT_FOR = {"admin": "sec", "ner_admin": "ner_analyst", "mli_admin": "awa_mli_a
 
 
 def seed_report_lists(session: Session, cast: dict[str, User]) -> dict[str, int]:
-    """For the authorisation matrix: a Niger list built for Niger's analyst."""
-    return {"ner": report_list(session, "NER", cast["ner_analyst"]).id}
+    """For the authorisation matrix: two Niger lists built for Niger's analyst (one for the
+    API, one for the page)."""
+    return {name: report_list(session, "NER", cast["ner_analyst"]).id
+            for name in ("ner", "page_ner")}

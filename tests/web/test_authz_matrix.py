@@ -352,6 +352,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/classifications"): Row(200, anon=303, page=True),
     ("GET", "/intel"): Row(200, anon=303, page=True),
     ("GET", "/reports"): Row(200, anon=303, page=True),
+    ("GET", "/reports/lists"): Row(200, anon=303, page=True, allowed=ADMINS),
+    ("POST", "/reports/lists"): Row(
+        303, anon=303, page=True, allowed=ADMINS,
+        form=lambda c: {"recipients": "ops@aes.example", "built_for": BUILT_FOR.get(c, "sec")}),
+    ("POST", "/reports/lists/{list_id}/disable"): Row(
+        303, anon=303, page=True, form=lambda c: {}, extra={"report_list": "page_ner"},
+        **NER_SUBSCRIPTION),  # type: ignore[arg-type]
     ("GET", "/reports/sitrep.{fmt}"): Row(200, anon=303, page=True,
                                           extra={"fmt": "html", "query": "period=2024-01"}),
     ("GET", "/intel/bundle"): Row(200, anon=303, page=True),
@@ -477,7 +484,9 @@ def test_matrix(caller: str, client: TestClient, auth, session: Session,  # type
             kind = row.extra["alerts"]
             params[f"{kind.removeprefix('page_')}_id"] = ALERTS[kind]
         if "report_list" in row.extra:
-            params["subscription_id"] = REPORT_LISTS[row.extra["report_list"]]
+            kind = row.extra["report_list"]
+            key = "list_id" if kind.startswith("page_") else "subscription_id"
+            params[key] = REPORT_LISTS[kind]
         if "actor_edit" in row.extra:
             kind = row.extra["actor_edit"]
             params[f"{kind.removeprefix('page_')}_id"] = ACTOR_EDITS[kind]

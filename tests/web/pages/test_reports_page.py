@@ -4,17 +4,22 @@ built for the signed-in reader, downloads as PDF and HTML; the API gives the sam
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 
 import pypdf
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factories.auth import seed_state_admins
 from factories.reports import seed_months
 from factories.warning import national_report
 from helpers.web import sign_in
 from liptako.auth.models import User
+from liptako.reports.models import ReportSubscription
+from liptako.web.security import SESSION_COOKIE, read_session_cookie
 from liptako.web.sitrep import DOCUMENT_CSP
 
 
@@ -92,3 +97,41 @@ def test_the_api_says_what_is_wrong_with_a_request(
     assert bad.status_code == 422
     assert "country: expected one of all, BFA, MLI, NER" in bad.text
     assert client.get("/api/v1/reports/sitrep?period=2019-07").status_code == 401
+
+
+
+def _csrf(client: TestClient) -> str:
+    data = read_session_cookie(client.app.state.settings,  # type: ignore[attr-defined]
+                               client.cookies.get(SESSION_COOKIE) or "")
+    assert data is not None
+    return str(data["csrf"])
+
+
+def test_a_states_administrator_keeps_its_weekly_report_lists(
+        client: TestClient, session: Session, cast: dict[str, User]) -> None:
+    seed_state_admins(session)
+    sign_in(client, "mli_admin")
+    page = client.get("/reports/lists")
+    assert page.status_code == 200 and 'value="awa_mli_analyst"' in page.text
+    assert 'value="bfa_analyst"' not in page.text  # only Mali's accounts are offered
+    form = {"csrf_token": _csrf(client), "state": "MLI", "language": "en",
+            "recipients": "ops@mli.example, chief@mli.example", "built_for": "awa_mli_analyst"}
+    made = client.post("/reports/lists", data=form, follow_redirects=False)
+    assert made.status_code == 303
+    (made_list,) = session.scalars(select(ReportSubscription)).all()
+    assert (made_list.state, made_list.recipients, made_list.language) == (
+        "MLI", "ops@mli.example,chief@mli.example", "en")
+    listed = client.get("/reports/lists?done=created")
+    assert "ops@mli.example,chief@mli.example" in listed.text and 'role="status"' in listed.text
+    bad = client.post("/reports/lists", data={**form, "recipients": "ops at mli"})
+    assert bad.status_code == 422
+    assert "recipients: expected e-mail addresses separated by commas, got 'ops at mli'" in \
+        html.unescape(bad.text)
+    foreign = client.post("/reports/lists", data={**form, "built_for": "bfa_analyst"})
+    assert foreign.status_code == 422 and "built_for: expected an active account of MLI" in \
+        foreign.text
+    gone = client.post(f"/reports/lists/{made_list.id}/disable", follow_redirects=False,
+                       data={"csrf_token": _csrf(client)})
+    assert gone.status_code == 303 and made_list.active is False
+    sign_in(client, "awa_mli_analyst")
+    assert client.get("/reports/lists").status_code == 403
