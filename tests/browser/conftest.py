@@ -36,13 +36,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_database(tmp_path_factory: pytest.TempPathFactory, database_url: str,
-                  pg_databases: object) -> str:
-    """The database the browser tests' server runs on: `liptako init`, then the test cast."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    else:
-        url = pg_databases.create()  # type: ignore[attr-defined]
+def live_database(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> str:
+    """The database the browser tests' server runs on (SQLite: see
+    pytest_collection_modifyitems): `liptako init`, then the test cast."""
+    assert database_url.startswith("sqlite"), database_url
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
     subprocess.run([LIPTAKO, "init"], env=live_env(url), check=True, capture_output=True)
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
@@ -92,13 +90,24 @@ def _chromium_missing() -> bool:
     return not Path(CHROMIUM).exists() and os.environ.get("CI") != "true"
 
 
+def _on_postgres(item: pytest.Item) -> bool:
+    spec = getattr(item, "callspec", None)
+    return spec is not None and spec.params.get("database_url") == "postgresql"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not _chromium_missing():
-        return
+    """Leave the browser tests out without Chromium (one line says so); with it, run them on
+    SQLite only: a page and its handlers are the same on either database, and every handler
+    is tested on PostgreSQL without a browser (tests/web), the served app too
+    (tests/cli/test_serve_postgres.py). A second live server on PostgreSQL cost the suite a
+    minute for no check of its own."""
     browser = [i for i in items if HERE in i.path.parents]
-    if browser:
-        items[:] = [i for i in items if HERE not in i.path.parents]
-        config.hook.pytest_deselected(items=browser)
+    left = browser if _chromium_missing() else [i for i in browser if _on_postgres(i)]
+    if left:
+        gone = set(map(id, left))
+        items[:] = [i for i in items if id(i) not in gone]
+        config.hook.pytest_deselected(items=left)
+    if browser and _chromium_missing():
         config.stash[SKIPPED_KEY] = len(browser)
 
 

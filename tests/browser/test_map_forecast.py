@@ -21,12 +21,6 @@ LIPTAKO = str(Path(sys.executable).with_name("liptako"))
 
 
 @pytest.fixture
-def sqlite_only(database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the page is the same on either database; it runs on SQLite")
-
-
-@pytest.fixture
 def forecast(live_database: str) -> str:
     """`liptako forecast run` over the ACLED sample `liptako init` loaded: two months, few
     draws (quick)."""
@@ -43,7 +37,7 @@ def _loaded(page: Page) -> None:
 
 
 def test_the_forecast_layer_in_both_languages_links_each_unit_to_its_page(
-        sqlite_only: None, page: Page, forecast: str) -> None:
+        page: Page, forecast: str) -> None:
     login(page, "sec")
     page.goto("/?layer=forecast&ahead=2")
     _loaded(page)

@@ -40,12 +40,6 @@ WORDS = {
 
 
 @pytest.fixture
-def sqlite_only(database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the page is the same on either database; it runs on SQLite")
-
-
-@pytest.fixture
 def scanned(live_database: str) -> str:
     """`liptako warning scan` over the ACLED sample `liptako init` loaded (2018-01..2019-07):
     few replications, Gi* p-values from the normal distribution (quick)."""
@@ -95,7 +89,7 @@ def _check(page: Page, lang: str) -> None:
     assert axe_violations(page) == []
 
 
-def test_hotspots_and_trends_in_both_languages(sqlite_only: None, page: Page,
+def test_hotspots_and_trends_in_both_languages(page: Page,
                                                scanned: str) -> None:
     assert scanned.startswith("scan ") and "shown to every user" in scanned, scanned
     login(page, "sec")

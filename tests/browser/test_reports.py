@@ -4,16 +4,13 @@ downloads."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Browser, ConsoleMessage, expect
 
 from helpers.browser import axe_violations, shot, signed_in
 
 
 def test_the_preview_shows_the_report_and_the_pdf_downloads(
-        browser: Browser, live_server: str, database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the same page on either database; it runs on SQLite")
+        browser: Browser, live_server: str) -> None:
     page = signed_in(browser, live_server, "sec")
     refused: list[str] = []
 

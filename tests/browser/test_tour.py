@@ -14,7 +14,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Browser, Page
 
 from factories.auth import PASSWORD
@@ -82,12 +81,6 @@ def _pages(base: str) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-@pytest.fixture
-def sqlite_only(database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the tour is the same page on either database; it runs on SQLite")
-
-
 def _visit(page: Page, path: str) -> None:
     page.goto(path)
     if page.locator("#map").count():
@@ -138,15 +131,14 @@ def _tour(browser: Browser, base: str, username: str,
 
 
 def test_every_page_in_both_languages_on_desktop_and_phone(
-        browser: Browser, live_server: str, sqlite_only: None) -> None:
+        browser: Browser, live_server: str) -> None:
     problems: list[str] = []
     for username, pages in _pages(live_server).items():
         problems.extend(_tour(browser, live_server, username, pages))
     assert not problems, "\n".join(problems)
 
 
-def test_login_page_fits_a_phone_in_both_languages(browser: Browser, live_server: str,
-                                                    sqlite_only: None) -> None:
+def test_login_page_fits_a_phone_in_both_languages(browser: Browser, live_server: str) -> None:
     for locale in LANGUAGES:
         context = browser.new_context(base_url=live_server, locale=locale, viewport=PHONE)
         page = context.new_page()

@@ -14,7 +14,8 @@ from importlib.resources import files
 from typing import Any
 
 from liptako.reports import figures, words
-from liptako.reports.sitrep import Sitrep
+from liptako.reports.sitrep import Sitrep, TopIncident
+from liptako.reports.sitrep_context import article_name
 
 FORMATS = ("pdf", "html")
 MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
@@ -98,9 +99,7 @@ def _note(template: str, values: dict[str, Any] | None) -> str:
     return template.format_map(values) if values else ""
 
 
-def _top(t: Any, lang: str) -> dict[str, object]:
-    from liptako.reports.sitrep_context import article_name
-
+def _top(t: TopIncident, lang: str) -> dict[str, object]:
     def names(marks: tuple[str, ...]) -> list[str]:
         return [article_name(m.split(":", 1)[0], m.split(":", 1)[1], lang) for m in marks]
 
