@@ -14,13 +14,16 @@ from sqlalchemy.orm import Session
 from factories.assistance import attacked, opened
 from factories.auth import seed_cast
 from factories.reports import NOW, reader, seed_months
-from factories.warning import national_report
+from factories.warning import import_events, national_report
+from liptako.audit.service import Actor
 from liptako.auth.models import User
 from liptako.core.errors import RuleViolation
 from liptako.obligations.models import StoredDetermination
 from liptako.reports.service import build_sitrep
 from liptako.reports.sitrep import Sitrep, SitrepRequest
 from liptako.warning.analytics.trends import Period
+from liptako.warning.forecast import run_forecast
+from liptako.warning.schemas import ForecastParameters
 
 
 def build(session: Session, user: User, period: str = "2019-07", country: str = "all",
@@ -94,6 +97,9 @@ def test_the_charter_and_assistance_in_the_period(session: Session) -> None:
     cast = seed_cast(session)
     incident = attacked(session, "MLI", now=NOW - dt.timedelta(days=10))
     opened(session, cast, [incident], now=NOW - dt.timedelta(days=9))
+    drill = attacked(session, "BFA", now=NOW - dt.timedelta(days=10))
+    drill.exercise = True  # an exercise's attack opens duties too, which never count
+    session.flush()
     report = build(session, cast["sec"], period="2026-11")
     articles = report.context["articles"]
     assert [a["engaged"] for a in articles if "Art. 6" in str(a["article"])] == [1]
@@ -123,3 +129,16 @@ def test_only_what_the_reader_may_see_goes_in(session: Session) -> None:
     assert secret.id not in {t.id for t in burkina.top}
     # an exercise's report never counts
     assert drill.id not in {t.id for t in mali.top + burkina.top}
+
+
+def test_a_forecast_shows_only_for_the_months_it_speaks_of(session: Session) -> None:
+    cast = seed_cast(session)
+    months = [dt.date(2018 + k // 12, k % 12 + 1, 10) for k in range(24)]
+    import_events(session, [("MLI-2688", day, 3) for day in months])
+    run_forecast(session, ForecastParameters(months=3, samples=200, seed=5),
+                 actor=Actor(None, "seed", None), now=NOW)  # for January to March 2020
+    near = build(session, cast["sec"], period="2019-12", lang="en")
+    assert near.context["forecasts"] and {f["month"] for f in near.context["forecasts"]} == {
+        "January 2020"}
+    assert near.notes["forecast"]["threshold"] == 25
+    assert build(session, cast["sec"], period="2022-01").context["forecasts"] == []

@@ -23,7 +23,7 @@ from liptako.assistance.models import AssistanceRequest
 from liptako.assistance.queries import visible_requests_clause
 from liptako.auth.releasability import visible_clause
 from liptako.charter.errors import InvalidPact
-from liptako.charter.pacts import load_pact
+from liptako.charter.pacts import add_months, load_pact
 from liptako.core.geo import admin_index
 from liptako.incidents.models import Incident
 from liptako.obligations.models import Duty, StoredDetermination
@@ -34,6 +34,7 @@ from liptako.warning.queries import latest_forecast, latest_scan
 
 SIGNIFICANT = 0.05
 FORECASTS = 8
+HORIZON = 6  # months after a period whose forecast a report shows
 
 
 def fill(session: Session, report: Sitrep) -> None:
@@ -86,14 +87,15 @@ def articles(session: Session, report: Sitrep) -> list[dict[str, object]]:
 
 
 def duties(session: Session, report: Sitrep) -> list[dict[str, object]]:
-    """The duties opened in the period by incidents the reader may see, counted by article,
-    debtor, beneficiary and status."""
+    """The duties opened in the period by incidents the reader may see (not an exercise's),
+    counted by article, debtor, beneficiary and status."""
     req = report.request
     start, end = _day_bounds(req.period)
     stmt = (select(Duty.pact_id, Duty.article, Duty.owed_by, Duty.beneficiary, Duty.status,
                    Incident.tlp)
             .join(Incident, Incident.id == Duty.incident_id)
             .where(visible_clause(report.reader.viewer, Incident),
+                   Incident.exercise.is_(False), Incident.deleted_at.is_(None),
                    Duty.opened_at.between(start, end)))
     if req.country != "all":
         stmt = stmt.where(or_(Duty.owed_by == req.country, Duty.beneficiary == req.country))
@@ -186,12 +188,17 @@ def hotspots(session: Session, report: Sitrep) -> list[dict[str, object]]:
 
 
 def forecasts(session: Session, report: Sitrep) -> list[dict[str, Any]]:
-    """The latest forecast's first month for the area's units, the most expected first."""
+    """The latest forecast's first month for the area's units, the most expected first; only
+    when that month falls in the period or the six months after it (an older forecast says
+    nothing of the period)."""
     req = report.request
     run = latest_forecast(session, report.reader.viewer)
     if run is None:
         return []
     first = [v for v in run.values if v.ahead == 1]
+    horizon = add_months(req.period.end, HORIZON)
+    if not first or not req.period.start <= first[0].month <= horizon:
+        return []
     rows: list[dict[str, Any]] = []
     for v in sorted(first, key=lambda v: (-v.expected, v.unit)):
         try:
