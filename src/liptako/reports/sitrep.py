@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from liptako.auth.releasability import TLP_LEVELS, Viewer, visible_clause
@@ -179,6 +179,15 @@ def in_scope(reader: Reader, country: str, span: Period) -> ColumnElement[bool]:
     where = and_(visible_clause(reader.viewer, Incident), Incident.deleted_at.is_(None),
                  Incident.exercise.is_(False), Incident.occurred_on.between(span.start, span.end))
     return where if country == "all" else and_(where, Incident.iso3 == country)
+
+
+def latest_month(session: Session, reader: Reader, *, today: dt.date) -> str | None:
+    """The latest month (``YYYY-MM``) holding an incident a report on it would count: the
+    page's default period. None when there is none."""
+    day = session.scalar(select(func.max(Incident.occurred_on)).where(
+        visible_clause(reader.viewer, Incident), Incident.deleted_at.is_(None),
+        Incident.exercise.is_(False), Incident.occurred_on <= today))
+    return day.strftime("%Y-%m") if day else None
 
 
 def gather(session: Session, request: SitrepRequest, reader: Reader, *,

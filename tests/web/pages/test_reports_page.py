@@ -28,9 +28,12 @@ def text_of(pdf: bytes) -> str:
                     .split())
 
 
-def test_the_page_offers_the_latest_month_the_reader_may_see(
+def test_the_page_offers_the_latest_month_a_report_would_count(
         client: TestClient, session: Session, cast: dict[str, User]) -> None:
     seed_months(session, before=3, after=4)
+    national_report(session, "BFA-2806", dt.date(2019, 9, 1), tlp="GREEN", state="BFA",
+                    exercise=True)  # an exercise's report is never counted: not its month
+    national_report(session, "NER-93", dt.date(2019, 10, 1), tlp="RED", state="NER")
     sign_in(client, "bfa_analyst")
     page = client.get("/reports")
     assert page.status_code == 200

@@ -16,10 +16,9 @@ from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
 from liptako.auth.service import list_users
 from liptako.core.clock import utcnow
 from liptako.core.errors import RuleViolation
-from liptako.incidents.queries import data_period
 from liptako.reports import weekly
 from liptako.reports.schemas import ReportSubscriptionIn
-from liptako.reports.sitrep import AREAS, SitrepRequest
+from liptako.reports.sitrep import AREAS, SitrepRequest, latest_month
 from liptako.reports.words import LANGUAGES
 from liptako.web import sitrep
 from liptako.web.deps import RecordId, SessionDep
@@ -34,9 +33,9 @@ def reports_page(page: PageDep, session: SessionDep, period: str = "", country: 
                  language: str = "") -> Response:
     principal = page.require()
     language = language or page.locale
-    if not period:  # the latest month holding incidents the reader may see
-        found = data_period(session, principal.viewer, today=utcnow().date(), recent=1)
-        default = found.last.strftime("%Y-%m") if found else utcnow().strftime("%Y-%m")
+    if not period:  # the latest month holding incidents a report counts
+        default = latest_month(session, sitrep.reader_of(principal), today=utcnow().date()) \
+            or utcnow().strftime("%Y-%m")
         return page.render("reports.html", period=default, country=country,
                            language=language, areas=AREAS, languages=LANGUAGES, query=None,
                            error=None)
