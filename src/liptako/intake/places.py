@@ -1,0 +1,552 @@
+"""The place of an event from text: names in the text matched in the shipped gazetteer.
+
+A text names places in many ways ("near Neni", "le village de Boni", "10 km from Djibo",
+"coded as Sirgne"); GeoNames spells them one way among several ("Ségou"/"Segou",
+"Djombolo"/"Diombolo", "Dinangourou"/"Dinangorou"). We look up every run of capitalised words
+under a spelling *skeleton* (accents, case, ou/u, dj/j, tch/ch/c, y/i, w/u, doubled letters
+folded), then, when a longer word has no such match, the nearest skeleton by edit ratio.
+Village names repeat ("Boni", "Tin", "Kara"), so each place is scored on:
+
+- how well it matched (exact, skeleton, fuzzy);
+- the cue before it ("coded as", "the village of", "near", "à", "près de", ...);
+- an admin area the text names ("Mopti region", "province du Soum", "(Bosso, Diffa)");
+- other places the text names nearby (a village "near Hombori" lies near Hombori);
+- its size (population, capital rank), which breaks ties.
+
+An admin area named with its kind ("la région de Tillabéri") or a country is a candidate too,
+at its centroid, with a low score. Data: GeoNames (CC BY 4.0, "GeoNames, geonames.org").
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib.resources import files
+
+import numpy as np
+import shapely
+from rapidfuzz import fuzz, process
+
+from liptako.core.adminlevels import levels_of
+from liptako.core.geo import STATES, admin_index, iter_gazetteer
+from liptako.core.geoindex import fold
+
+FUZZY_CUTOFF = 86.0
+"""Least rapidfuzz ``ratio`` (0-100) between skeletons for a near match."""
+
+NEAR_KM = 100.0
+"""Two places named in one text support each other, fully at 0 km, not at all from here."""
+
+_FEATURE_CLASSES = frozenset("PSLAT")  # wells, wadis and ponds (H) name events rarely, clash often
+_MAX_WORDS = 4
+_MIN_FUZZY = 5  # shorter names match too many others at any useful ratio
+_WEIGHTS = {  # tuned on 2018 notes with the ACLED sites of 2017 and before; they sum to 1
+    "match": 0.13, "cue": 0.40, "context": 0.12, "near": 0.13, "seen": 0.07, "size": 0.07,
+    "first": 0.08,
+}  # fmt: skip
+_SAME_SITE_KM = 5.0  # GeoNames and ACLED often give one village twice, a km or two apart
+_SEEN_FULL = 20  # events at a site after which more do not make it likelier
+_RESPELLED = 0.85  # "Gawa" for "Gaoua": likely, but less than the very spelling
+_NOT_POPULATED = 0.85  # a hill, camp or well named like a village is rarely the one meant
+_RANK_SIZE = {"PPLC": 1.0, "PPLA": 0.8, "PPLA2": 0.6, "PPLA3": 0.5, "PPL": 0.25}
+
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*")
+_SKELETON_PAIRS = (
+    ("tch", "c"), ("tsh", "c"), ("ch", "c"), ("sh", "c"), ("dj", "j"), ("dy", "j"),
+    ("ou", "u"), ("oo", "u"), ("w", "u"), ("y", "i"), ("ph", "f"), ("kh", "k"), ("q", "k"),
+    ("gh", "g"),
+)  # fmt: skip
+_SILENT_H = re.compile(r"(?<=[^aeiou\n])h")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_NON_LETTER = re.compile(r"[^a-z\n]+")
+_DOUBLED = re.compile(r"(.)\1+")
+
+# Cues are matched at the end of the folded text before a name; the longest wins.
+_CUES: dict[str, float] = {
+    "coded as": 1.0,
+    "code comme": 1.0,
+    **dict.fromkeys(
+        (
+            "village of", "town of", "locality of", "hamlet of", "commune of", "area of",
+            "city of", "camp of", "site of", "vicinity of", "outskirts of", "localite de",
+            "village de", "ville de", "commune de", "zone de", "hameau de", "localite d",
+            "secteur de", "environs de", "camp de", "site de",
+        ),
+        0.9,
+    ),
+    **dict.fromkeys(
+        (
+            "in", "near", "at", "around", "outside", "inside", "close to", "a", "pres de",
+            "non loin de", "dans", "vers", "sur", "au", "aux", "en", "localite", "village",
+        ),
+        0.8,
+    ),
+    **dict.fromkeys(
+        ("between", "and", "from", "to", "towards", "toward", "entre", "et", "de", "du", "des", "d",
+         "of", "km from", "km de", "north of", "south of", "east of", "west of", "nord de",
+         "sud de", "est de", "ouest de"),
+        0.5,
+    ),
+}  # fmt: skip
+_CUE_MAX_WORDS = 3
+_STRONG_CUE = 0.8
+_NAME_PREFIXES = frozenset(("in", "tin", "ti", "i"))  # Tamasheq "In Khalil", "Tin Zaouatene"
+_ADMIN_KINDS = frozenset(
+    ("region", "regions", "province", "provinces", "prefecture", "departement", "department")
+)
+
+# Capitalised words that start sentences or name people, groups and things, not places.
+_NOT_PLACE_WORDS = """
+    on in at the a an and or of to from near by for with as after before during since
+    this that these those there their his her its it he she they we i one two three four
+    five six seven eight nine ten some several many unknown suspected presumed alleged
+    reportedly around between while when who which what
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    le la les un une des du de au aux et ou en dans sur par pour avec selon lors apres avant
+    ce cette ces il elle ils elles on nous leur leurs son sa ses deux trois quatre cinq
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd
+    army forces force police gendarmerie gendarmes military militants militant soldiers
+    security defense defence national guard government ministry minister president mayor
+    islamic state group groups unidentified gunmen armed men civilians civilian villagers
+    fulani peul peulh dogon tuareg touareg bambara mossi songhai arab arabs dozo dozos
+    koglweogo malian burkinabe nigerien nigerian french barkhane minusma un boko haram
+    ansar ansaroul katiba macina dine islam al qaeda jihadists no not yes dogons bambaras peuls
+    fulanis tuaregs touaregs songhais mossis
+    armee forces gendarmerie militaires soldats hommes armes individus civils habitants
+    jihadistes terroristes assaillants"""
+_NOT_PLACES = frozenset(_NOT_PLACE_WORDS.split())
+
+
+@dataclass(frozen=True)
+class PlaceCandidate:
+    """A place a text may name, with where it came from in the text and how sure we are.
+
+    ``matched`` is ``text[start:end]``; ``name`` the gazetteer (or admin unit) name it matched.
+    Admin-area and country candidates sit at the area's centroid: ``feature_class`` "A",
+    ``geonameid`` and ``population`` None.
+    """
+
+    name: str
+    matched: str
+    start: int
+    end: int
+    lat: float
+    lon: float
+    iso3: str
+    admin1_code: str | None
+    admin1_name: str | None
+    feature_class: str
+    feature_code: str
+    population: int | None
+    geonameid: int | None
+    score: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"expected a score in [0, 1], got {self.score}")
+        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+            raise ValueError(f"expected lat/lon in range, got {self.lat}, {self.lon}")
+
+
+def skeleton(name: str) -> str:
+    """Spelling key: accents, case, spaces and common transliteration variants folded.
+
+    >>> skeleton("Djibo") == skeleton("Jibo") and skeleton("Ségou") == skeleton("SEGOU")
+    True
+    """
+    return _skeletons([name])[0]
+
+
+def _letters(names: list[str]) -> str:
+    """Names as one blob, a line each, in lower-case ASCII letters ("N'Gouma": "ngouma")."""
+    blob = "\n".join(n.replace("\n", " ") for n in names).casefold()
+    if not blob.isascii():
+        blob = _COMBINING.sub("", unicodedata.normalize("NFKD", blob))
+    return _NON_LETTER.sub("", blob)
+
+
+def _skeletons(names: list[str]) -> list[str]:
+    """:func:`skeleton` of many names in one pass over a joined blob (the gazetteer: 80k)."""
+    blob = _letters(names)
+    for a, b in _SKELETON_PAIRS:
+        blob = blob.replace(a, b)
+    return _DOUBLED.sub(r"\1", _SILENT_H.sub("", blob)).split("\n")
+
+
+# --- the index, built once -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Site:
+    """A gazetteer place or an admin area, as a candidate target."""
+
+    name: str
+    lat: float
+    lon: float
+    iso3: str
+    unit: int  # index into admin_index().units, -1 outside all
+    feature_class: str
+    feature_code: str
+    population: int | None
+    geonameid: int | None
+    seen: float = 0.0  # 0..1, how many past events ACLED coded here (acled_places.tsv)
+
+
+@dataclass(frozen=True)
+class _Index:
+    sites: tuple[_Site, ...]
+    by_key: dict[str, tuple[int, ...]]
+    spelled: frozenset[tuple[str, int]]  # (letters of a name, site): the very spelling
+    by_initial: dict[str, tuple[str, ...]]
+    admin_by_key: dict[str, tuple[tuple[int, ...], int]]  # key -> (units, centroid site)
+
+
+@functools.cache
+def _index() -> _Index:
+    units = admin_index()
+    places = [p for p in iter_gazetteer() if p.feature_class in _FEATURE_CLASSES]
+    acled = _acled_sites()
+    lats = [p.lat for p in places] + [a[1] for a in acled]
+    lons = [p.lon for p in places] + [a[2] for a in acled]
+    where = units.assign(lats, lons)
+    sites = [
+        _Site(p.name, p.lat, p.lon, p.iso3, int(u), p.feature_class, p.feature_code,
+              p.population or None, p.geonameid)
+        for p, u in zip(places, where, strict=False)
+    ]  # fmt: skip
+    sites += [
+        _Site(name, lat, lon, iso3, int(u), "P", "", None, None, _seen(events))
+        for (name, lat, lon, iso3, events), u in zip(acled, where[len(places) :], strict=True)
+    ]
+    owners = [
+        (n, i) for i, p in enumerate(places) for n in {p.name, p.asciiname, *p.alternatenames}
+    ]
+    owners += [(a[0], len(places) + k) for k, a in enumerate(acled)]
+    names = [n for n, _ in owners]
+    keys: dict[str, set[int]] = defaultdict(set)
+    for k, (_, i) in zip(_skeletons(names), owners, strict=True):
+        if k:
+            keys[k].add(i)
+    spelled = frozenset(zip(_letters(names).split("\n"), (i for _, i in owners), strict=True))
+    admin_by_key = _admin_sites(sites)
+    initials: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        if len(k) >= _MIN_FUZZY:
+            initials[k[0]].append(k)
+    return _Index(
+        tuple(sites),
+        {k: tuple(sorted(v)) for k, v in keys.items()},
+        spelled,
+        {c: tuple(ks) for c, ks in initials.items()},
+        admin_by_key,
+    )
+
+
+def _acled_text() -> str:
+    return files("liptako.intake").joinpath("data", "acled_places.tsv").read_text(encoding="utf-8")
+
+
+def _acled_sites() -> list[tuple[str, float, float, str, int]]:
+    """(name, lat, lon, iso3, events) of the sites ACLED coded past events at."""
+    lines = [ln for ln in _acled_text().splitlines()[1:] if ln and not ln.startswith("#")][1:]
+    out = []
+    for line in lines:
+        name, lat, lon, iso3, events = line.split("\t")
+        out.append((name, float(lat), float(lon), iso3, int(events)))
+    return out
+
+
+def _seen(events: int) -> float:
+    return 0.5 + 0.5 * min(1.0, math.log1p(events) / math.log1p(_SEEN_FULL))
+
+
+def _admin_sites(sites: list[_Site]) -> dict[str, tuple[tuple[int, ...], int]]:
+    """Admin units, Burkina regions and the three countries, appended to ``sites``."""
+    units = admin_index()
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for k, u in enumerate(units.units):
+        for n in {u.name, u.name_fr or u.name}:
+            groups[(n, "ADM1" if u.iso3 != "BFA" else "ADM2")].append(k)
+        if u.region:
+            groups[(u.region, "ADM1")].append(k)
+        groups[({"BFA": "Burkina Faso", "MLI": "Mali", "NER": "Niger"}[u.iso3], "PCLI")].append(k)
+    out: dict[str, tuple[tuple[int, ...], int]] = {}
+    for (name, code), members in groups.items():
+        geom = shapely.union_all(units.polygons[members])
+        pt = geom.representative_point() if code != "PCLI" else geom.centroid
+        sites.append(
+            _Site(name, pt.y, pt.x, units.units[members[0]].iso3, members[0], "A", code,
+                  None, None)
+        )  # fmt: skip
+        out[skeleton(name)] = (tuple(members), len(sites) - 1)
+    return out
+
+
+# --- reading the text ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    text: str
+    start: int
+    end: int
+    sites: tuple[int, ...]
+    quality: float  # 1 for a skeleton match, less for a near one
+    cue: float
+    units: tuple[int, ...]  # admin units the span names, if it names one
+    area: int | None  # the centroid site of that admin area
+    area_only: bool  # named with its kind ("Mopti region"): the area, not the town
+
+
+def _eligible(text: str, start: int, end: int, any_case: bool) -> bool:
+    word = text[start:end]
+    if fold(word) in _NOT_PLACES:
+        return False
+    capitals = max(sum(c.isupper() for c in part) for part in word.split("-"))
+    if not any_case and (capitals >= 3 or (len(word) <= 5 and word.isupper())):
+        # acronyms (JNIM, ISGS, FDS, VDP, FAMa), unless a place cue comes first: "in SEGOU"
+        return _cue_before(fold(text[max(0, start - 40) : start])) >= _STRONG_CUE
+    return any_case or word[0].isupper()
+
+
+def _cue_before(folded_before: str) -> float:
+    words = folded_before.split()[-_CUE_MAX_WORDS - 1 :]
+    for n in range(len(words), 0, -1):
+        if (cue := " ".join(words[-n:])) in _CUES:
+            return _CUES[cue]
+        if n >= 2 and words[-n].isdigit() and " ".join(words[-n + 1 :]) in _CUES:
+            return _CUES[" ".join(words[-n + 1 :])]  # "10 km from"
+    return 0.2
+
+
+def _admin_kind_near(text: str, start: int, end: int) -> bool:
+    before = fold(text[max(0, start - 30) : start]).split()[-2:]
+    after = fold(text[end : end + 15]).split()[:1]
+    return bool(set(before[:1] + before[-1:] + after) & _ADMIN_KINDS)
+
+
+def _lookup(key: str, index: _Index) -> tuple[tuple[int, ...], float]:
+    if hits := index.by_key.get(key):
+        return hits, 1.0
+    return (), 0.0
+
+
+def _fuzzy(key: str, index: _Index) -> tuple[tuple[int, ...], float]:
+    if len(key) < _MIN_FUZZY:
+        return (), 0.0
+    found = process.extract(
+        key, index.by_initial.get(key[0], ()), scorer=fuzz.ratio,
+        score_cutoff=FUZZY_CUTOFF, limit=3,
+    )  # fmt: skip
+    if not found:
+        return (), 0.0
+    best = max(score for _, score, _ in found)
+    sites = sorted({i for k, score, _ in found if score == best for i in index.by_key[k]})
+    return tuple(sites), 0.5 + 0.3 * (best - FUZZY_CUTOFF) / (100.0 - FUZZY_CUTOFF)
+
+
+def _spans(text: str, index: _Index) -> list[_Span]:
+    any_case = text.isupper() or text.islower()
+    words = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    ok = [_eligible(text, a, b, any_case) for a, b in words]
+    spans: list[_Span] = []
+    i = 0
+    while i < len(words):
+        span = (
+            _span_at(text, words, ok, i, index)
+            if ok[i]
+            else _led_by_stop_word(text, words, ok, i, index)
+        )
+        if span is None:
+            i += 1
+            continue
+        spans.append(span)
+        i = next((j for j in range(i, len(words)) if words[j][0] >= span.end), len(words))
+    return spans
+
+
+def _led_by_stop_word(
+    text: str, words: list[tuple[int, int]], ok: list[bool], i: int, index: _Index
+) -> _Span | None:
+    """A name whose first word alone is no place ("In Khalil", "Tin Zaouatene"), exact only."""
+    if fold(text[words[i][0] : words[i][1]]) not in _NAME_PREFIXES:
+        return None
+    if not text[words[i][0]].isupper() or i + 1 >= len(words) or not ok[i + 1]:
+        return None
+    if text[words[i][1] : words[i + 1][0]] != " ":
+        return None
+    run = _run(text, words, ok, i + 1)
+    for n in range(run, 0, -1):
+        start, end = words[i][0], words[i + n][1]
+        if sites := index.by_key.get(skeleton(text[start:end])):
+            cue = _cue_before(fold(text[max(0, start - 40) : start]))
+            return _Span(text[start:end], start, end, sites, 1.0, cue, (), None, False)
+    return None
+
+
+def _run(text: str, words: list[tuple[int, int]], ok: list[bool], i: int) -> int:
+    """How many eligible words from ``i`` on are joined by spaces alone (a multi-word name)."""
+    n = 1
+    while (
+        n < _MAX_WORDS and i + n < len(words) and ok[i + n]
+        and text[words[i + n - 1][1] : words[i + n][0]] == " "
+    ):  # fmt: skip
+        n += 1
+    return n
+
+
+def _span_at(
+    text: str, words: list[tuple[int, int]], ok: list[bool], i: int, index: _Index
+) -> _Span | None:
+    run = _run(text, words, ok, i)
+    for find in (_lookup, _fuzzy):
+        for n in range(run if find is _lookup else min(run, 2), 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            key = skeleton(text[start:end])
+            units, area = index.admin_by_key.get(key, ((), None))
+            sites, quality = find(key, index)
+            if sites or area is not None:
+                area_only = area is not None and _admin_kind_near(text, start, end)
+                return _Span(
+                    text[start:end], start, end, () if area_only else sites, quality or 1.0,
+                    _cue_before(fold(text[max(0, start - 40) : start])), units, area, area_only,
+                )  # fmt: skip
+    return None
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def _size(site: _Site) -> float:
+    if site.feature_class != "P":
+        return 0.0
+    by_pop = min(1.0, math.log10(site.population) / 6.0) if site.population else 0.0
+    return max(_RANK_SIZE.get(site.feature_code, 0.25), by_pop)
+
+
+def _km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
+    kx = math.cos(math.radians(lat0))
+    return np.hypot((lon - lon0) * kx, lat - lat0) * 111.195
+
+
+def _support(spans: list[_Span], sites: tuple[_Site, ...]) -> list[dict[int, float]]:
+    """Per span, per site: how much the other spans' places nearby support it (0..1)."""
+    coords = [
+        (np.array([sites[s].lat for s in sp.sites]), np.array([sites[s].lon for s in sp.sites]))
+        for sp in spans
+    ]
+    out: list[dict[int, float]] = []
+    for k, sp in enumerate(spans):
+        support: dict[int, float] = {}
+        for s in sp.sites:
+            best = 0.0
+            for j, (lats, lons) in enumerate(coords):
+                if j != k and lats.size:
+                    km = float(_km(lats, lons, sites[s].lat, sites[s].lon).min())
+                    best = max(best, max(0.0, 1.0 - km / NEAR_KM) * min(1.0, 3.0 / lats.size))
+            support[s] = best
+        out.append(support)
+    return out
+
+
+def _features(spans: list[_Span], index: _Index) -> list[tuple[int, int, dict[str, float]]]:
+    """Every (site, span position, evidence 0..1 by kind) the spans propose."""
+    sites = index.sites
+    support = _support(spans, sites)
+    out: list[tuple[int, int, dict[str, float]]] = []
+    context = {u for o in spans for u in o.units}
+    for k, sp in enumerate(spans):
+        letters = _letters([sp.text])
+        for s in sp.sites:
+            same = sp.quality == 1.0 and (letters, s) in index.spelled
+            parts = {
+                "match": sp.quality * (1.0 if same else _RESPELLED),
+                "cue": sp.cue,
+                "context": float(sites[s].unit in context),
+                "near": support[k][s],
+                "seen": sites[s].seen,
+                "size": _size(sites[s]),
+                "first": 1.0 / (1 + k),
+            }
+            out.append((s, k, parts))
+    return out
+
+
+def _scored(
+    spans: list[_Span], index: _Index, weights: dict[str, float] | None = None
+) -> dict[int, tuple[float, int]]:
+    """Best score and span position of every candidate site."""
+    weights = weights or _WEIGHTS
+    sites = index.sites
+    best: dict[int, tuple[float, int]] = {}
+    for s, k, parts in _features(spans, index):
+        score = sum(weights.get(p, 0.0) * v for p, v in parts.items())
+        if sites[s].feature_class != "P":
+            score *= _NOT_POPULATED
+        if score > best.get(s, (-1.0, 0))[0]:
+            best[s] = (score, k)
+    for k, sp in enumerate(spans):
+        if sp.area is not None and (sp.area_only or not sp.sites):
+            low = 0.15 if sites[sp.area].feature_code == "PCLI" else 0.3
+            best.setdefault(sp.area, (low * (0.5 + 0.5 * sp.cue), k))
+    return best
+
+
+def find_places(
+    text: str, *, lang: str | None = None, limit: int = 5
+) -> tuple[PlaceCandidate, ...]:
+    """Places the text names, best first, matched in the shipped gazetteer.
+
+    ``lang`` ("en", "fr" or None) is accepted for symmetry with the other extractors: the
+    cues of both languages are always read, as field messages mix them.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"expected text as a str, got {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("expected a non-empty text, got an empty or blank string")
+    if lang not in (None, "en", "fr"):
+        raise ValueError(f"expected lang 'en', 'fr' or None, got {lang!r}")
+    if limit < 1:
+        raise ValueError(f"expected limit >= 1, got {limit}")
+    index = _index()
+    spans = _spans(text, index)
+    scored = _scored(spans, index)
+    order = sorted(
+        scored,
+        key=lambda s: (-round(scored[s][0], 6), -(index.sites[s].population or 0), scored[s][1]),
+    )
+    kept: list[int] = []
+    for s in order:
+        if len(kept) == limit:
+            break
+        site = index.sites[s]
+        if not any(_km(np.array([site.lat]), np.array([site.lon]), index.sites[k].lat,
+                       index.sites[k].lon)[0] < _SAME_SITE_KM for k in kept):  # fmt: skip
+            kept.append(s)
+    return tuple(_candidate(index.sites[s], spans[scored[s][1]], text, scored[s][0]) for s in kept)
+
+
+def _candidate(site: _Site, span: _Span, text: str, score: float) -> PlaceCandidate:
+    levels = levels_of(admin_index().units[site.unit] if site.unit >= 0 else None)
+    return PlaceCandidate(
+        name=site.name,
+        matched=text[span.start : span.end],
+        start=span.start,
+        end=span.end,
+        lat=site.lat,
+        lon=site.lon,
+        iso3=site.iso3 if site.iso3 in STATES else "",
+        admin1_code=levels.admin1_code,
+        admin1_name=levels.admin1_name,
+        feature_class=site.feature_class,
+        feature_code=site.feature_code,
+        population=site.population,
+        geonameid=site.geonameid,
+        score=round(min(1.0, max(0.0, score)), 4),
+    )
