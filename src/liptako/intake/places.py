@@ -49,6 +49,7 @@ _WEIGHTS = {  # tuned on 2018 notes with the ACLED sites of 2017 and before; the
     "first": 0.08,
 }  # fmt: skip
 _SAME_SITE_KM = 5.0  # GeoNames and ACLED often give one village twice, a km or two apart
+_HEAD_QUALITY = 0.6
 _SEEN_FULL = 20  # events at a site after which more do not make it likelier
 _RESPELLED = 0.85  # "Gawa" for "Gaoua": likely, but less than the very spelling
 _NOT_POPULATED = 0.85  # a hill, camp or well named like a village is rarely the one meant
@@ -417,7 +418,17 @@ def _span_at(
                     text[start:end], start, end, () if area_only else sites, quality or 1.0,
                     _cue_before(fold(text[max(0, start - 40) : start])), units, area, area_only,
                 )  # fmt: skip
-    return None
+    return _head_of_compound(text, words[i], index)
+
+
+def _head_of_compound(text: str, word: tuple[int, int], index: _Index) -> _Span | None:
+    """The first part of an unknown compound ("Gouma-Coura", "Gondogorou-Dogon"), less sure."""
+    start, end = word
+    head = text[start:end].split("-")[0]
+    if head == text[start:end] or not (sites := index.by_key.get(skeleton(head))):
+        return None
+    cue = _cue_before(fold(text[max(0, start - 40) : start]))
+    return _Span(head, start, start + len(head), sites, _HEAD_QUALITY, cue, (), None, False)
 
 
 # --- scoring -------------------------------------------------------------------------------
