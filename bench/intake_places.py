@@ -23,6 +23,7 @@ from pathlib import Path
 
 from liptako.core.geo import admin_index
 from liptako.intake import places
+from liptako.intake.placenames import place_index
 
 REPO = Path(__file__).resolve().parents[1]
 ACLED = REPO / ".." / "shared" / "data" / "acled_sahel.csv"
@@ -63,7 +64,7 @@ def main() -> int:
         rows = [r for r in csv.DictReader(f) if r["notes"].strip()]
     admin_index()
     start = time.perf_counter()
-    places._index()
+    place_index()
     print(f"index built in {time.perf_counter() - start:.2f} s")
     periods = {
         f"<= {TRAINED_UNTIL} (tuning)": [r for r in rows if r["event_date"] <= TRAINED_UNTIL],

@@ -3,15 +3,17 @@
 A text names places in many ways ("near Neni", "le village de Boni", "10 km from Djibo",
 "coded as Sirgne"); GeoNames spells them one way among several ("Ségou"/"Segou",
 "Djombolo"/"Diombolo", "Dinangourou"/"Dinangorou"). We look up every run of capitalised words
-under a spelling *skeleton* (accents, case, ou/u, dj/j, tch/ch/c, y/i, w/u, doubled letters
-folded), then, when a longer word has no such match, the nearest skeleton by edit ratio.
+in GeoNames and the sites of past ACLED events under a spelling *skeleton* (accents, case,
+ou/u, dj/j, tch/ch/c, y/i, w/u, doubled letters folded), then, when a longer word has no such
+match, the nearest skeleton by edit ratio.
 Village names repeat ("Boni", "Tin", "Kara"), so each place is scored on:
 
 - how well it matched (exact, skeleton, fuzzy);
 - the cue before it ("coded as", "the village of", "near", "à", "près de", ...);
 - an admin area the text names ("Mopti region", "province du Soum", "(Bosso, Diffa)");
 - other places the text names nearby (a village "near Hombori" lies near Hombori);
-- its size (population, capital rank), which breaks ties.
+- past events ACLED coded there (training period only; see :mod:`liptako.intake.placenames`);
+- its size (population, capital rank) and how early the text names it.
 
 An admin area named with its kind ("la région de Tillabéri") or a country is a candidate too,
 at its centroid, with a low score. Data: GeoNames (CC BY 4.0, "GeoNames, geonames.org").
@@ -19,21 +21,17 @@ at its centroid, with a low score. Data: GeoNames (CC BY 4.0, "GeoNames, geoname
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
-from importlib.resources import files
 
 import numpy as np
-import shapely
 from rapidfuzz import fuzz, process
 
 from liptako.core.adminlevels import levels_of
-from liptako.core.geo import STATES, admin_index, iter_gazetteer
+from liptako.core.geo import STATES, admin_index
 from liptako.core.geoindex import fold
+from liptako.intake.placenames import MIN_FUZZY, PlaceIndex, Site, letters, place_index, skeleton
 
 FUZZY_CUTOFF = 86.0
 """Least rapidfuzz ``ratio`` (0-100) between skeletons for a near match."""
@@ -41,31 +39,18 @@ FUZZY_CUTOFF = 86.0
 NEAR_KM = 100.0
 """Two places named in one text support each other, fully at 0 km, not at all from here."""
 
-_FEATURE_CLASSES = frozenset("PSLAT")  # wells, wadis and ponds (H) name events rarely, clash often
 _MAX_WORDS = 4
-_MIN_FUZZY = 5  # shorter names match too many others at any useful ratio
 _WEIGHTS = {  # tuned on 2018 notes with the ACLED sites of 2017 and before; they sum to 1
     "match": 0.13, "cue": 0.40, "context": 0.12, "near": 0.13, "seen": 0.07, "size": 0.07,
     "first": 0.08,
 }  # fmt: skip
 _SAME_SITE_KM = 5.0  # GeoNames and ACLED often give one village twice, a km or two apart
-_HEAD_QUALITY = 0.6
-_SEEN_FULL = 20  # events at a site after which more do not make it likelier
+_HEAD_QUALITY = 0.6  # "Gouma" for "Gouma-Coura": often the same village, often not
 _RESPELLED = 0.85  # "Gawa" for "Gaoua": likely, but less than the very spelling
 _NOT_POPULATED = 0.85  # a hill, camp or well named like a village is rarely the one meant
 _RANK_SIZE = {"PPLC": 1.0, "PPLA": 0.8, "PPLA2": 0.6, "PPLA3": 0.5, "PPL": 0.25}
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*")
-_SKELETON_PAIRS = (
-    ("tch", "c"), ("tsh", "c"), ("ch", "c"), ("sh", "c"), ("dj", "j"), ("dy", "j"),
-    ("ou", "u"), ("oo", "u"), ("w", "u"), ("y", "i"), ("ph", "f"), ("kh", "k"), ("q", "k"),
-    ("gh", "g"),
-)  # fmt: skip
-_SILENT_H = re.compile(r"(?<=[^aeiou\n])h")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_NON_LETTER = re.compile(r"[^a-z\n]+")
-_DOUBLED = re.compile(r"(.)\1+")
-
 # Cues are matched at the end of the folded text before a name; the longest wins.
 _CUES: dict[str, float] = {
     "coded as": 1.0,
@@ -155,140 +140,6 @@ class PlaceCandidate:
             raise ValueError(f"expected lat/lon in range, got {self.lat}, {self.lon}")
 
 
-def skeleton(name: str) -> str:
-    """Spelling key: accents, case, spaces and common transliteration variants folded.
-
-    >>> skeleton("Djibo") == skeleton("Jibo") and skeleton("Ségou") == skeleton("SEGOU")
-    True
-    """
-    return _skeletons([name])[0]
-
-
-def _letters(names: list[str]) -> str:
-    """Names as one blob, a line each, in lower-case ASCII letters ("N'Gouma": "ngouma")."""
-    blob = "\n".join(n.replace("\n", " ") for n in names).casefold()
-    if not blob.isascii():
-        blob = _COMBINING.sub("", unicodedata.normalize("NFKD", blob))
-    return _NON_LETTER.sub("", blob)
-
-
-def _skeletons(names: list[str]) -> list[str]:
-    """:func:`skeleton` of many names in one pass over a joined blob (the gazetteer: 80k)."""
-    blob = _letters(names)
-    for a, b in _SKELETON_PAIRS:
-        blob = blob.replace(a, b)
-    return _DOUBLED.sub(r"\1", _SILENT_H.sub("", blob)).split("\n")
-
-
-# --- the index, built once -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Site:
-    """A gazetteer place or an admin area, as a candidate target."""
-
-    name: str
-    lat: float
-    lon: float
-    iso3: str
-    unit: int  # index into admin_index().units, -1 outside all
-    feature_class: str
-    feature_code: str
-    population: int | None
-    geonameid: int | None
-    seen: float = 0.0  # 0..1, how many past events ACLED coded here (acled_places.tsv)
-
-
-@dataclass(frozen=True)
-class _Index:
-    sites: tuple[_Site, ...]
-    by_key: dict[str, tuple[int, ...]]
-    spelled: frozenset[tuple[str, int]]  # (letters of a name, site): the very spelling
-    by_initial: dict[str, tuple[str, ...]]
-    admin_by_key: dict[str, tuple[tuple[int, ...], int]]  # key -> (units, centroid site)
-
-
-@functools.cache
-def _index() -> _Index:
-    units = admin_index()
-    places = [p for p in iter_gazetteer() if p.feature_class in _FEATURE_CLASSES]
-    acled = _acled_sites()
-    lats = [p.lat for p in places] + [a[1] for a in acled]
-    lons = [p.lon for p in places] + [a[2] for a in acled]
-    where = units.assign(lats, lons)
-    sites = [
-        _Site(p.name, p.lat, p.lon, p.iso3, int(u), p.feature_class, p.feature_code,
-              p.population or None, p.geonameid)
-        for p, u in zip(places, where, strict=False)
-    ]  # fmt: skip
-    sites += [
-        _Site(name, lat, lon, iso3, int(u), "P", "", None, None, _seen(events))
-        for (name, lat, lon, iso3, events), u in zip(acled, where[len(places) :], strict=True)
-    ]
-    owners = [
-        (n, i) for i, p in enumerate(places) for n in {p.name, p.asciiname, *p.alternatenames}
-    ]
-    owners += [(a[0], len(places) + k) for k, a in enumerate(acled)]
-    names = [n for n, _ in owners]
-    keys: dict[str, set[int]] = defaultdict(set)
-    for k, (_, i) in zip(_skeletons(names), owners, strict=True):
-        if k:
-            keys[k].add(i)
-    spelled = frozenset(zip(_letters(names).split("\n"), (i for _, i in owners), strict=True))
-    admin_by_key = _admin_sites(sites)
-    initials: dict[str, list[str]] = defaultdict(list)
-    for k in keys:
-        if len(k) >= _MIN_FUZZY:
-            initials[k[0]].append(k)
-    return _Index(
-        tuple(sites),
-        {k: tuple(sorted(v)) for k, v in keys.items()},
-        spelled,
-        {c: tuple(ks) for c, ks in initials.items()},
-        admin_by_key,
-    )
-
-
-def _acled_text() -> str:
-    return files("liptako.intake").joinpath("data", "acled_places.tsv").read_text(encoding="utf-8")
-
-
-def _acled_sites() -> list[tuple[str, float, float, str, int]]:
-    """(name, lat, lon, iso3, events) of the sites ACLED coded past events at."""
-    lines = [ln for ln in _acled_text().splitlines()[1:] if ln and not ln.startswith("#")][1:]
-    out = []
-    for line in lines:
-        name, lat, lon, iso3, events = line.split("\t")
-        out.append((name, float(lat), float(lon), iso3, int(events)))
-    return out
-
-
-def _seen(events: int) -> float:
-    return 0.5 + 0.5 * min(1.0, math.log1p(events) / math.log1p(_SEEN_FULL))
-
-
-def _admin_sites(sites: list[_Site]) -> dict[str, tuple[tuple[int, ...], int]]:
-    """Admin units, Burkina regions and the three countries, appended to ``sites``."""
-    units = admin_index()
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for k, u in enumerate(units.units):
-        for n in {u.name, u.name_fr or u.name}:
-            groups[(n, "ADM1" if u.iso3 != "BFA" else "ADM2")].append(k)
-        if u.region:
-            groups[(u.region, "ADM1")].append(k)
-        groups[({"BFA": "Burkina Faso", "MLI": "Mali", "NER": "Niger"}[u.iso3], "PCLI")].append(k)
-    out: dict[str, tuple[tuple[int, ...], int]] = {}
-    for (name, code), members in groups.items():
-        geom = shapely.union_all(units.polygons[members])
-        pt = geom.representative_point() if code != "PCLI" else geom.centroid
-        sites.append(
-            _Site(name, pt.y, pt.x, units.units[members[0]].iso3, members[0], "A", code,
-                  None, None)
-        )  # fmt: skip
-        out[skeleton(name)] = (tuple(members), len(sites) - 1)
-    return out
-
-
 # --- reading the text ----------------------------------------------------------------------
 
 
@@ -332,14 +183,14 @@ def _admin_kind_near(text: str, start: int, end: int) -> bool:
     return bool(set(before[:1] + before[-1:] + after) & _ADMIN_KINDS)
 
 
-def _lookup(key: str, index: _Index) -> tuple[tuple[int, ...], float]:
+def _lookup(key: str, index: PlaceIndex) -> tuple[tuple[int, ...], float]:
     if hits := index.by_key.get(key):
         return hits, 1.0
     return (), 0.0
 
 
-def _fuzzy(key: str, index: _Index) -> tuple[tuple[int, ...], float]:
-    if len(key) < _MIN_FUZZY:
+def _fuzzy(key: str, index: PlaceIndex) -> tuple[tuple[int, ...], float]:
+    if len(key) < MIN_FUZZY:
         return (), 0.0
     found = process.extract(
         key, index.by_initial.get(key[0], ()), scorer=fuzz.ratio,
@@ -352,7 +203,7 @@ def _fuzzy(key: str, index: _Index) -> tuple[tuple[int, ...], float]:
     return tuple(sites), 0.5 + 0.3 * (best - FUZZY_CUTOFF) / (100.0 - FUZZY_CUTOFF)
 
 
-def _spans(text: str, index: _Index) -> list[_Span]:
+def _spans(text: str, index: PlaceIndex) -> list[_Span]:
     any_case = text.isupper() or text.islower()
     words = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     ok = [_eligible(text, a, b, any_case) for a, b in words]
@@ -373,7 +224,7 @@ def _spans(text: str, index: _Index) -> list[_Span]:
 
 
 def _led_by_stop_word(
-    text: str, words: list[tuple[int, int]], ok: list[bool], i: int, index: _Index
+    text: str, words: list[tuple[int, int]], ok: list[bool], i: int, index: PlaceIndex
 ) -> _Span | None:
     """A name whose first word alone is no place ("In Khalil", "Tin Zaouatene"), exact only."""
     if fold(text[words[i][0] : words[i][1]]) not in _NAME_PREFIXES:
@@ -403,7 +254,7 @@ def _run(text: str, words: list[tuple[int, int]], ok: list[bool], i: int) -> int
 
 
 def _span_at(
-    text: str, words: list[tuple[int, int]], ok: list[bool], i: int, index: _Index
+    text: str, words: list[tuple[int, int]], ok: list[bool], i: int, index: PlaceIndex
 ) -> _Span | None:
     run = _run(text, words, ok, i)
     for find in (_lookup, _fuzzy):
@@ -421,7 +272,7 @@ def _span_at(
     return _head_of_compound(text, words[i], index)
 
 
-def _head_of_compound(text: str, word: tuple[int, int], index: _Index) -> _Span | None:
+def _head_of_compound(text: str, word: tuple[int, int], index: PlaceIndex) -> _Span | None:
     """The first part of an unknown compound ("Gouma-Coura", "Gondogorou-Dogon"), less sure."""
     start, end = word
     head = text[start:end].split("-")[0]
@@ -434,7 +285,7 @@ def _head_of_compound(text: str, word: tuple[int, int], index: _Index) -> _Span 
 # --- scoring -------------------------------------------------------------------------------
 
 
-def _size(site: _Site) -> float:
+def _size(site: Site) -> float:
     if site.feature_class != "P":
         return 0.0
     by_pop = min(1.0, math.log10(site.population) / 6.0) if site.population else 0.0
@@ -446,7 +297,7 @@ def _km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarra
     return np.hypot((lon - lon0) * kx, lat - lat0) * 111.195
 
 
-def _support(spans: list[_Span], sites: tuple[_Site, ...]) -> list[dict[int, float]]:
+def _support(spans: list[_Span], sites: tuple[Site, ...]) -> list[dict[int, float]]:
     """Per span, per site: how much the other spans' places nearby support it (0..1)."""
     coords = [
         (np.array([sites[s].lat for s in sp.sites]), np.array([sites[s].lon for s in sp.sites]))
@@ -466,16 +317,16 @@ def _support(spans: list[_Span], sites: tuple[_Site, ...]) -> list[dict[int, flo
     return out
 
 
-def _features(spans: list[_Span], index: _Index) -> list[tuple[int, int, dict[str, float]]]:
+def _features(spans: list[_Span], index: PlaceIndex) -> list[tuple[int, int, dict[str, float]]]:
     """Every (site, span position, evidence 0..1 by kind) the spans propose."""
     sites = index.sites
     support = _support(spans, sites)
     out: list[tuple[int, int, dict[str, float]]] = []
     context = {u for o in spans for u in o.units}
     for k, sp in enumerate(spans):
-        letters = _letters([sp.text])
+        spelling = letters([sp.text])
         for s in sp.sites:
-            same = sp.quality == 1.0 and (letters, s) in index.spelled
+            same = sp.quality == 1.0 and (spelling, s) in index.spelled
             parts = {
                 "match": sp.quality * (1.0 if same else _RESPELLED),
                 "cue": sp.cue,
@@ -490,7 +341,7 @@ def _features(spans: list[_Span], index: _Index) -> list[tuple[int, int, dict[st
 
 
 def _scored(
-    spans: list[_Span], index: _Index, weights: dict[str, float] | None = None
+    spans: list[_Span], index: PlaceIndex, weights: dict[str, float] | None = None
 ) -> dict[int, tuple[float, int]]:
     """Best score and span position of every candidate site."""
     weights = weights or _WEIGHTS
@@ -525,7 +376,7 @@ def find_places(
         raise ValueError(f"expected lang 'en', 'fr' or None, got {lang!r}")
     if limit < 1:
         raise ValueError(f"expected limit >= 1, got {limit}")
-    index = _index()
+    index = place_index()
     spans = _spans(text, index)
     scored = _scored(spans, index)
     order = sorted(
@@ -543,7 +394,7 @@ def find_places(
     return tuple(_candidate(index.sites[s], spans[scored[s][1]], text, scored[s][0]) for s in kept)
 
 
-def _candidate(site: _Site, span: _Span, text: str, score: float) -> PlaceCandidate:
+def _candidate(site: Site, span: _Span, text: str, score: float) -> PlaceCandidate:
     levels = levels_of(admin_index().units[site.unit] if site.unit >= 0 else None)
     return PlaceCandidate(
         name=site.name,
