@@ -9,7 +9,9 @@ Run from the repository root, with the project's ACLED file in ``../shared/data`
 Rows dated up to ``--until`` with a note train the model; ``--evaluate FROM:TO`` prints the
 accuracy and macro-F1 on the rows of that period, with the cue rules and without. Later
 years weigh more (the weight doubles every ``--half-life`` years), because ACLED's coding of
-the same words moved over time. The solver is deterministic; the seed is kept for the record.
+the same words moved over time. Classes weigh inversely to their frequency (``--class-weight
+balanced``), so the rarer riots and strategic developments are not drowned by the
+commoner types. The solver is deterministic; the seed is kept for the record.
 """
 
 from __future__ import annotations
@@ -39,14 +41,15 @@ def read_rows(path: Path, start: str, end: str) -> list[tuple[str, str, str]]:
     return [r for r in rows if start <= r[0] <= end and r[1] and r[2]]
 
 
-def train(rows: list[tuple[str, str, str]], *, seed: int, half_life: float, c: float
-          ) -> TypeModel:
+def train(rows: list[tuple[str, str, str]], *, seed: int, half_life: float, c: float,
+          class_weight: str | None = "balanced") -> TypeModel:
     """Fit TF-IDF and logistic regression; keep only their arrays."""
     last_year = max(int(d[:4]) for d, _, _ in rows)
     weights = np.array([2 ** ((int(d[:4]) - last_year) / half_life) for d, _, _ in rows])
     vectoriser = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=2)
     matrix = vectoriser.fit_transform([prepare(note, "en") for _, note, _ in rows])
-    model = LogisticRegression(C=c, max_iter=5000, random_state=seed)
+    model = LogisticRegression(C=c, max_iter=5000, random_state=seed,
+                               class_weight=class_weight)
     model.fit(matrix, [t for _, _, t in rows], sample_weight=weights)
     return TypeModel(
         vocabulary={str(k): int(v) for k, v in vectoriser.vocabulary_.items()},
@@ -75,12 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluate", default=None, help="FROM:TO, ISO dates")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--half-life", type=float, default=2.0)
-    parser.add_argument("--c", type=float, default=30.0)
+    parser.add_argument("--c", type=float, default=10.0)
+    parser.add_argument("--class-weight", choices=("balanced", "none"), default="balanced")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
     dt.date.fromisoformat(args.until)
     rows = read_rows(args.data, "0000", args.until)
-    model = train(rows, seed=args.seed, half_life=args.half_life, c=args.c)
+    weight = None if args.class_weight == "none" else args.class_weight
+    model = train(rows, seed=args.seed, half_life=args.half_life, c=args.c, class_weight=weight)
     model.save(args.out)
     print(f"trained on {len(rows)} rows <= {args.until}; {len(model.vocabulary)} terms; "
           f"wrote {args.out}")
