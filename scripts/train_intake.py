@@ -5,11 +5,15 @@ Run from the repository root, with the project's ACLED file in ``../shared/data`
     .venv/bin/python scripts/train_intake.py [--data ../shared/data/acled_sahel.csv]
         [--until 2018-12-31] [--evaluate 2019-01-01:2019-07-31] [--seed 0]
         [--out src/liptako/intake/data/event_type.npz]
+    .venv/bin/python scripts/train_intake.py --stamp-only [--until 2018-12-31]
 
 Rows dated up to ``--until`` with a note train the model; ``--evaluate FROM:TO`` prints the
 accuracy and macro-F1 on the rows of that period, with the cue rules and without. Later
 years weigh more (the weight doubles every ``--half-life`` years), because ACLED's coding of
 the same words moved over time. The solver is deterministic; the seed is kept for the record.
+The model's file also records ``--until`` as ``trained_until``, so that an evaluation knows
+which rows the model saw; ``--stamp-only`` writes that date into an existing file, its arrays
+unchanged, without training.
 """
 
 from __future__ import annotations
@@ -68,6 +72,14 @@ def evaluate(model: TypeModel, rows: list[tuple[str, str, str]]) -> None:
               f"macro-F1 {f1_score(truth, guess, average='macro'):.4f}")
 
 
+def stamp(path: Path, until: str) -> None:
+    """Record ``until`` as the model's ``trained_until`` beside its arrays, left as they are."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["trained_until"] = np.array(until)
+    np.savez_compressed(path, **arrays)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/acled_sahel.csv"))
@@ -77,11 +89,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half-life", type=float, default=2.0)
     parser.add_argument("--c", type=float, default=30.0)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--stamp-only", action="store_true",
+                        help="only record --until as the trained_until of the model in --out")
     args = parser.parse_args(argv)
     dt.date.fromisoformat(args.until)
+    if args.stamp_only:
+        stamp(args.out, args.until)
+        print(f"recorded trained_until {args.until} in {args.out}")
+        return 0
     rows = read_rows(args.data, "0000", args.until)
     model = train(rows, seed=args.seed, half_life=args.half_life, c=args.c)
     model.save(args.out)
+    stamp(args.out, args.until)
     print(f"trained on {len(rows)} rows <= {args.until}; {len(model.vocabulary)} terms; "
           f"wrote {args.out}")
     if args.evaluate:
