@@ -5,6 +5,7 @@ Run from the repository root, with the project's ACLED file in ``../shared/data`
     .venv/bin/python scripts/train_intake.py [--data ../shared/data/acled_sahel.csv]
         [--until 2018-12-31] [--evaluate 2019-01-01:2019-07-31] [--seed 0]
         [--out src/liptako/intake/data/event_type.npz]
+    .venv/bin/python scripts/train_intake.py --stamp-only [--until 2018-12-31]
 
 Rows dated up to ``--until`` with a note train the model; ``--evaluate FROM:TO`` prints the
 accuracy and macro-F1 on the rows of that period, with the cue rules and without. Later
@@ -12,6 +13,9 @@ years weigh more (the weight doubles every ``--half-life`` years), because ACLED
 the same words moved over time. Classes weigh inversely to their frequency (``--class-weight
 balanced``), so the rarer riots and strategic developments are not drowned by the
 commoner types. The solver is deterministic; the seed is kept for the record.
+The model's file also records ``--until`` as ``trained_until``, so that an evaluation knows
+which rows the model saw; ``--stamp-only`` writes that date into an existing file, its arrays
+unchanged, without training.
 """
 
 from __future__ import annotations
@@ -71,6 +75,14 @@ def evaluate(model: TypeModel, rows: list[tuple[str, str, str]]) -> None:
               f"macro-F1 {f1_score(truth, guess, average='macro'):.4f}")
 
 
+def stamp(path: Path, until: str) -> None:
+    """Record ``until`` as the model's ``trained_until`` beside its arrays, left as they are."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["trained_until"] = np.array(until)
+    np.savez_compressed(path, **arrays)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/acled_sahel.csv"))
@@ -81,12 +93,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=10.0)
     parser.add_argument("--class-weight", choices=("balanced", "none"), default="balanced")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--stamp-only", action="store_true",
+                        help="only record --until as the trained_until of the model in --out")
     args = parser.parse_args(argv)
     dt.date.fromisoformat(args.until)
+    if args.stamp_only:
+        stamp(args.out, args.until)
+        print(f"recorded trained_until {args.until} in {args.out}")
+        return 0
     rows = read_rows(args.data, "0000", args.until)
     weight = None if args.class_weight == "none" else args.class_weight
     model = train(rows, seed=args.seed, half_life=args.half_life, c=args.c, class_weight=weight)
     model.save(args.out)
+    stamp(args.out, args.until)
     print(f"trained on {len(rows)} rows <= {args.until}; {len(model.vocabulary)} terms; "
           f"wrote {args.out}")
     if args.evaluate:

@@ -15,6 +15,7 @@ from liptako.cli import (
     exercise,
     forecast,
     ingest,
+    intake,
     intel,
     obligations,
     report,
@@ -46,6 +47,7 @@ app.add_typer(warning.app, name="warning")
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(intel.app, name="intel")
+app.add_typer(intake.app, name="intake")
 app.add_typer(report.app, name="report")
 app.command("worker")(worker.worker)
 charter.app.command("reevaluate")(obligations.reevaluate)
