@@ -2,9 +2,9 @@
 
 Three sources of sites, built into one list once per process:
 
-- the shipped GeoNames extract (``liptako.core.geo.iter_gazetteer``), populated places, spots,
-  areas, admin features and terrain (not hydrographic features: wells and wadis rarely name an
-  event and often share a village's name);
+- the shipped GeoNames extract (the file ``liptako.core.geo.iter_gazetteer`` reads, read here
+  as plain tuples for speed), populated places, spots, areas, admin features and terrain (not
+  hydrographic features: wells and wadis rarely name an event and often share a village's name);
 - the sites ACLED coded events at up to the end of the training period
   (``data/acled_places.tsv``, built by ``scripts/intake_places_data.py``), which fill GeoNames'
   gaps in hamlets and say which of several namesakes has seen events;
@@ -17,6 +17,7 @@ local transliterations produce.
 from __future__ import annotations
 
 import functools
+import gzip
 import math
 import re
 import unicodedata
@@ -27,7 +28,7 @@ from typing import NamedTuple
 
 import shapely
 
-from liptako.core.geo import admin_index, iter_gazetteer
+from liptako.core.geo import ISO3_BY_ISO2, admin_index
 
 _FEATURE_CLASSES = frozenset("PSLAT")  # wells, wadis and ponds (H) name events rarely, clash often
 MIN_FUZZY = 5  # shorter names match too many others at any useful ratio
@@ -62,7 +63,12 @@ def letters(names: list[str]) -> str:
 
 def skeletons(names: list[str]) -> list[str]:
     """:func:`skeleton` of many names in one pass over a joined blob (the gazetteer: 80k)."""
-    blob = letters(names)
+    return _skeletons_of(letters(names).split("\n"))
+
+
+def _skeletons_of(spellings: list[str]) -> list[str]:
+    """Skeletons of names already reduced by :func:`letters`."""
+    blob = "\n".join(spellings)
     for a, b in _SKELETON_PAIRS:
         blob = blob.replace(a, b)
     return _DOUBLED.sub(r"\1", _SILENT_H.sub("", blob)).split("\n")
@@ -97,31 +103,26 @@ class PlaceIndex:
 @functools.cache
 def place_index() -> PlaceIndex:
     """The gazetteer and ACLED sites by spelling skeleton, built once per process."""
-    units = admin_index()
-    places = [p for p in iter_gazetteer() if p.feature_class in _FEATURE_CLASSES]
+    places = _gazetteer()
     acled = _acled_sites()
-    lats = [p.lat for p in places] + [a[1] for a in acled]
-    lons = [p.lon for p in places] + [a[2] for a in acled]
-    where: list[int] = units.assign(lats, lons).tolist()
+    lats = [p[1] for p in places] + [a[1] for a in acled]
+    lons = [p[2] for p in places] + [a[2] for a in acled]
+    where: list[int] = admin_index().assign(lats, lons).tolist()
     sites = [
-        Site(p.name, p.lat, p.lon, p.iso3, u, p.feature_class, p.feature_code,
-              p.population or None, p.geonameid)
+        Site(p[0], p[1], p[2], p[3], u, p[4], p[5], p[6], p[7])
         for p, u in zip(places, where, strict=False)
-    ]  # fmt: skip
+    ]
     sites += [
         Site(name, lat, lon, iso3, u, "P", "", None, None, _seen(events))
         for (name, lat, lon, iso3, events), u in zip(acled, where[len(places) :], strict=True)
     ]
-    owners = [
-        (n, i) for i, p in enumerate(places) for n in {p.name, p.asciiname, *p.alternatenames}
-    ]
-    owners += [(a[0], len(places) + k) for k, a in enumerate(acled)]
-    names = [n for n, _ in owners]
+    owners = [i for i, p in enumerate(places) for _ in p[8]]
+    owners += range(len(places), len(sites))
+    spellings = letters([n for p in places for n in p[8]] + [a[0] for a in acled]).split("\n")
     keys: dict[str, list[int]] = defaultdict(list)
-    for k, (_, i) in zip(skeletons(names), owners, strict=True):
+    for k, i in zip(_skeletons_of(spellings), owners, strict=True):
         keys[k].append(i)
     keys.pop("", None)
-    spelled = frozenset(zip(letters(names).split("\n"), (i for _, i in owners), strict=True))
     admin_by_key = _admin_sites(sites)
     initials: dict[str, list[str]] = defaultdict(list)
     for k in keys:
@@ -130,10 +131,41 @@ def place_index() -> PlaceIndex:
     return PlaceIndex(
         tuple(sites),
         {k: tuple(sorted(set(v))) for k, v in keys.items()},
-        spelled,
+        frozenset(zip(spellings, owners, strict=True)),
         {c: tuple(ks) for c, ks in initials.items()},
         admin_by_key,
     )
+
+
+_Row = tuple[str, float, float, str, str, str, "int | None", int, tuple[str, ...]]
+
+
+def _gazetteer() -> list[_Row]:
+    """The GeoNames extract's rows we match, read in one pass.
+
+    Plain tuples (name, lat, lon, iso3, class, code, population, geonameid, its names)
+    rather than :class:`liptako.core.geo.Place`: building 60k validated records would take
+    half the index's load time.
+    """
+    resource = files("liptako.core").joinpath("data", "gazetteer_sahel.tsv.gz")
+    lines = gzip.decompress(resource.read_bytes()).decode("utf-8").split("\n")
+    cols = {c: i for i, c in enumerate(lines[0].split("\t"))}
+    gid, name, ascii_, alt, lat, lon, fcl, fco, cc, pop = (
+        cols[c] for c in ("geonameid", "name", "asciiname", "alternatenames", "latitude",
+                          "longitude", "feature_class", "feature_code", "country_code",
+                          "population")
+    )  # fmt: skip
+    out: list[_Row] = []
+    for line in lines[1:]:
+        f = line.split("\t")
+        if len(f) <= pop or f[fcl] not in _FEATURE_CLASSES:
+            continue
+        names = {f[name], f[ascii_], *(f[alt].split(",") if f[alt] else ())}
+        out.append((
+            f[name], float(f[lat]), float(f[lon]), ISO3_BY_ISO2[f[cc]], f[fcl], f[fco],
+            int(f[pop] or 0) or None, int(f[gid]), tuple(names),
+        ))  # fmt: skip
+    return out
 
 
 def acled_text() -> str:

@@ -53,8 +53,10 @@ _RANK_SIZE = {"PPLC": 1.0, "PPLA": 0.8, "PPLA2": 0.6, "PPLA3": 0.5, "PPL": 0.25}
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*")
 # Cues are matched at the end of the folded text before a name; the longest wins.
 _CUES: dict[str, float] = {
-    "coded as": 1.0,
-    "code comme": 1.0,
+    # above the others: "(coded as Ouro ...)" names the point meant, whatever else is named
+    "coded as": 1.3,
+    "code comme": 1.3,
+    "location as": 1.3,  # "coded at approximate location as In Nazour"
     **dict.fromkeys(
         (
             "village of", "town of", "locality of", "hamlet of", "commune of", "area of",
@@ -73,9 +75,14 @@ _CUES: dict[str, float] = {
     ),
     **dict.fromkeys(
         ("between", "and", "from", "to", "towards", "toward", "entre", "et", "de", "du", "des", "d",
-         "of", "km from", "km de", "north of", "south of", "east of", "west of", "nord de",
-         "sud de", "est de", "ouest de"),
+         "of"),
         0.5,
+    ),
+    # "35km west of Menaka": ACLED mostly codes the named town, a little less than "near"
+    **dict.fromkeys(
+        ("km from", "km de", "north of", "south of", "east of", "west of", "nord de",
+         "sud de", "est de", "ouest de"),
+        0.65,
     ),
 }  # fmt: skip
 _CUE_MAX_WORDS = 3
