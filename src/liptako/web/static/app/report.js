@@ -165,7 +165,9 @@ function LiptakoFromText(suggestions, place) {
     }
     if (draft.fatalities.value !== null) { field("fatalities").value = String(draft.fatalities.value); suggestions.mark("fatalities", [field("fatalities")], draft.fatalities.confidence); filled++; }
     var perpetrators = draft.perpetrator.value || [], targets = draft.target.value || [];
-    if (perpetrators.length) { field("perpetrator_actor").value = perpetrators[0].name; suggestions.mark("perpetrator", [field("perpetrator_actor")], draft.perpetrator.confidence); filled++; }
+    /* the words of the text, not the registry's display name: the registry reads them back
+       to the same canonical actor when the report is stored */
+    if (perpetrators.length) { field("perpetrator_actor").value = perpetrators[0].matched; suggestions.mark("perpetrator", [field("perpetrator_actor")], draft.perpetrator.confidence); filled++; }
     if (targets.length && fillTarget(targets[0], draft.target.confidence)) { filled++; }
     var description = field("description");
     if (!description.value.trim()) { description.value = draft.text.slice(0, 5000); }
