@@ -164,6 +164,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/geo/admin-units"): Row(200),
     ("GET", "/api/v1/geo/areas/{name}"): Row(200, extra={"name": "liptako_gourma"}),
     ("GET", "/api/v1/geo/places"): Row(200, extra={"query": "q=Djibo"}),
+    # a text read into a draft, for those who report incidents (nothing stored)
+    ("POST", "/api/v1/intake/extract"): Row(
+        200, allowed=REPORTERS, body=lambda c: {"text": f"Gunmen killed two herders near "
+                                                        f"Djibo ({c})", "lang": "en"}),
     # early warning: the newest scan each caller may see (none here: an empty collection)
     ("GET", "/api/v1/hotspots"): Row(200),
     ("GET", "/api/v1/forecasts"): Row(200),

@@ -36,6 +36,7 @@ UCDP_TYPES_OF_VIOLENCE: Final = {
 
 TLP_LEVELS: Final = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 SOURCES: Final = ("acled", "ucdp", "national")
+REPORTERS: Final = ("analyst", "liaison", "secretariat")  # the roles that report incidents
 
 
 def acled_event_type(raw: str) -> str | None:

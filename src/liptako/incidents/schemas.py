@@ -68,6 +68,9 @@ class IncidentIn(Strict):
     audience: list[Literal["BFA", "MLI", "NER", "SEC"]] = Field(default_factory=list)
     exercise: bool = Field(default=False, description="made during an exercise: shown as "
                            "EXERCISE wherever it appears, removed by `liptako exercise clear`")
+    source_text: str | None = Field(
+        default=None, max_length=20_000, description="the text the report was read from (a "
+        "field message, a news item), kept with the incident as its source")
 
     @field_validator("occurred_on")
     @classmethod

@@ -29,6 +29,7 @@ from liptako.web.api import actors as actors_api
 from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations, taxii
+from liptako.web.api import intake as intake_api
 from liptako.web.api import reports as reports_api
 from liptako.web.api import stix as stix_api
 from liptako.web.api import warning as warning_api
@@ -60,6 +61,7 @@ API_ROUTERS = (
     (auth.router, (401, 403, 404, 422)),
     (auth.users_router, (401, 403, 404, 409, 422)),
     (geo.router, (401, 404, 422)),
+    (intake_api.router, (401, 403, 422)),
     (obligations.router, (401, 403, 404, 409, 422)),
     (assistance_api.router, (401, 403, 404, 409, 422)),
     (alerts_api.router, (401, 403, 404, 409, 422)),

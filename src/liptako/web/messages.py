@@ -25,6 +25,7 @@ DYNAMIC = (
     N_("Enter a whole number of fatalities, 0 or more."),
     N_("Check the perpetrator."), N_("Check the target."), N_("Choose a TLP marking."),
     N_("Choose only states of the Alliance or the secretariat."), N_("Check this field."),
+    N_("The text is too long: keep it under 20,000 characters."),
     # login
     N_("Too many failed attempts. Try again later."), N_("Wrong user name or password."),
     # error pages

@@ -15,7 +15,7 @@ from liptako.core.clock import Day, utcnow
 from liptako.core.errors import NotFound, RuleViolation
 from liptako.incidents import queries
 from liptako.incidents import service as incidents
-from liptako.incidents.rules import EVENT_TYPES, SOURCES
+from liptako.incidents.rules import EVENT_TYPES, REPORTERS, SOURCES
 from liptako.incidents.schemas import IncidentFilter, IncidentIn, IncidentOut
 from liptako.obligations import recording
 from liptako.obligations.queries import incident_out, mark_charter
@@ -25,8 +25,7 @@ from liptako.web.downloads import RESPONSES, FormatQuery, download
 from liptako.web.security import CurrentPrincipal, Principal, require_roles
 
 router = APIRouter(tags=["incidents"])
-REPORTER_ROLES = ("analyst", "liaison", "secretariat")
-ReporterDep = Annotated[Principal, Depends(require_roles(*REPORTER_ROLES))]
+ReporterDep = Annotated[Principal, Depends(require_roles(*REPORTERS))]
 DEFAULT_PAGE = 500
 
 

@@ -21,7 +21,7 @@ from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
 from liptako.incidents import service as incidents
 from liptako.incidents.models import Incident
-from liptako.incidents.rules import TLP_LEVELS
+from liptako.incidents.rules import REPORTERS, TLP_LEVELS
 from liptako.incidents.schemas import IncidentIn, IncidentOut
 from liptako.obligations import queries as obligation_queries
 from liptako.obligations import recording
@@ -35,7 +35,6 @@ from liptako.web.pages.refusals import explain, say
 from liptako.web.security import Principal
 
 router = APIRouter(include_in_schema=False)
-REPORTERS = ("analyst", "liaison", "secretariat")
 
 # what to tell a person about each field, whatever the validator said (in their language)
 FIELD_MESSAGES = {
@@ -48,6 +47,7 @@ FIELD_MESSAGES = {
     "target": "Check the target.",
     "tlp": "Choose a TLP marking.",
     "audience": "Choose only states of the Alliance or the secretariat.",
+    "source_text": "The text is too long: keep it under 20,000 characters.",
 }
 
 
@@ -102,6 +102,7 @@ def _payload(values: dict[str, str], audience: list[Any]) -> dict[str, Any]:
         "place_name": values.get("place_name") or None,
         "tlp": values.get("tlp") or None,
         "audience": [str(a) for a in audience],
+        "source_text": values.get("source_text", "").strip() or None,
     }
     if any(perpetrator.values()):
         body["perpetrator"] = {k: v for k, v in perpetrator.items() if v}
