@@ -10,7 +10,8 @@ import math
 
 import pytest
 
-from liptako.intake.places import PlaceCandidate, find_places, skeleton
+from liptako.intake.placenames import skeleton
+from liptako.intake.places import PlaceCandidate, find_places
 
 
 def km(c: PlaceCandidate, lat: float, lon: float) -> float:
