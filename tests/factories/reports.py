@@ -17,7 +17,7 @@ NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def reader(user: User) -> Reader:
-    return Reader(user.id, user.username, user.state, tuple(user.roles))
+    return Reader.of(user)
 
 
 def seed_months(session: Session, before: int, after: int, year: int = 2019,

@@ -31,7 +31,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "reports"
 def made(session: Session, user: User, fmt: str, lang: str = "fr",
          period: str = "2019-07") -> Built:
     return make_sitrep(session, SitrepRequest.parse(period, "all", lang), fmt,
-                       reader=Reader(user.id, user.username, user.state, tuple(user.roles)),
+                       reader=Reader.of(user),
                        actor=Actor(user.id, user.username, user.state), now=NOW)
 
 

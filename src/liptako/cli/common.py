@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from sqlalchemy.orm import Session
 
+    from liptako.auth.models import User
+
 
 class Format(str, Enum):
     """``--format`` of the commands that print figures: text for people, json for machines."""
@@ -75,6 +77,17 @@ def unit_of_work(settings: Settings) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def active_account(session: Session, username: str, option: str) -> User:
+    """The account named after ``option``, refused when it is disabled."""
+    from liptako.auth.service import find_user
+    from liptako.core.errors import RuleViolation
+
+    user = find_user(session, username)
+    if not user.is_active:
+        raise RuleViolation(f"{option}: expected an active account, got {username!r} (disabled)")
+    return user
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from liptako.cli.common import fail, settings_of, unit_of_work
+from liptako.cli.common import active_account, fail, settings_of, unit_of_work
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,12 +23,8 @@ app = typer.Typer(help="Intelligence exchange in STIX 2.1 with partners.", no_ar
 def _reader(session: Session, username: str, option: str) -> tuple[Actor, Viewer]:
     from liptako.audit.service import Actor
     from liptako.auth.releasability import Viewer
-    from liptako.auth.service import find_user
-    from liptako.core.errors import RuleViolation
 
-    user = find_user(session, username)
-    if not user.is_active:
-        raise RuleViolation(f"{option}: expected an active account, got {username!r} (disabled)")
+    user = active_account(session, username, option)
     return (Actor(user.id, user.username, user.state),
             Viewer(user.id, user.state, tuple(user.roles)))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from liptako.cli.common import fail, progress_bar, settings_of, unit_of_work
+from liptako.cli.common import active_account, fail, progress_bar, settings_of, unit_of_work
 
 app = typer.Typer(help="Situation reports for leaders and partners.", no_args_is_help=True)
 
@@ -30,9 +30,8 @@ def sitrep(ctx: typer.Context,
     serious incidents, the Charter and assistance, alerts and forecasts, sources; audited."""
     from liptako.audit.service import SYSTEM, Actor
     from liptako.auth.rules import SECRETARIAT
-    from liptako.auth.service import find_user
     from liptako.core.clock import utcnow
-    from liptako.core.errors import DomainError, RuleViolation
+    from liptako.core.errors import DomainError
     from liptako.reports.service import STEPS, make_sitrep
     from liptako.reports.sitrep import Reader, SitrepRequest
 
@@ -46,11 +45,8 @@ def sitrep(ctx: typer.Context,
             if for_user is None:
                 reader, actor = Reader(None, "secretariat", SECRETARIAT, ("secretariat",)), SYSTEM
             else:
-                user = find_user(session, for_user)
-                if not user.is_active:
-                    raise RuleViolation(f"--for: expected an active account, got {for_user!r}"
-                                        " (disabled)")
-                reader = Reader(user.id, user.username, user.state, tuple(user.roles))
+                user = active_account(session, for_user, "--for")
+                reader = Reader.of(user)
                 actor = Actor(user.id, user.username, user.state)
             task = bar.add_task("sitrep", total=len(STEPS))
             built = make_sitrep(session, request, fmt, reader=reader, actor=actor, now=utcnow(),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from liptako.cli import store
-from liptako.cli.common import Format, fail, settings_of, unit_of_work
+from liptako.cli.common import Format, active_account, fail, settings_of, unit_of_work
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -199,14 +199,10 @@ def _study_months(session: Session, first: str | None, last: str | None,
 
 def actor_of(session: Session, username: str | None) -> Actor:
     from liptako.audit.service import SYSTEM, Actor
-    from liptako.auth.service import find_user
-    from liptako.core.errors import RuleViolation
 
     if username is None:
         return SYSTEM
-    user = find_user(session, username)
-    if not user.is_active:
-        raise RuleViolation(f"--as: expected an active account, got {username!r} (disabled)")
+    user = active_account(session, username, "--as")
     return Actor(user.id, user.username, user.state)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from liptako.auth.models import User
 from liptako.auth.releasability import TLP_LEVELS, Viewer, visible_clause
 from liptako.auth.rules import MEMBER_STATES
 from liptako.core.errors import RuleViolation
@@ -36,13 +37,6 @@ from liptako.warning.trends import parse_period
 
 AREAS = ("all", *MEMBER_STATES)
 TOP = 10
-
-
-def is_month(period: Period) -> bool:
-    """True for one whole calendar month."""
-    start, end = period.start, period.end
-    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and \
-        (start.year, start.month) == (end.year, end.month)
 
 
 @dataclass(frozen=True)
@@ -69,10 +63,9 @@ class SitrepRequest:
     def slug(self) -> str:
         """The period in a file name: ``2019-07``, ``2019``, ``2019-07-01_2019-07-14``."""
         start, end = self.period.start, self.period.end
-        if is_month(self.period):
+        if words.whole_month(start, end):
             return start.strftime("%Y-%m")
-        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and \
-                start.year == end.year:
+        if words.whole_year(start, end):
             return str(start.year)
         return start.isoformat() if start == end else f"{start}_{end}"
 
@@ -80,7 +73,7 @@ class SitrepRequest:
     def previous(self) -> Period:
         """The period before, as long: the previous calendar month for a calendar month."""
         start, end = self.period.start, self.period.end
-        if is_month(self.period):
+        if words.whole_month(start, end):
             last = start - dt.timedelta(days=1)
             return Period(last.replace(day=1), last)
         days = (end - start).days + 1
@@ -95,6 +88,10 @@ class Reader:
     username: str
     state: str
     roles: tuple[str, ...]
+
+    @classmethod
+    def of(cls, user: User) -> Reader:
+        return cls(user.id, user.username, user.state, tuple(user.roles))
 
     @property
     def viewer(self) -> Viewer:

@@ -168,7 +168,7 @@ def _send(session: Session, sub: ReportSubscription, monday: dt.date, sunday: dt
           now: dt.datetime, site_url: str) -> None:
     """Build one list's report for the week, put its e-mail in the outbox, mark the week."""
     account = sub.account
-    reader = Reader(account.id, account.username, account.state, tuple(account.roles))
+    reader = Reader.of(account)
     request = SitrepRequest.parse(f"{monday}:{sunday}", sub.country, sub.language)
     built = make_sitrep(session, request, "pdf", reader=reader, actor=audit.SYSTEM, now=now)
     message = outbox.enqueue(session, channel="email", destination=sub.recipients,

@@ -181,14 +181,24 @@ def short_day(value: dt.date, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
 
 
+def whole_month(start: dt.date, end: dt.date) -> bool:
+    """True when ``start`` to ``end`` is one whole calendar month."""
+    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and \
+        (start.year, start.month) == (end.year, end.month)
+
+
+def whole_year(start: dt.date, end: dt.date) -> bool:
+    """True when ``start`` to ``end`` is one whole calendar year."""
+    return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and \
+        start.year == end.year
+
+
 def span(start: dt.date, end: dt.date, lang: str) -> str:
     """A period in words: ``July 2019`` for a calendar month, ``2019`` for a year, else
     ``1 July 2019 – 14 July 2019``."""
-    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and \
-            (start.year, start.month) == (end.year, end.month):
+    if whole_month(start, end):
         return f"{MONTHS[lang][start.month - 1]} {start.year}"
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and \
-            start.year == end.year:
+    if whole_year(start, end):
         return str(start.year)
     return f"{day(start, lang)} – {day(end, lang)}"
 

@@ -20,15 +20,10 @@ DOCUMENT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
                 "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
 
 
-def reader_of(principal: Principal) -> Reader:
-    user = principal.user
-    return Reader(user.id, user.username, user.state, tuple(user.roles))
-
-
 def build(session: Session, principal: Principal, *, period: str, country: str, language: str,
           fmt: str) -> Built:
     return make_sitrep(session, SitrepRequest.parse(period, country, language), fmt,
-                       reader=reader_of(principal), actor=principal.actor, now=utcnow())
+                       reader=Reader.of(principal.user), actor=principal.actor, now=utcnow())
 
 
 def response(built: Built, *, inline: bool = False) -> Response:

@@ -18,7 +18,7 @@ from liptako.core.clock import utcnow
 from liptako.core.errors import RuleViolation
 from liptako.reports import weekly
 from liptako.reports.schemas import ReportSubscriptionIn
-from liptako.reports.sitrep import AREAS, SitrepRequest, latest_month
+from liptako.reports.sitrep import AREAS, Reader, SitrepRequest, latest_month
 from liptako.reports.words import LANGUAGES
 from liptako.web import sitrep
 from liptako.web.deps import RecordId, SessionDep
@@ -34,7 +34,7 @@ def reports_page(page: PageDep, session: SessionDep, period: str = "", country: 
     principal = page.require()
     language = language or page.locale
     if not period:  # the latest month holding incidents a report counts
-        default = latest_month(session, sitrep.reader_of(principal), today=utcnow().date()) \
+        default = latest_month(session, Reader.of(principal.user), today=utcnow().date()) \
             or utcnow().strftime("%Y-%m")
         return page.render("reports.html", period=default, country=country,
                            language=language, areas=AREAS, languages=LANGUAGES, query=None,
