@@ -21,7 +21,7 @@ from liptako.alerts.schemas import RuleIn, RulePatch, SubscriptionIn
 from liptako.assistance.service import Caller
 from liptako.audit import service as audit
 from liptako.auth.releasability import audience_list
-from liptako.auth.rules import SECRETARIAT, management_refusal
+from liptako.auth.rules import SECRETARIAT, state_admin_refusal
 from liptako.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 
 
@@ -119,9 +119,7 @@ def acknowledge(session: Session, alert_id: int, *, caller: Caller, note: str | 
 
 
 def _admin_for(caller: Caller, state: str) -> None:
-    if "admin" not in caller.roles:
-        raise PermissionDenied("subscription: expected an administrator")
-    problem = management_refusal(caller.state, state, [])
+    problem = state_admin_refusal(caller.roles, caller.state, state)
     if problem:
         raise PermissionDenied(f"subscription: {problem}")
 

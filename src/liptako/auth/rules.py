@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Final
 
 ROLES: Final = ("admin", "secretariat", "liaison", "analyst", "observer")
@@ -76,3 +77,18 @@ def management_refusal(admin_state: str, target_state: str, roles: list[str]) ->
         return (f"roles: only the secretariat's administrators grant {', '.join(reserved)}, "
                 f"got {', '.join(sorted(roles))}")
     return None
+
+
+def state_admin_refusal(roles: Iterable[str], admin_state: str, state: str) -> str | None:
+    """Why a caller may not manage what belongs to ``state`` (a delivery list, a
+    subscription) as an administrator (None when it may): a member state's administrators
+    manage their state's, the secretariat's every state's.
+
+    >>> state_admin_refusal(["analyst"], "MLI", "MLI")
+    'expected an administrator'
+    >>> state_admin_refusal(["admin"], "SEC", "NER") is None
+    True
+    """
+    if "admin" not in roles:
+        return "expected an administrator"
+    return management_refusal(admin_state, state, [])

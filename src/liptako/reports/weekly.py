@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from liptako.assistance.service import Caller
 from liptako.audit import service as audit
 from liptako.auth.models import User
-from liptako.auth.rules import SECRETARIAT, management_refusal
+from liptako.auth.rules import SECRETARIAT, state_admin_refusal
 from liptako.core import outbox
 from liptako.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from liptako.reports import words
@@ -47,9 +47,7 @@ def last_complete_week(now: dt.datetime) -> tuple[dt.date, dt.date]:
 
 
 def _admin_for(caller: Caller, state: str) -> None:
-    if "admin" not in caller.roles:
-        raise PermissionDenied("report subscription: expected an administrator")
-    problem = management_refusal(caller.state, state, [])
+    problem = state_admin_refusal(caller.roles, caller.state, state)
     if problem:
         raise PermissionDenied(f"report subscription: {problem}")
 
