@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from liptako.intake.text import require_lang, require_text
 from liptako.intel.actors import ActorRegistry
 
 Role = Literal["perpetrator", "target"]
@@ -111,10 +112,8 @@ def find_actors(
     registry's names valid on that day where a name changed meaning. ``lang`` is accepted
     for symmetry with the other extractors: the lexicon holds both languages.
     """
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"text: expected a non-empty report text, got {text!r}")
-    if lang not in (None, "en", "fr"):
-        raise ValueError(f"lang: expected 'en', 'fr' or None, got {lang!r}")
+    require_text(text)
+    require_lang(lang)
     if country is not None and not re.fullmatch(r"[A-Za-z]{3}", country):
         raise ValueError(f"country: expected an ISO3 code such as 'MLI', got {country!r}")
     folded = fold_keep_length(text)

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from liptako.incidents.rules import EVENT_TYPES
 from liptako.intake.cues import fold, to_english_cues
+from liptako.intake.text import require_lang, require_text
 
 Lang = Literal["en", "fr"]
 MODEL_PATH: Final = Path(__file__).parent / "data" / "event_type.npz"
@@ -126,10 +127,8 @@ def classify_event_type(
     text: str, *, lang: Lang | None = None, model: TypeModel | None = None
 ) -> EventTypeGuess:
     """Event type of a report's text (French or English), with a probability per class."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"text: expected a non-empty report text, got {text!r}")
-    if lang not in (None, "en", "fr"):
-        raise ValueError(f"lang: expected 'en', 'fr' or None, got {lang!r}")
+    require_text(text)
+    require_lang(lang)
     model = model or shipped_model()
     prepared = prepare(text, lang)
     probs = dict(zip(model.classes, model.probabilities(prepared), strict=True))

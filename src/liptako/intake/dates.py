@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from liptako.intake.numbers import require_text
+from liptako.intake.text import require_lang, require_text
 
 __all__ = ["DateFinding", "resolve_date"]
 
@@ -76,8 +76,7 @@ def resolve_date(text: str, *, reported_on: dt.date, lang: str | None = None) ->
     require_text(text)
     if not isinstance(reported_on, dt.date):
         raise ValueError(f"reported_on: expected a date, got {type(reported_on).__name__}")
-    if lang not in (None, "en", "fr"):
-        raise ValueError(f"lang: expected 'en', 'fr' or None, got {lang!r}")
+    require_lang(lang)
     return _explicit(text, reported_on) or _relative(text, reported_on)
 
 

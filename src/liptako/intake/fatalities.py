@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from liptako.intake.numbers import NumberMatch, find_numbers, require_text
+from liptako.intake.numbers import NumberMatch, find_numbers
+from liptako.intake.text import require_lang, require_text
 
 __all__ = ["FatalityFinding", "count_fatalities"]
 
@@ -103,8 +104,7 @@ def count_fatalities(text: str, *, lang: str | None = None) -> FatalityFinding:
     5
     """
     require_text(text)
-    if lang not in (None, "en", "fr"):
-        raise ValueError(f"lang: expected 'en', 'fr' or None, got {lang!r}")
+    require_lang(lang)
     numbers = find_numbers(text)
     used: set[tuple[int, int]] = set()
     total, phrases, confidences = 0, [], []

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["NumberMatch", "find_numbers", "require_text"]
+from liptako.intake.text import require_text
+
+__all__ = ["NumberMatch", "find_numbers"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -60,15 +62,6 @@ class NumberMatch:
     span: tuple[int, int]
     text: str
     approximate: bool = False
-
-
-def require_text(text: object, field: str = "text") -> str:
-    """Return ``text`` if it is a non-blank string, else raise ValueError naming ``field``."""
-    if not isinstance(text, str):
-        raise ValueError(f"{field}: expected a string, got {type(text).__name__}")
-    if not text.strip():
-        raise ValueError(f"{field}: expected a non-empty text, got {text!r}")
-    return text
 
 
 def find_numbers(text: str) -> tuple[NumberMatch, ...]:

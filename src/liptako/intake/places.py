@@ -30,6 +30,7 @@ from liptako.core.adminlevels import levels_of
 from liptako.core.geo import STATES, admin_index
 from liptako.intake.mentions import Mention, mentions
 from liptako.intake.placenames import PlaceIndex, Site, letters, place_index
+from liptako.intake.text import require_lang, require_text
 
 NEAR_KM = 100.0
 """Two places named in one text support each other, fully at 0 km, not at all from here."""
@@ -161,12 +162,8 @@ def find_places(
     ``lang`` ("en", "fr" or None) is accepted for symmetry with the other extractors: the
     cues of both languages are always read, as field messages mix them.
     """
-    if not isinstance(text, str):
-        raise ValueError(f"expected text as a str, got {type(text).__name__}")
-    if not text.strip():
-        raise ValueError("expected a non-empty text, got an empty or blank string")
-    if lang not in (None, "en", "fr"):
-        raise ValueError(f"expected lang 'en', 'fr' or None, got {lang!r}")
+    require_text(text)
+    require_lang(lang)
     if limit < 1:
         raise ValueError(f"expected limit >= 1, got {limit}")
     index = place_index()

@@ -21,6 +21,7 @@ from liptako.intake.schemas import (
     PlaceField,
     PlaceValue,
 )
+from liptako.intake.text import require_text
 from liptako.intel.actors import ActorRegistry
 
 __all__ = ["MAX_TEXT", "extract"]
@@ -51,10 +52,7 @@ def extract(text: str, *, reported_on: dt.date, lang: str | None = None) -> Draf
 
 def _check(text: object, reported_on: object, lang: object) -> Lang:
     """The language to read ``text`` in; ValueError naming the field on bad input."""
-    if not isinstance(text, str):
-        raise ValueError(f"text: expected a string, got {type(text).__name__}")
-    if not text.strip():
-        raise ValueError(f"text: expected a non-empty report text, got {text!r}")
+    text = require_text(text)
     if len(text) > MAX_TEXT:
         raise ValueError(f"text: expected at most {MAX_TEXT} characters, got {len(text)}")
     if not isinstance(reported_on, dt.date) or isinstance(reported_on, dt.datetime):
