@@ -42,6 +42,16 @@ def test_a_unit_of_a_coalition_and_a_span() -> None:
     assert ("civilians.mli", "target") in {(f.actor_id, f.role) for f in findings}
 
 
+@pytest.mark.parametrize("text", [
+    "On July 31, suspected Katiba Macina militants shot dead two members of the Dogon "
+    "community near Neni.",
+    "Des hommes armés ont tué trois éleveurs peuls près de Neni.",
+    "Gunmen abducted two traders and a village chief near Neni.",
+])
+def test_people_named_by_community_or_trade_are_civilians(text: str) -> None:
+    assert ("civilians.mli", "target") in _roles(text, "MLI")
+
+
 def test_descriptions_that_depend_on_the_country_need_it() -> None:
     assert _roles("Unknown gunmen killed three villagers.") == set()
     assert _roles("Unknown gunmen killed three villagers.", "NER") == {

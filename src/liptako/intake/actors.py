@@ -48,6 +48,12 @@ _CUES: Final = (
     (r"\briot\w*|\bmob\b|emeut\w*", "rioters.{c}"),
     (r"\b(?:civilians?|villagers?|residents?|people|inhabitants|civils?|villageois"
      r"|habitants|population)\b", "civilians.{c}"),
+    # people named by their community or their trade, as ACLED codes them: civilians
+    (r"\b(?:members? of the \w+ (?:community|ethnic group)|communaute \w+"
+     r"|herd(?:er|sm[ae]n)s?|pastoralists?|farmers?|traders?|merchants?|shopkeepers?"
+     r"|teachers?|(?:village|religious) (?:chief|leader)s?|imams?|eleveurs?|bergers?"
+     r"|cultivateurs?|agriculteurs?|commercants?|enseignants?|chefs? de village)\b",
+     "civilians.{c}"),
 )
 _VERB: Final = re.compile(
     r"\b(?:attack\w*|kill\w*|ambush\w*|abduct\w*|kidnap\w*|shot|shoot\w*|clash\w*|raid\w*"
