@@ -22,6 +22,8 @@ from liptako.intake.fatalities import SEVERAL, count_fatalities
         ("Several soldiers were killed in the ambush.", SEVERAL),
         ("The explosion killed three oxen.", 0),
         ("Gunmen attempted to assassinate the mayor, who escaped.", 0),
+        ("ISGS militants ambushed a patrol, killing four soldiers and two gendarmes.", 6),
+        ("Gunmen killed two soldiers and three civilians were wounded.", 2),
     ],
 )
 def test_english(text: str, expected: int) -> None:
@@ -39,6 +41,8 @@ def test_english(text: str, expected: int) -> None:
         ("Une dizaine de corps ont été retrouvés près de Sobane.", 10),
         ("Plusieurs soldats ont été tués.", SEVERAL),
         ("Les assaillants ont enlevé trois enseignants.", 0),
+        ("Le 12 mars, des hommes armés ont attaqué Koutougou, tuant cinq soldats et deux VDP.",
+         7),
     ],
 )
 def test_french(text: str, expected: int) -> None:

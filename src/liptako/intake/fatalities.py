@@ -86,6 +86,10 @@ _ANIMALS = re.compile(r"^\s*(?:\w+\s+){0,2}(?:livestock|cattle|cows?|oxen|goats?
                       r"animals?|donkeys?|heads?\s+of|b[ée]tail|t[êe]tes|chameaux|vaches)\b",
                       re.IGNORECASE)
 _WINDOW = 60
+# "killing five soldiers and two VDP": a noun of up to three words, then "and"/"et"
+_JOINED = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:and|et)\s+$", re.IGNORECASE)
+_OWN_VERB = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:were|was|are|is|have|had|ont|sont|a)\b",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -155,13 +159,31 @@ def _after(text: str, end: int, numbers: tuple[NumberMatch, ...],
             if (len(gap.split()) <= 3 and not _PART.search(text[:n.span[0]])
                     and not _UNIT.match(text[n.span[1]:]) and " and " not in gap):
                 used.add(n.span)
-                return n.value, text[end - 1 - len(text[:end].split()[-1]) + 1:n.span[1]], 0.85
+                more, last = _and_more(text, n, end + len(clause), numbers, used)
+                return n.value + more, text[end - 1 - len(text[:end].split()[-1]) + 1:last], 0.85
     if _SEVERAL.match(clause.strip()):
         return SEVERAL, clause.strip(), 0.5
     if _SINGULAR.match(clause):
         extra = tail[:stop.end() + 20] if stop and stop.group() == ", " else clause
         return 1 + len(_AND_ONE.findall(extra)), clause.strip()[:60], 0.7
     return None
+
+
+def _and_more(text: str, first: NumberMatch, clause_end: int, numbers: tuple[NumberMatch, ...],
+              used: set[tuple[int, int]]) -> tuple[int, int]:
+    """What "and two VDP" adds to "killing five soldiers": the counts joined to the first in
+    the verb's clause, and where the last ends. A count that starts a clause of its own
+    ("and three civilians were wounded") is not the verb's object and is left out."""
+    added, last = 0, first.span[1]
+    for n in numbers:
+        if not (last < n.span[0] < clause_end) or n.span in used:
+            continue
+        if (not _JOINED.match(text[last:n.span[0]]) or _UNIT.match(text[n.span[1]:])
+                or _OWN_VERB.match(text[n.span[1]:n.span[1] + 40])):
+            break
+        used.add(n.span)
+        added, last = added + n.value, n.span[1]
+    return added, last
 
 
 def _before(text: str, m: re.Match[str], numbers: tuple[NumberMatch, ...],
