@@ -52,6 +52,14 @@ def test_people_named_by_community_or_trade_are_civilians(text: str) -> None:
     assert ("civilians.mli", "target") in _roles(text, "MLI")
 
 
+def test_an_actor_named_twice_has_one_role() -> None:
+    found = _roles("Gunmen attacked soldiers near Boni; the soldiers repelled the gunmen.",
+                   "MLI")
+    assert found == {("unidentified_armed_group.mli", "perpetrator"),
+                     ("state.mli.military", "target")}
+    assert len(_roles("Des hommes armés ont attaqué des hommes armés à Boni.", "MLI")) == 1
+
+
 def test_descriptions_that_depend_on_the_country_need_it() -> None:
     assert _roles("Unknown gunmen killed three villagers.") == set()
     assert _roles("Unknown gunmen killed three villagers.", "NER") == {

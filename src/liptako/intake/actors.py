@@ -182,12 +182,16 @@ def _with_role(folded: str, text: str, mention: _Mention) -> ActorFinding:
 
 
 def _dedupe(findings: list[ActorFinding]) -> tuple[ActorFinding, ...]:
-    """One finding per actor and role: the first mention, at its best confidence."""
-    best: dict[tuple[str, str], ActorFinding] = {}
+    """One finding per actor, in one role: its surest mention, the first among equals.
+
+    An actor named twice ("gunmen attacked soldiers; the soldiers repelled them") is not both
+    the perpetrator and the target of one incident; the mention next to an act verb says
+    which it is better than one in a sentence without.
+    """
+    best: dict[str, ActorFinding] = {}
     for f in findings:
-        key = (f.actor_id, f.role)
-        if key not in best:
-            best[key] = f
+        if f.actor_id not in best or f.confidence > best[f.actor_id].confidence:
+            best[f.actor_id] = f
     return tuple(sorted(best.values(), key=lambda f: f.start))
 
 
