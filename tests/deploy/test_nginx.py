@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.deploy import healthcheck_argv
 from liptako.core import migrate
 from liptako.core.config import Settings
 
@@ -234,3 +235,14 @@ def test_the_allowed_proxies_come_from_the_setting(stack: Stack) -> None:
     assert _discovered(conn, "allowed", **SPOOF).startswith("https://127.0.0.1:")
     assert _client_logged(stack, "allowed") == "203.0.113.9"
     conn.close()
+
+
+def test_the_image_health_check_asks_the_server(stack: Stack) -> None:
+    """The Dockerfile's HEALTHCHECK, run as the image runs it: healthy while the server
+    answers, unhealthy where none listens."""
+    python, flag, code = healthcheck_argv()
+    assert python == "python"
+    for port, healthy in ((stack.app_port, True), (_free_port(), False)):
+        done = subprocess.run([sys.executable, flag, code], capture_output=True, timeout=30,
+                              env={**os.environ, "LIPTAKO_PORT": str(port)}, check=False)
+        assert (done.returncode == 0) is healthy, done.stderr
