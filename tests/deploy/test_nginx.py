@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +155,12 @@ def _https(stack: Stack) -> http.client.HTTPSConnection:
                                        source_address=("127.0.0.3", 0), timeout=30)
 
 
+def _direct(stack: Stack, source: str) -> http.client.HTTPConnection:
+    """A client speaking to the app itself, not through nginx, from ``source``."""
+    return http.client.HTTPConnection("127.0.0.1", stack.app_port, timeout=30,
+                                      source_address=(source, 0))
+
+
 def _get(conn: http.client.HTTPConnection, path: str,
          headers: dict[str, str]) -> http.client.HTTPResponse:
     conn.request("GET", path, headers=headers)
@@ -179,62 +186,54 @@ def _client_logged(stack: Stack, probe: str) -> str:
 
 
 def test_https_answers_through_nginx(stack: Stack) -> None:
-    conn = _https(stack)
-    answer = _get(conn, "/api/v1/health", {})
-    assert answer.status == 200
-    assert json.loads(answer.read()) == {"status": "ok", "database": "ok"}
-    assert conn.sock.version() in ("TLSv1.2", "TLSv1.3")
-    conn.close()
+    with closing(_https(stack)) as conn:
+        answer = _get(conn, "/api/v1/health", {})
+        assert answer.status == 200
+        assert json.loads(answer.read()) == {"status": "ok", "database": "ok"}
+        assert conn.sock.version() in ("TLSv1.2", "TLSv1.3")
 
 
 def test_http_redirects_to_https(stack: Stack) -> None:
-    conn = http.client.HTTPConnection("localhost", stack.http_port, timeout=30)
-    answer = _get(conn, "/api/v1/health?x=1", {})
-    assert answer.status == 301
-    assert answer.headers["Location"] == "https://localhost/api/v1/health?x=1"
-    conn.close()
+    with closing(http.client.HTTPConnection("localhost", stack.http_port, timeout=30)) as conn:
+        answer = _get(conn, "/api/v1/health?x=1", {})
+        assert answer.status == 301
+        assert answer.headers["Location"] == "https://localhost/api/v1/health?x=1"
 
 
 def test_a_body_over_the_limit_stops_at_nginx(stack: Stack) -> None:
     limit = Settings(env="test").max_body_bytes
-    conn = _https(stack)
-    conn.putrequest("POST", "/api/v1/incidents?probe=big")
-    conn.putheader("Content-Type", "application/json")
-    conn.putheader("Content-Length", str(limit + 1))
-    conn.endheaders()
-    answer = conn.getresponse()
-    body = answer.read()
+    with closing(_https(stack)) as conn:
+        conn.putrequest("POST", "/api/v1/incidents?probe=big")
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(limit + 1))
+        conn.endheaders()
+        answer = conn.getresponse()
+        body = answer.read()
     assert answer.status == 413
     assert b"nginx" in body and answer.headers["Content-Type"].startswith("text/html")
     assert "probe=big" not in stack.app_log.read_text()  # the app never saw it
-    conn.close()
 
 
 def test_the_app_believes_the_proxy(stack: Stack) -> None:
     """Through nginx, links are https and the client is the one nginx saw, whatever the client
     claimed in its own forwarded headers."""
-    conn = _https(stack)
     lying = {"X-Forwarded-Proto": "http", "X-Forwarded-For": "203.0.113.9"}
-    assert _discovered(conn, "proxied", **lying) == "https://localhost/taxii2/aes/"
+    with closing(_https(stack)) as conn:
+        assert _discovered(conn, "proxied", **lying) == "https://localhost/taxii2/aes/"
     assert _client_logged(stack, "proxied") == "127.0.0.3"
-    conn.close()
 
 
 def test_a_client_straight_at_the_app_is_not_believed(stack: Stack) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", stack.app_port, timeout=30,
-                                      source_address=("127.0.0.2", 0))
-    assert _discovered(conn, "direct", **SPOOF).startswith("http://127.0.0.1:")
+    with closing(_direct(stack, "127.0.0.2")) as conn:
+        assert _discovered(conn, "direct", **SPOOF).startswith("http://127.0.0.1:")
     assert _client_logged(stack, "direct") == "127.0.0.2"
-    conn.close()
 
 
 def test_the_allowed_proxies_come_from_the_setting(stack: Stack) -> None:
     """127.0.0.4 is trusted only because LIPTAKO_FORWARDED_ALLOW_IPS names it."""
-    conn = http.client.HTTPConnection("127.0.0.1", stack.app_port, timeout=30,
-                                      source_address=("127.0.0.4", 0))
-    assert _discovered(conn, "allowed", **SPOOF).startswith("https://127.0.0.1:")
+    with closing(_direct(stack, "127.0.0.4")) as conn:
+        assert _discovered(conn, "allowed", **SPOOF).startswith("https://127.0.0.1:")
     assert _client_logged(stack, "allowed") == "203.0.113.9"
-    conn.close()
 
 
 def test_the_image_health_check_asks_the_server(stack: Stack) -> None:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,11 @@ def _package_files() -> set[str]:
     return {f"liptako/{p.relative_to(PACKAGE).as_posix()}" for p in PACKAGE.rglob("*")
             if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".py", ".pyc")
             and p.name not in NOT_SHIPPED}
+
+
+def _installed_files() -> list[str]:
+    """The files of the liptako this environment runs (the suite's own installation)."""
+    return sorted(str(f.locate()) for f in metadata.distribution("liptako").files or [])
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +66,13 @@ def test_the_wheel_holds_the_package_data_and_the_migrations(wheel: Path) -> Non
 
 def test_the_installed_wheel_migrates_a_database(wheel: Path, tmp_path: Path) -> None:
     prefix = tmp_path / "prefix"
+    # --ignore-installed: without it pip "upgrades" the environment's own (editable) liptako
+    # by uninstalling it before installing into the prefix
+    before = _installed_files()
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile",
-                    "--quiet", "--prefix", str(prefix), str(wheel)], check=True, timeout=120)
+                    "--ignore-installed", "--quiet", "--prefix", str(prefix), str(wheel)],
+                   check=True, timeout=120)
+    assert _installed_files() == before, "the environment's own liptako was touched"
     (site,) = prefix.glob("lib/python3*/site-packages")
     # only the installation: no checkout on the path, run from elsewhere
     env = {**os.environ, "PYTHONPATH": str(site),
