@@ -129,6 +129,16 @@ def test_nginx_refuses_bodies_the_app_would_refuse() -> None:
     assert re.search(r"^\s*ssl_protocols TLSv1\.2 TLSv1\.3;", sample, re.M)
 
 
+def test_the_sample_says_how_to_fill_every_placeholder() -> None:
+    """The sed line in the sample's header fills every @NAME@ the configuration uses."""
+    lines = (ROOT / "deploy" / "nginx" / "liptako.conf").read_text().splitlines()
+    used = {m for line in lines if not line.lstrip().startswith("#")
+            for m in re.findall(r"@([A-Z_]+)@", line)}
+    filled = {m for line in lines if line.lstrip().startswith("#")
+              for m in re.findall(r"s[/#]@([A-Z_]+)@[/#]", line)}
+    assert used and used == filled, (used, filled)
+
+
 def test_the_guide_names_every_setting() -> None:
     guide = (ROOT / "docs" / "deploy.md").read_text()
     named = set(re.findall(r"LIPTAKO_[A-Z_]+[A-Z]", guide))
