@@ -84,7 +84,8 @@ def serve(
     port = settings.port if port is None else port
     typer.echo(f"liptako on http://{host}:{port} ({settings.env}, {workers} worker(s))")
     serving.serve(host, port, workers=workers, access_log=settings.access_log,
-                  outbox_worker=outbox_worker)
+                  outbox_worker=outbox_worker,
+                  forwarded_allow_ips=settings.forwarded_allow_ips)
 
 
 def main() -> None:

@@ -5,8 +5,10 @@ processes that accept on the shared socket; it restarts a worker that dies and s
 all on SIGINT or SIGTERM. Run it behind a reverse proxy (nginx, Caddy) that terminates TLS
 and spreads keep-alive clients; the proxy's own logs can replace the access log
 (``LIPTAKO_ACCESS_LOG=false``). uvicorn takes the client's address from the proxy's
-``X-Forwarded-For`` only when the proxy connects from an address in ``FORWARDED_ALLOW_IPS``
-(127.0.0.1 by default), so that login throttling counts real clients, not the proxy.
+``X-Forwarded-For`` (and the scheme from ``X-Forwarded-Proto``) only when the proxy connects
+from an address in ``LIPTAKO_FORWARDED_ALLOW_IPS`` (127.0.0.1 by default), so that login
+throttling counts real clients, not the proxy, and links say https; a client that sends
+those headers itself from elsewhere is not believed. See docs/deploy.md.
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ def start_worker() -> subprocess.Popen[bytes]:
 
 
 def serve(host: str, port: int, *, workers: int, access_log: bool,
-          outbox_worker: bool = True) -> None:
+          outbox_worker: bool = True, forwarded_allow_ips: str = "127.0.0.1") -> None:
     """Serve until told to stop; the alert worker stops with the server."""
     worker = start_worker() if outbox_worker else None
     try:
         uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
-                    access_log=access_log, log_level="info", log_config=_log_config())
+                    access_log=access_log, log_level="info", log_config=_log_config(),
+                    proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)
     finally:
         if worker is not None:
             worker.terminate()

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     # uvicorn's own access log, one line per request (off when a proxy in front logs them)
     access_log: bool = True
+    # the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto the server believes
+    # (comma-separated addresses or networks, "*" for any): the client's address (login
+    # throttling, logs) and scheme (https links) come from them; anyone else's are ignored
+    forwarded_allow_ips: str = "127.0.0.1"
     # per server process: connections kept open, and how many more a burst may open; the
     # server runs at most as many requests on the database at once (see README, PostgreSQL)
     db_pool_size: int = Field(default=10, ge=1, le=100)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 
 from alembic import command
@@ -14,14 +15,30 @@ from liptako.core.config import Settings
 from liptako.core.db import make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+# where an installed wheel puts the revisions (pyproject's data-files), under its prefix
+INSTALLED_DIR = "share/liptako/migrations"
+
+
+def migrations_dir() -> Path:
+    """The revisions: the checkout's folder, else the copy an installed wheel carries (the
+    wheel cannot hold them inside the package while they live beside src/)."""
+    if (MIGRATIONS_DIR / "env.py").exists():
+        return MIGRATIONS_DIR
+    try:
+        installed = metadata.distribution("liptako").files or []
+    except metadata.PackageNotFoundError:
+        installed = []
+    for file in installed:
+        if file.as_posix().endswith(f"{INSTALLED_DIR}/env.py"):
+            return Path(str(file.locate())).resolve().parent
+    raise FileNotFoundError(f"migrations: expected {MIGRATIONS_DIR}/env.py in the checkout "
+                            f"or {INSTALLED_DIR}/env.py in the installed package")
 
 
 def alembic_config(settings: Settings) -> Config:
     """An Alembic config pointing at the project's revisions and the settings' database."""
-    if not (MIGRATIONS_DIR / "env.py").exists():
-        raise FileNotFoundError(f"migrations: expected {MIGRATIONS_DIR}/env.py in the checkout")
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
     cfg.set_main_option(
         "file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
