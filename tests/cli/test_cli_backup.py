@@ -235,3 +235,22 @@ def _record(session: Session, n: int) -> None:
         audit.record(session, actor=audit.SYSTEM, action="incident.create",
                      target_type="incident", target_id=i, now=utcnow(), after={"i": i})
 
+
+
+def test_sqlite_restore_refuses_a_database_still_open_elsewhere(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    migrate.upgrade(Settings(database_url=url))
+    out = tmp_path / "b.liptako"
+    create_backup(Settings(database_url=url), out, now=utcnow())
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            _record(session, 3)
+        before = _dump(url)
+        with engine.connect():  # a server's pooled connection, idle
+            done = _cli(url, "restore", str(out), "--yes")
+        assert done.exit_code == 2, done.output
+        assert "is in use" in done.output and "stop the server" in done.output
+        assert _dump(url) == before
+    finally:
+        engine.dispose()

@@ -30,13 +30,17 @@ def server_major(settings: Settings) -> int:
         engine.dispose()
 
 
-def find_tool(name: str, major: int, *, bin_dir: Path | None = None) -> Path:
+def find_tool(name: str, major: int, *, bin_dir: Path | None = None,
+              folders: list[str | None] | None = None) -> Path:
     """``name`` (pg_dump, pg_restore) of the server's major version when several are
     installed, else the newest one not older than the server (a dump program refuses
-    servers newer than itself). Looks in ``bin_dir`` only when given, else on PATH and in
-    Debian's per-version folders."""
+    servers newer than itself). Looks in ``bin_dir`` only when given, else in ``folders``
+    (None standing for PATH), by default Debian's per-version folders and PATH."""
     found: dict[Path, int] = {}
-    folders = [str(bin_dir)] if bin_dir else [*sorted(glob.glob(DEBIAN_GLOB)), None]
+    if bin_dir:
+        folders = [str(bin_dir)]
+    elif folders is None:
+        folders = [*sorted(glob.glob(DEBIAN_GLOB)), None]
     for folder in folders:
         exe = shutil.which(name, path=folder) if folder else shutil.which(name)
         if exe and Path(exe).resolve() not in {p.resolve() for p in found}:
