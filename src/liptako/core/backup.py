@@ -138,7 +138,7 @@ def create_backup(settings: Settings, out: Path, *, now: dt.datetime,
 def _sqlite_snapshot(source: Path, target: Path) -> None:
     """A consistent copy through SQLite's online backup API: one read transaction, so the
     copy is the database at one instant while other connections keep writing (WAL)."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    src = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
