@@ -9,6 +9,7 @@ from liptako.cli import (
     actors,
     alerts,
     audit,
+    backup,
     charter,
     db,
     events,
@@ -53,6 +54,8 @@ app.command("worker")(worker.worker)
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")
 app.command("init")(setup.init)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 
 @app.callback()

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_username: str | None = None
     smtp_password: str | None = None
+    # where `liptako backup` / `restore` find pg_dump and pg_restore (PostgreSQL); unset:
+    # PATH, then /usr/lib/postgresql/<version>/bin, matching the server's major version
+    pg_bin_dir: Path | None = None
 
     @model_validator(mode="after")
     def _secret_is_set_outside_dev(self) -> Settings:
