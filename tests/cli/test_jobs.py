@@ -110,6 +110,7 @@ def test_jobs_are_queued_listed_retried_and_audited(fresh_database_url: str,
     assert runner.invoke(app, ["jobs", "enqueue", "reevaluate"], env=env).exit_code == 0
     listed = runner.invoke(app, ["jobs", "list", "--status", "pending"], env=env).output
     assert "import" in listed and "reevaluate" in listed and "jobs: 2 shown" in listed
+    assert "by system (" in listed and "source=acled" in listed
     refused = runner.invoke(app, ["jobs", "retry", "1"], env=env)
     assert refused.exit_code == 2 and "expected a failed job, got a pending one" in refused.output
     entries = _read(fresh_database_url, select(AuditEntry.action, AuditEntry.actor_name,

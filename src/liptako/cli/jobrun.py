@@ -37,8 +37,11 @@ def evaluate_alerts(factory: sessionmaker[Session], settings: Settings,
 
     with transaction(factory) as session:
         report = evaluate(session, now=utcnow(), issuer=Issuer.of(settings.site_url))
-    return (f"alerts: {len(report.raised)} raised, {len(report.updated)} updated, "
+    line = (f"alerts: {len(report.raised)} raised, {len(report.updated)} updated, "
             f"{len(report.ended)} ended, {report.deliveries} deliveries queued")
+    if report.raised or report.updated or report.ended:
+        log.info(line)
+    return line
 
 
 def publish_stix(factory: sessionmaker[Session], _settings: Settings | None = None,
@@ -52,7 +55,10 @@ def publish_stix(factory: sessionmaker[Session], _settings: Settings | None = No
 
     with transaction(factory) as session:
         done = publish(session, registry=registry(session), actor=SYSTEM, now=utcnow())
-    return f"stix: {dict(done.stored)} stored, {done.revoked} revoked"
+    line = f"stix: {dict(done.stored)} stored, {done.revoked} revoked"
+    if done.stored:
+        log.info(line)
+    return line
 
 
 def send_reports(factory: sessionmaker[Session], settings: Settings,
@@ -64,6 +70,8 @@ def send_reports(factory: sessionmaker[Session], settings: Settings,
 
     with transaction(factory) as session:
         result = send_weekly(session, now=utcnow(), site_url=settings.site_url)
+    if result.sent:
+        log.info("reports: %s", result.summary())
     for subscription_id, why in result.skipped:
         log.warning("reports: list %d skipped: %s", subscription_id, why)
     for subscription_id, why in result.failed:
@@ -148,7 +156,7 @@ def _work(factory: sessionmaker[Session], settings: Settings,
     except Exception as exc:  # any other trouble is recorded, and retried later
         log.exception("job %d (%s) attempt %d failed", job.id, job.destination, job.attempt)
         return f"{type(exc).__name__}: {exc}", False
-    # the periodic jobs run every minute or so: only people's jobs are told at info level
+    # the periodic jobs run every minute or so: they say themselves when they did something
     log.log(logging.DEBUG if job.options.get("scheduled") else logging.INFO,
             "job %d (%s) done: %s", job.id, job.destination, line)
     return None, False

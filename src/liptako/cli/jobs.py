@@ -41,7 +41,8 @@ def list_jobs(
     status: Status | None = typer.Option(None, "--status", help="Only jobs in this state."),
     limit: int = typer.Option(50, "--limit", min=1, help="The newest this many."),
 ) -> None:
-    """The newest jobs: number, kind, state, attempts, arguments, last error."""
+    """The newest jobs: number, kind, state, attempts, when and by whom queued, arguments,
+    last error."""
     from liptako.core.clock import utcnow
     from liptako.jobs.service import arguments, jobs, status_of
 
@@ -49,11 +50,12 @@ def list_jobs(
     with unit_of_work(settings_of(ctx)) as session:
         found = jobs(session, status=status.value if status else None, now=now, limit=limit)
         lines = [(j.id, j.destination, status_of(j, now), j.attempts, arguments(j),
-                  j.created_at, j.last_error) for j in found]
-    for job_id, kind, state, attempts, args, created, error in lines:
-        shown = " ".join(f"{k}={v}" for k, v in sorted(args.items()) if k != "sha256")
+                  j.created_at, (j.options or {}).get("by", "?"), j.last_error) for j in found]
+    for job_id, kind, state, attempts, args, created, by, error in lines:
+        shown = " ".join(f"{k}={v}" for k, v in sorted(args.items())
+                         if k != "sha256" and v is not None)
         typer.echo(f"{job_id:>6} {kind:<10} {state:<8} attempts {attempts:<2} "
-                   f"{created:%Y-%m-%d %H:%M:%S} {shown}")
+                   f"{created:%Y-%m-%d %H:%M:%S} by {by}: {shown}")
         if error:
             typer.echo(f"{'':>6} last error: {error}")
     typer.echo(f"jobs: {len(lines)} shown")
