@@ -96,8 +96,8 @@ def _worker(url: str, **extra: Any) -> Iterator[None]:
         loop.join(20)
 
 
-def test_jobs_are_queued_listed_retried_and_audited(fresh_database_url: str,
-                                                     tmp_path: Path) -> None:
+def test_jobs_are_queued_run_listed_retried_and_audited(fresh_database_url: str,
+                                                        tmp_path: Path) -> None:
     env = {"LIPTAKO_DATABASE_URL": fresh_database_url}
     data = tmp_path / "events.csv"
     shutil.copy(ACLED_DYADIC, data)
@@ -108,15 +108,30 @@ def test_jobs_are_queued_listed_retried_and_audited(fresh_database_url: str,
     assert first.exit_code == 0 and "job 1: import queued" in first.output
     assert "job 1: the same import is already queued" in again.output  # keyed by content
     assert runner.invoke(app, ["jobs", "enqueue", "reevaluate"], env=env).exit_code == 0
+    # a study period before any event: the scan refuses, once (trying again would not help)
+    assert runner.invoke(app, ["jobs", "enqueue", "scan", "--to", "1990-01"],
+                         env=env).exit_code == 0
     listed = runner.invoke(app, ["jobs", "list", "--status", "pending"], env=env).output
-    assert "import" in listed and "reevaluate" in listed and "jobs: 2 shown" in listed
+    assert "import" in listed and "reevaluate" in listed and "jobs: 3 shown" in listed
     assert "by system (" in listed and "source=acled" in listed
     refused = runner.invoke(app, ["jobs", "retry", "1"], env=env)
     assert refused.exit_code == 2 and "expected a failed job, got a pending one" in refused.output
+    with _worker(fresh_database_url):
+        _wait(lambda: _job(fresh_database_url, 3).status == "failed")
+    assert [tuple(_job(fresh_database_url, n)[:2]) for n in (1, 2, 3)] == [
+        ("delivered", 1), ("delivered", 1), ("failed", 1)]
+    assert "events: expected at least one" in _job(fresh_database_url, 3).last_error
+    assert _incidents(fresh_database_url) == EVENTS
+    failed = runner.invoke(app, ["jobs", "list", "--status", "failed"], env=env).output
+    assert "scan" in failed and "last error: RuleViolation: events:" in failed
+    assert "job 3: queued again" in runner.invoke(app, ["jobs", "retry", "3"], env=env).output
     entries = _read(fresh_database_url, select(AuditEntry.action, AuditEntry.actor_name,
-                                               AuditEntry.target_id).order_by(AuditEntry.seq))
-    assert [(a, t) for a, _who, t in entries] == [("job.enqueue", "1"), ("job.enqueue", "2")]
-    assert all(who.startswith("system (") for _a, who, _t in entries)  # the shell's account
+                                               AuditEntry.target_id)
+                    .where(AuditEntry.target_type == "job").order_by(AuditEntry.seq))
+    assert [(a, t) for a, _who, t in entries] == [
+        ("job.enqueue", "1"), ("job.enqueue", "2"), ("job.enqueue", "3"), ("job.done", "1"),
+        ("job.done", "2"), ("job.failed", "3"), ("job.retry", "3")]
+    assert entries[0][1].startswith("system (")  # the shell's account
 
 
 class _OnRetry(logging.Handler):

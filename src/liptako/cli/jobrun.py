@@ -112,7 +112,7 @@ def run_import(_factory: sessionmaker[Session], settings: Settings,
 def run_scan(factory: sessionmaker[Session], _settings: Settings, args: dict[str, Any]) -> str:
     """The hotspot scan, stored for the map (one transaction)."""
     from liptako.audit.service import SYSTEM
-    from liptako.cli.warning import Audience, EventType, _scan_line, _study_months
+    from liptako.cli.warning import Audience, EventType, scan_line, study_months
     from liptako.core.clock import utcnow
     from liptako.core.db import transaction
     from liptako.warning.schemas import VIOLENCE, ScanParameters
@@ -121,13 +121,13 @@ def run_scan(factory: sessionmaker[Session], _settings: Settings, args: dict[str
     types = [EventType(t) for t in args.get("event_types") or VIOLENCE]
     audience = Audience(args["for"]) if args.get("for") else None
     with transaction(factory) as session:
-        first, last = _study_months(session, args.get("from"), args.get("to"), audience, types)
+        first, last = study_months(session, args.get("from"), args.get("to"), audience, types)
         params = ScanParameters(first, last, event_types=tuple(t.value for t in types),
                                 replications=int(args.get("replications", 999)),
                                 gi_permutations=int(args.get("gi_permutations", 9999)),
                                 seed=int(args.get("seed", 12345678)),
                                 for_state=audience.value if audience else None)
-        return _scan_line(scan(session, params, actor=SYSTEM, now=utcnow()))
+        return scan_line(scan(session, params, actor=SYSTEM, now=utcnow()))
 
 
 def run_reevaluate(_factory: sessionmaker[Session], settings: Settings,
