@@ -41,8 +41,7 @@ def list_jobs(
     status: Status | None = typer.Option(None, "--status", help="Only jobs in this state."),
     limit: int = typer.Option(50, "--limit", min=1, help="The newest this many."),
 ) -> None:
-    """The newest jobs: number, kind, state, attempts, when and by whom queued, arguments,
-    last error."""
+    """The newest jobs, with their state, attempts and last error."""
     from liptako.core.clock import utcnow
     from liptako.jobs.service import arguments, jobs, status_of
 
@@ -108,10 +107,13 @@ def enqueue_import(
 @enqueue_app.command("scan")
 def enqueue_scan(
     ctx: typer.Context,
-    first: str | None = typer.Option(None, "--from", metavar="YYYY-MM"),
-    last: str | None = typer.Option(None, "--to", metavar="YYYY-MM"),
-    replications: int = typer.Option(999, min=1),
-    gi_permutations: int = typer.Option(9999, "--gi-permutations", min=0),
+    first: str | None = typer.Option(None, "--from", metavar="YYYY-MM", help="First month "
+                                     "of the study period (default: two years before --to)."),
+    last: str | None = typer.Option(None, "--to", metavar="YYYY-MM", help="Last month of the "
+                                    "study period (default: that of the latest event)."),
+    replications: int = typer.Option(999, min=1, help="Monte Carlo replications of the scan."),
+    gi_permutations: int = typer.Option(9999, "--gi-permutations", min=0,
+                                        help="Conditional permutations of each Gi* bin."),
     as_user: str | None = AS_OPTION,
 ) -> None:
     """The hotspot scan (as `liptako warning scan`, for every user)."""
