@@ -55,7 +55,9 @@ def _statuses(url: str) -> list[str]:
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            return list(session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
+            return list(session.scalars(select(OutboxMessage.status)
+                                        .where(OutboxMessage.channel != "job")  # messages only
+                                        .order_by(OutboxMessage.id)))
     finally:
         engine.dispose()
 

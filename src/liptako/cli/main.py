@@ -18,6 +18,7 @@ from liptako.cli import (
     ingest,
     intake,
     intel,
+    jobs,
     obligations,
     report,
     setup,
@@ -51,6 +52,7 @@ app.add_typer(intel.app, name="intel")
 app.add_typer(intake.app, name="intake")
 app.add_typer(report.app, name="report")
 app.command("worker")(worker.worker)
+app.add_typer(jobs.app, name="jobs")
 charter.app.command("reevaluate")(obligations.reevaluate)
 app.add_typer(charter.app, name="charter")
 app.command("init")(setup.init)

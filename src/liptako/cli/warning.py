@@ -162,20 +162,20 @@ def scan(
     try:
         with unit_of_work(settings_of(ctx)) as session:
             params = ScanParameters(
-                *_study_months(session, first, last, for_state, event_types),
+                *study_months(session, first, last, for_state, event_types),
                 time_unit=unit.value, area_level=area.value,
                 event_types=tuple(dict.fromkeys(t.value for t in event_types)),
                 replications=replications, gi_permutations=gi_permutations, seed=seed,
                 max_share=max_share, max_radius_km=max_radius_km, max_duration=max_duration,
                 for_state=for_state.value if for_state else None)
             run = _run(session, params, actor_of(session, as_user))
-            line = _scan_line(run)
+            line = scan_line(run)
     except DomainError as exc:
         fail(exc.detail)
     typer.echo(line)
 
 
-def _study_months(session: Session, first: str | None, last: str | None,
+def study_months(session: Session, first: str | None, last: str | None,
                   for_state: Audience | None, types: list[EventType],
                   ) -> tuple[dt.date, dt.date]:
     """The first and last month asked, or by default the two years up to the latest event
@@ -218,7 +218,7 @@ def _run(session: Session, params: ScanParameters, actor: Actor) -> ScanRun:
                                                                 total=total))
 
 
-def _scan_line(run: ScanRun) -> str:
+def scan_line(run: ScanRun) -> str:
     from liptako.warning.service import summary
 
     found = summary(run)

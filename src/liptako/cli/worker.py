@@ -1,18 +1,21 @@
-"""`liptako worker`: drain the outbox and evaluate the alert rules, until told to stop.
+"""`liptako worker`: run the jobs and drain the outbox, until told to stop.
 
-One loop, one process: every ``LIPTAKO_ALERT_EVALUATE_SECONDS`` it evaluates the alert rules
-(one transaction: alerts raised, updated and ended, their deliveries written), every
-``LIPTAKO_STIX_PUBLISH_SECONDS`` it brings the STIX store TAXII serves up to date with the
-registry and the incidents (one transaction), every ``LIPTAKO_REPORT_CHECK_SECONDS`` it puts
-the weekly situation reports that are due in the outbox (one transaction), and in between
-it claims the messages due (one short transaction), sends each outside any transaction, and
-records each outcome (one short transaction per message). When there is nothing to send it
-waits ``LIPTAKO_WORKER_POLL_SECONDS``. SIGTERM or SIGINT stops it after the message in hand.
+One loop, one process. Every ``LIPTAKO_ALERT_EVALUATE_SECONDS`` it queues a job evaluating
+the alert rules, every ``LIPTAKO_STIX_PUBLISH_SECONDS`` one bringing the STIX store TAXII
+serves up to date, every ``LIPTAKO_REPORT_CHECK_SECONDS`` one putting the weekly reports that
+are due in the outbox (:mod:`liptako.cli.jobrun`; each is queued only when none of its kind
+still waits), and every ``LIPTAKO_IMPORT_SCAN_SECONDS`` it looks at the watched import folder
+(``LIPTAKO_IMPORT_DIR``, when set). Then it runs the oldest job due (claimed for
+``LIPTAKO_JOB_LEASE_SECONDS``; a failure is retried with the outbox's backoff and recorded),
+claims the messages due (one short transaction), sends each outside any transaction, and
+records each outcome (one short transaction per message). When there is nothing to do it
+waits ``LIPTAKO_WORKER_POLL_SECONDS``. SIGTERM or SIGINT stops it after the job or message in
+hand; a worker killed outright leaves its claims to lapse, and they are taken again.
 
 ``liptako serve`` starts one such process beside the web server, whatever ``--workers`` is,
 and stops it when it stops; the worker also stops by itself when the process that started it
 is gone (``--parent``). Several workers may run at once (another host, ``liptako worker``
-run by hand): the outbox's claims keep each message with one of them at a time.
+run by hand): the outbox's claims keep each job and message with one of them at a time.
 """
 
 from __future__ import annotations
@@ -48,49 +51,6 @@ class Tally:
     delivered: int = 0
     retried: int = 0
     failed: int = 0
-
-
-def evaluate_alerts(factory: sessionmaker[Session], settings: Settings) -> None:
-    """One evaluation of the alert rules, committed."""
-    from liptako.alerts.evaluate import Issuer, evaluate
-    from liptako.core.clock import utcnow
-    from liptako.core.db import transaction
-
-    with transaction(factory) as session:
-        report = evaluate(session, now=utcnow(), issuer=Issuer.of(settings.site_url))
-    if report.raised or report.updated or report.ended:
-        log.info("alerts: %d raised, %d updated, %d ended, %d deliveries queued",
-                 len(report.raised), len(report.updated), len(report.ended), report.deliveries)
-
-
-def publish_stix(factory: sessionmaker[Session]) -> None:
-    """Bring the STIX store (what TAXII serves) up to date, committed."""
-    from liptako.audit.service import SYSTEM
-    from liptako.core.clock import utcnow
-    from liptako.core.db import transaction
-    from liptako.intel.service import registry
-    from liptako.obligations.stix_publish import publish
-
-    with transaction(factory) as session:
-        done = publish(session, registry=registry(session), actor=SYSTEM, now=utcnow())
-    if done.stored:
-        log.info("stix: %s stored, %d revoked", dict(done.stored), done.revoked)
-
-
-def send_reports(factory: sessionmaker[Session], settings: Settings) -> None:
-    """The weekly situation reports that are due, in the outbox, committed."""
-    from liptako.core.clock import utcnow
-    from liptako.core.db import transaction
-    from liptako.reports.weekly import send_weekly
-
-    with transaction(factory) as session:
-        result = send_weekly(session, now=utcnow(), site_url=settings.site_url)
-    if result.sent:
-        log.info("reports: %s", result.summary())
-    for subscription_id, why in result.skipped:
-        log.warning("reports: list %d skipped: %s", subscription_id, why)
-    for subscription_id, why in result.failed:
-        log.warning("reports: list %d failed: %s", subscription_id, why)
 
 
 def _settle(factory: sessionmaker[Session], message: Claimed, error: str | None, *, name: str,
@@ -144,34 +104,39 @@ def run(settings: Settings, stop: threading.Event, *, parent: int | None = None)
     """The loop, until ``stop`` is set (or the parent process is gone)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from liptako.cli.jobrun import run_jobs_once, schedule_due, watch_folder
     from liptako.core.db import make_engine, make_session_factory
     from liptako.core.delivery import Sender
     from liptako.core.outbox import Backoff
+    from liptako.jobs.folder import Sightings
 
     engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)  # one at a time
     factory = make_session_factory(engine)
     name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     policy = Backoff(settings.outbox_backoff_seconds, settings.outbox_backoff_max_seconds,
                      settings.outbox_max_attempts)
+    job_policy = Backoff(settings.outbox_backoff_seconds, settings.outbox_backoff_max_seconds,
+                         settings.job_max_attempts)
     lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
     sender, rng, tally = Sender(settings), random.Random(), Tally()  # noqa: S311 - jitter
-    evaluate_at = publish_at = report_at = 0.0
+    every = {"alerts": settings.alert_evaluate_seconds, "stix": settings.stix_publish_seconds,
+             "reports": settings.report_check_seconds, "folder": settings.import_scan_seconds}
+    due, sightings = dict.fromkeys(every, 0.0), Sightings()
     try:
         while not stop.is_set() and (parent is None or os.getppid() == parent):
             try:
-                if time.monotonic() >= evaluate_at:
-                    evaluate_at = time.monotonic() + settings.alert_evaluate_seconds
-                    evaluate_alerts(factory, settings)
-                if time.monotonic() >= publish_at:
-                    publish_at = time.monotonic() + settings.stix_publish_seconds
-                    publish_stix(factory)
-                if time.monotonic() >= report_at:
-                    report_at = time.monotonic() + settings.report_check_seconds
-                    send_reports(factory, settings)
-                claimed = drain_once(factory, sender, name=name, policy=policy, rng=rng,
-                                     lease=lease, stop=stop, tally=tally)
-            except SQLAlchemyError as exc:  # the database is away: try again after a pause
-                log.warning("worker: the database did not answer (%s)", exc)
+                for kind in [k for k, at in due.items() if time.monotonic() >= at]:
+                    due[kind] = time.monotonic() + every[kind]
+                    if kind == "folder":
+                        watch_folder(factory, settings, sightings)
+                    else:
+                        schedule_due(factory, kind)
+                claimed = run_jobs_once(factory, settings, name=name, policy=job_policy,
+                                        rng=rng, stop=stop)
+                claimed += drain_once(factory, sender, name=name, policy=policy, rng=rng,
+                                      lease=lease, stop=stop, tally=tally)
+            except (SQLAlchemyError, OSError) as exc:  # the database or folder is away
+                log.warning("worker: %s (tried again after a pause)", exc)
                 claimed = 0
             if not claimed:
                 stop.wait(settings.worker_poll_seconds)
@@ -191,13 +156,14 @@ def _stop_on_signals(stop: threading.Event) -> None:
 def worker(ctx: typer.Context,
            parent: int | None = typer.Option(None, hidden=True,
                                              help="Stop when this process is gone.")) -> None:
-    """Deliver alerts (the outbox) and evaluate the alert rules until stopped."""
+    """Run the jobs (imports, scans, alert rules, reports) and deliver alerts until stopped."""
     settings = settings_of(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     stop = threading.Event()
     _stop_on_signals(stop)
-    log.info("worker %d: delivering alerts, rules evaluated every %g s", os.getpid(),
-             settings.alert_evaluate_seconds)
+    log.info("worker %d: running jobs and delivering alerts, rules evaluated every %g s%s",
+             os.getpid(), settings.alert_evaluate_seconds,
+             f", watching {settings.import_dir}" if settings.import_dir else "")
     tally = run(settings, stop, parent=parent)
     log.info("worker %d stopped: %d delivered, %d to be retried, %d failed", os.getpid(),
              tally.delivered, tally.retried, tally.failed)

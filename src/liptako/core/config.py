@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     outbox_backoff_max_seconds: float = Field(default=3600.0, gt=0)
     outbox_max_attempts: int = Field(default=12, ge=1)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # the worker's jobs (imports, scans, re-evaluations, the periodic work above; see
+    # docs/jobs.md): how long a claim on one holds (longer than the longest job), and how
+    # many attempts, with the outbox's backoff between them
+    job_lease_seconds: float = Field(default=3600.0, gt=0)
+    job_max_attempts: int = Field(default=5, ge=1)
+    # a folder the worker watches for ACLED and UCDP exports to import (off when unset), and
+    # how often it looks
+    import_dir: Path | None = None
+    import_scan_seconds: float = Field(default=30.0, gt=0)
     # e-mail delivery (SMTP); no host: e-mail subscriptions wait in the outbox
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)

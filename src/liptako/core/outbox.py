@@ -14,6 +14,10 @@ receiver uses to drop the repeat. A message is claimed by one worker at a time: 
 the claim reads with ``FOR UPDATE SKIP LOCKED`` (concurrent workers pass over each other's
 rows instead of waiting), on SQLite the claim transaction holds the only write lock; on both,
 the lease (``claimed_until``) is what keeps a claim while the message is being sent.
+
+The same table holds the worker's *jobs* (channel ``job``, :mod:`liptako.jobs`): the
+destination names the kind of work, the payload holds its arguments as JSON, and the claim,
+lease, backoff and settlement are those of a message; "delivered" means done.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from liptako.core.db import Base
 
-CHANNELS = ("webhook", "email")
+CHANNELS = ("webhook", "email", "job")
+SENT = ("webhook", "email")  # the channels the sender delivers; jobs are run instead
 STATUSES = ("pending", "delivered", "failed")
 
 
@@ -119,11 +124,12 @@ class Claimed:
 
 
 def claim(session: Session, *, worker: str, now: dt.datetime, lease: dt.timedelta,
-          limit: int = 20) -> list[Claimed]:
-    """Take up to ``limit`` due messages for ``worker`` until ``now + lease``: pending, due,
-    and not held by a live claim. The caller commits at once, before sending."""
+          limit: int = 20, channels: tuple[str, ...] = SENT) -> list[Claimed]:
+    """Take up to ``limit`` due messages of ``channels`` for ``worker`` until ``now + lease``:
+    pending, due, and not held by a live claim. The caller commits at once, before sending."""
     due = (select(OutboxMessage)
            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                  OutboxMessage.channel.in_(channels),
                   or_(OutboxMessage.claimed_until.is_(None),
                       OutboxMessage.claimed_until < now))
            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
@@ -140,9 +146,11 @@ def claim(session: Session, *, worker: str, now: dt.datetime, lease: dt.timedelt
 
 
 def settle(session: Session, claimed: Claimed, *, worker: str, now: dt.datetime,
-           error: str | None, policy: Backoff, rng: random.Random) -> str | None:
+           error: str | None, policy: Backoff, rng: random.Random,
+           final: bool = False) -> str | None:
     """Record how sending a claimed message went (``error`` None: delivered): delivered,
-    pending again after a delay, or failed once its attempts are used up. Nothing happens when
+    pending again after a delay, or failed once its attempts are used up (or at once when
+    the error is ``final``: trying again would fail the same way). Nothing happens when
     the claim was lost (the lease ran out and another worker took the message): the new
     holder settles it. Returns the message's status, or None for a lost claim."""
     held = (OutboxMessage.id == claimed.id, OutboxMessage.claimed_by == worker,
@@ -150,7 +158,7 @@ def settle(session: Session, claimed: Claimed, *, worker: str, now: dt.datetime,
     if error is None:
         values: dict[str, Any] = {"status": "delivered", "delivered_at": now,
                                   "last_error": None}
-    elif claimed.attempt >= policy.attempts:
+    elif final or claimed.attempt >= policy.attempts:
         values = {"status": "failed", "last_error": error[:1000]}
     else:
         wait = dt.timedelta(seconds=retry_delay(claimed.attempt, policy, rng))
