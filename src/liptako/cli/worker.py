@@ -194,6 +194,11 @@ def worker(ctx: typer.Context,
     """Deliver alerts (the outbox) and evaluate the alert rules until stopped."""
     settings = settings_of(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if settings.log_json:
+        from liptako.core.logs import JsonFormatter
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     stop = threading.Event()
     _stop_on_signals(stop)
     log.info("worker %d: delivering alerts, rules evaluated every %g s", os.getpid(),
