@@ -22,7 +22,7 @@ from liptako.audit import service as audit
 from liptako.audit.models import AuditEntry
 from liptako.core import outbox
 from liptako.core.config import Settings
-from liptako.core.logs import JsonFormatter
+from liptako.core.logs import JsonFormatter, TextFormatter, bind_request_id, unbind_request_id
 from liptako.warning.models import ScanRun
 from liptako.web.app import create_app
 
@@ -216,3 +216,20 @@ def test_not_ready_before_the_schema_is_migrated(tmp_path: Path) -> None:
         response = client.get("/api/v1/ready")
     assert response.status_code == 503
     assert "revision none" in response.json()["reason"]
+
+
+def test_log_lines_carry_the_request_id_in_either_format() -> None:
+    record = logging.LogRecord("liptako.test", logging.WARNING, __file__, 1, "disk %s", ("full",),
+                               None)
+    token = bind_request_id("rid-12345678")
+    try:
+        line = json.loads(JsonFormatter().format(record))
+        text = TextFormatter("%(levelname)s: %(message)s").format(record)
+    finally:
+        unbind_request_id(token)
+    assert line["request_id"] == "rid-12345678"
+    assert (line["level"], line["logger"], line["message"]) == ("warning", "liptako.test",
+                                                               "disk full")
+    assert line["time"].endswith("Z")
+    assert text == "WARNING: disk full [rid-12345678]"
+    assert json.loads(JsonFormatter().format(record))["request_id"] is None  # outside

@@ -59,6 +59,7 @@ def metrics_folder(folder: Path | None) -> Iterator[Path]:
     try:
         yield path
     finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
         if own:
             shutil.rmtree(path, ignore_errors=True)
 
