@@ -49,3 +49,19 @@ def test_importing_the_app_reads_no_environment(monkeypatch: pytest.MonkeyPatch)
 ])
 def test_the_url_a_browser_opens_for_the_server(host: str, port: int, url: str) -> None:
     assert Settings(host=host, port=port).url == url
+
+
+def test_metrics_networks_are_a_cidr_list() -> None:
+    settings = Settings(metrics_networks="10.0.0.0/8, 192.168.1.5")  # type: ignore[arg-type]
+    assert settings.metrics_networks == ("10.0.0.0/8", "192.168.1.5/32")
+    assert Settings().metrics_networks == ("127.0.0.1/32", "::1/128")
+    with pytest.raises(ValueError, match="LIPTAKO_METRICS_NETWORKS: expected networks in CIDR"):
+        Settings(metrics_networks="10.0.0.0/8,intranet")  # type: ignore[arg-type]
+
+
+def test_log_lines_are_json_in_prod_unless_told() -> None:
+    secret = "s" * 40
+    assert Settings(env="prod", secret_key=secret).log_json
+    assert not Settings(env="prod", secret_key=secret, log_format="text").log_json
+    assert not Settings(env="dev").log_json
+    assert Settings(env="dev", log_format="json").log_json

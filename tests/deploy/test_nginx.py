@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,7 +101,9 @@ def _nginx_conf(folder: Path, site: Path) -> Path:
     conf.write_text(f"daemon off;\n{user}worker_processes 1;\npid {folder / 'nginx.pid'};\n"
                     f"error_log {folder / 'error.log'} warn;\n"
                     "events { worker_connections 64; }\n"
-                    f"http {{\n  access_log {folder / 'access.log'};\n{temp}\n"
+                    # nginx's own line names the request as the app's lines do
+                    "http {\n  log_format with_id '$request_id $remote_addr \"$request\"';\n"
+                    f"  access_log {folder / 'access.log'} with_id;\n{temp}\n"
                     f"  include {site};\n}}\n")
     return conf
 
@@ -121,7 +125,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     migrate.upgrade(Settings(env="test", database_url=url))
     app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
     env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev",
-           "LIPTAKO_FORWARDED_ALLOW_IPS": "127.0.0.1,127.0.0.4"}
+           "LIPTAKO_FORWARDED_ALLOW_IPS": "127.0.0.1,127.0.0.4", "LIPTAKO_LOG_FORMAT": "json"}
     app_log = folder / "app.log"
     with app_log.open("w") as out:
         app = subprocess.Popen([LIPTAKO, "serve", "--port", str(app_port),
@@ -167,22 +171,27 @@ def _get(conn: http.client.HTTPConnection, path: str,
     return conn.getresponse()
 
 
-def _discovered(conn: http.client.HTTPConnection, probe: str, **headers: str) -> str:
-    """The API root the TAXII discovery names: built by the app from the scheme and host it
-    believes the client used."""
-    answer = _get(conn, f"/taxii2/?probe={probe}", {**TAXII, **headers})
+def _discovered(conn: http.client.HTTPConnection, **headers: str) -> tuple[str, str]:
+    """The API root the TAXII discovery names (built by the app from the scheme and host it
+    believes the client used) and the request's id (the app's answer says it)."""
+    answer = _get(conn, "/taxii2/", {**TAXII, **headers})
     assert answer.status == 200, answer.read()
-    return str(json.loads(answer.read())["default"])
+    return str(json.loads(answer.read())["default"]), answer.headers["X-Request-ID"]
 
 
-def _client_logged(stack: Stack, probe: str) -> str:
-    """The client address the app's access log gives for the request tagged ``probe``."""
+def _access_lines(stack: Stack) -> list[dict[str, Any]]:
+    lines = [json.loads(x) for x in stack.app_log.read_text().splitlines() if x.startswith("{")]
+    return [x for x in lines if x["logger"] == "liptako.access"]
+
+
+def _client_logged(stack: Stack, request_id: str) -> str:
+    """The client address the app's access log gives for the request ``request_id``."""
     for _ in range(50):
-        lines = [x for x in stack.app_log.read_text().splitlines() if f"probe={probe} " in x]
-        if lines:
-            return lines[-1].split("INFO:", 1)[1].split()[0].rsplit(":", 1)[0]
+        found = [x for x in _access_lines(stack) if x["request_id"] == request_id]
+        if found:
+            return str(found[-1]["client"]).rsplit(":", 1)[0]
         time.sleep(0.1)
-    raise AssertionError(f"no access log line for {probe}")
+    raise AssertionError(f"no access log line for request {request_id}")
 
 
 def test_https_answers_through_nginx(stack: Stack) -> None:
@@ -203,7 +212,7 @@ def test_http_redirects_to_https(stack: Stack) -> None:
 def test_a_body_over_the_limit_stops_at_nginx(stack: Stack) -> None:
     limit = Settings(env="test").max_body_bytes
     with closing(_https(stack)) as conn:
-        conn.putrequest("POST", "/api/v1/incidents?probe=big")
+        conn.putrequest("POST", "/api/v1/incidents")
         conn.putheader("Content-Type", "application/json")
         conn.putheader("Content-Length", str(limit + 1))
         conn.endheaders()
@@ -211,7 +220,8 @@ def test_a_body_over_the_limit_stops_at_nginx(stack: Stack) -> None:
         body = answer.read()
     assert answer.status == 413
     assert b"nginx" in body and answer.headers["Content-Type"].startswith("text/html")
-    assert "probe=big" not in stack.app_log.read_text()  # the app never saw it
+    # the app never saw it
+    assert not [x for x in _access_lines(stack) if x["path"] == "/api/v1/incidents"]
 
 
 def test_the_app_believes_the_proxy(stack: Stack) -> None:
@@ -219,21 +229,27 @@ def test_the_app_believes_the_proxy(stack: Stack) -> None:
     claimed in its own forwarded headers."""
     lying = {"X-Forwarded-Proto": "http", "X-Forwarded-For": "203.0.113.9"}
     with closing(_https(stack)) as conn:
-        assert _discovered(conn, "proxied", **lying) == "https://localhost/taxii2/aes/"
-    assert _client_logged(stack, "proxied") == "127.0.0.3"
+        root, request_id = _discovered(conn, **lying)
+    assert root == "https://localhost/taxii2/aes/"
+    assert _client_logged(stack, request_id) == "127.0.0.3"
+    # nginx names the request ($request_id, 32 hex digits) and the app keeps that name
+    nginx_log = (stack.app_log.parent / "access.log").read_text()
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id) and request_id in nginx_log
 
 
 def test_a_client_straight_at_the_app_is_not_believed(stack: Stack) -> None:
     with closing(_direct(stack, "127.0.0.2")) as conn:
-        assert _discovered(conn, "direct", **SPOOF).startswith("http://127.0.0.1:")
-    assert _client_logged(stack, "direct") == "127.0.0.2"
+        root, request_id = _discovered(conn, **SPOOF)
+    assert root.startswith("http://127.0.0.1:")
+    assert _client_logged(stack, request_id) == "127.0.0.2"
 
 
 def test_the_allowed_proxies_come_from_the_setting(stack: Stack) -> None:
     """127.0.0.4 is trusted only because LIPTAKO_FORWARDED_ALLOW_IPS names it."""
     with closing(_direct(stack, "127.0.0.4")) as conn:
-        assert _discovered(conn, "allowed", **SPOOF).startswith("https://127.0.0.1:")
-    assert _client_logged(stack, "allowed") == "203.0.113.9"
+        root, request_id = _discovered(conn, **SPOOF)
+    assert root.startswith("https://127.0.0.1:")
+    assert _client_logged(stack, request_id) == "203.0.113.9"
 
 
 def test_the_image_health_check_asks_the_server(stack: Stack) -> None:

@@ -120,6 +120,10 @@ TAXII_OBJECT = {**TAXII_AES, "object_id": "threat-actor--00000000-0000-4000-8000
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/health"): Row(200, anon=200),
+    ("GET", "/api/v1/ready"): Row(200, anon=200),
+    # for the monitoring network or its token only: the test client's address is in no
+    # network and no caller's bearer token is the metrics token (see web/test_observe.py)
+    ("GET", "/metrics"): Row(403, anon=403),
     ("GET", "/api/v1/openapi.json"): Row(200, anon=200),
     ("POST", "/api/v1/auth/token"): Row(
         200, anon=401, form=lambda c: {"username": c, "password": "correct horse battery staple"}),

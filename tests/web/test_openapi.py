@@ -20,7 +20,7 @@ def _operations(app: FastAPI) -> dict[str, dict[str, Any]]:
 
 def test_every_error_answer_is_declared_with_the_error_body(app: FastAPI) -> None:
     operations = _operations(app)
-    public = {"GET /api/v1/health", "POST /api/v1/auth/token"}
+    public = {"GET /api/v1/health", "GET /api/v1/ready", "POST /api/v1/auth/token"}
     assert public < set(operations)
     for name, op in operations.items():
         errors = {status: answer for status, answer in op["responses"].items()

@@ -27,6 +27,9 @@ class AuditEntry(Base):
     before_digest: Mapped[str | None] = mapped_column(String(64))
     after_digest: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # the web request that made the entry (its X-Request-ID), to find its log lines; None
+    # for the command line, the worker, and every entry written before it was kept
+    request_id: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 

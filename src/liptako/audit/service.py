@@ -6,16 +6,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, event, insert, select, update
+from sqlalchemy import Table, bindparam, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from liptako.audit.models import AuditEntry, AuditHead
 from liptako.audit.rules import GENESIS_HASH, digest, entry_hash
+from liptako.core.logs import current_request_id
 
 HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor_name", "actor_state", "action", "target_type",
     "target_id", "before_digest", "after_digest", "detail",
 )
+# hashed when set only: an entry without one (all those written before it was kept, the
+# command line's) hashes as it always has, so the old chain still verifies, while a request
+# id once written can be neither changed nor removed without breaking the chain
+OPTIONAL_HASHED_FIELDS = ("request_id",)
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,10 @@ SYSTEM = Actor(id=None, name="system", state=None)
 
 
 def _fields(entry: AuditEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in HASHED_FIELDS}
+    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    fields.update({name: getattr(entry, name) for name in OPTIONAL_HASHED_FIELDS
+                   if getattr(entry, name) is not None})
+    return fields
 
 
 _HEAD = cast(Table, AuditHead.__table__)
@@ -58,7 +66,8 @@ def record(
     The entry is sealed into the chain (numbered, hashed, the chain's head moved and locked
     until the transaction ends) when the session next flushes: at the latest when it
     commits, so that the head is held for the end of the transaction only. A caller that
-    needs ``seq`` at once flushes.
+    needs ``seq`` at once flushes. The entry keeps the id of the web request being served,
+    if any (``core.logs``), so that its log lines can be found from it.
     """
     entry = AuditEntry(
         at=now,
@@ -71,6 +80,7 @@ def record(
         before_digest=None if before is None else digest(before),
         after_digest=None if after is None else digest(after),
         detail=detail,
+        request_id=current_request_id(),
     )
     session.add(entry)
     session.info.setdefault(_STAGED, []).append(entry)
@@ -119,6 +129,13 @@ class Anchor:
             raise ValueError('anchor: expected {"seq": <entry number>, "hash": <64 hex '
                              f"characters>}}, got {data!r}")
         return cls(data["seq"], data["hash"])
+
+
+def last_recorded(session: Session, action: str) -> dict[str, dt.datetime]:
+    """When ``action`` was last recorded, by target (e.g. the last import of each source)."""
+    rows = session.execute(select(AuditEntry.target_id, func.max(AuditEntry.at))
+                           .where(AuditEntry.action == action).group_by(AuditEntry.target_id))
+    return {str(target): at for target, at in rows if at is not None}
 
 
 def anchor(session: Session) -> Anchor:

@@ -88,8 +88,8 @@ def serve(
     host = settings.host if host is None else host
     port = settings.port if port is None else port
     typer.echo(f"liptako on http://{host}:{port} ({settings.env}, {workers} worker(s))")
-    serving.serve(host, port, workers=workers, access_log=settings.access_log,
-                  outbox_worker=outbox_worker,
+    serving.serve(host, port, workers=workers, outbox_worker=outbox_worker,
+                  json_logs=settings.log_json, metrics_dir=settings.metrics_dir,
                   forwarded_allow_ips=settings.forwarded_allow_ips)
 
 

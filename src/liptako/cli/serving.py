@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -25,12 +30,40 @@ import uvicorn.config
 APP = "liptako.web.asgi:app_factory"
 
 
-def _log_config() -> dict[str, Any]:
-    """uvicorn's logging, with the app's own messages (the audit anchors) beside its own."""
+def _log_config(*, json_lines: bool = False) -> dict[str, Any]:
+    """uvicorn's logging, with the app's own messages (the audit anchors) beside its own and
+    the app's access lines (core.logs, web.observe) in place of uvicorn's; every line one
+    JSON object when asked, else plain text ending with the request id."""
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config["loggers"]["liptako"] = {"handlers": ["default"], "level": "INFO",
                                     "propagate": False}
+    config["loggers"]["liptako.access"] = {"handlers": ["access"], "level": "INFO",
+                                           "propagate": False}
+    formatter = "liptako.core.logs.JsonFormatter" if json_lines else \
+        "liptako.core.logs.TextFormatter"
+    config["formatters"]["default"] = {"()": formatter, "fmt": "%(levelname)s:  %(message)s"}
+    config["formatters"]["access"] = {"()": formatter, "fmt": "%(levelname)s:  %(message)s"}
     return config
+
+
+@contextmanager
+def metrics_folder(folder: Path | None) -> Iterator[Path]:
+    """The folder where every server process keeps its metrics for /metrics to sum
+    (prometheus_client's multiprocess mode, told by ``PROMETHEUS_MULTIPROC_DIR`` before the
+    workers start): emptied first, so that a past run's figures are not counted again; a
+    temporary one, removed at the end, when none is set."""
+    own = folder is None
+    path = Path(tempfile.mkdtemp(prefix="liptako-metrics-")) if folder is None else folder
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    try:
+        yield path
+    finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        if own:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def start_worker() -> subprocess.Popen[bytes]:
@@ -40,14 +73,19 @@ def start_worker() -> subprocess.Popen[bytes]:
                              "--parent", str(os.getpid())])
 
 
-def serve(host: str, port: int, *, workers: int, access_log: bool,
-          outbox_worker: bool = True, forwarded_allow_ips: str = "127.0.0.1") -> None:
-    """Serve until told to stop; the alert worker stops with the server."""
+def serve(host: str, port: int, *, workers: int, outbox_worker: bool = True,
+          json_logs: bool = False, metrics_dir: Path | None = None,
+          forwarded_allow_ips: str = "127.0.0.1") -> None:
+    """Serve until told to stop; the alert worker stops with the server. The access lines
+    are the app's own (web.observe, on unless ``LIPTAKO_ACCESS_LOG=false``); uvicorn's, which
+    know neither the request's id nor its time, are off."""
     worker = start_worker() if outbox_worker else None
     try:
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
-                    access_log=access_log, log_level="info", log_config=_log_config(),
-                    proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)
+        with metrics_folder(metrics_dir):
+            uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
+                        access_log=False, log_level="info",
+                        log_config=_log_config(json_lines=json_logs),
+                        proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)
     finally:
         if worker is not None:
             worker.terminate()

@@ -159,6 +159,11 @@ def worker(ctx: typer.Context,
     """Run the jobs (imports, scans, alert rules, reports) and deliver alerts until stopped."""
     settings = settings_of(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if settings.log_json:
+        from liptako.core.logs import JsonFormatter
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     stop = threading.Event()
     _stop_on_signals(stop)
     log.info("worker %d: running jobs and delivering alerts, rules evaluated every %g s%s",

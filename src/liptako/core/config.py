@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # the sentinel that prod refuses; long enough for HS256 (32 bytes) so development raises no
 # warning about a short key
@@ -44,6 +45,17 @@ class Settings(BaseSettings):
     # (comma-separated addresses or networks, "*" for any): the client's address (login
     # throttling, logs) and scheme (https links) come from them; anyone else's are ignored
     forwarded_allow_ips: str = "127.0.0.1"
+    # log lines as one JSON object each (json) or as plain text; unset: json in prod, else text
+    log_format: Literal["json", "text"] | None = None
+    # who may read GET /metrics: clients from these networks (CIDR, comma-separated), or any
+    # client presenting this bearer token (unset: none)
+    metrics_networks: Annotated[tuple[str, ...], NoDecode] = ("127.0.0.1/32", "::1/128")
+    metrics_token: str | None = None
+    # where `liptako serve`'s processes keep their metrics for one another (emptied at start);
+    # unset: a temporary folder removed when the server stops
+    metrics_dir: Path | None = None
+    # how long the readiness check waits for the database before answering 503
+    ready_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     # per server process: connections kept open, and how many more a burst may open; the
     # server runs at most as many requests on the database at once (see README, PostgreSQL)
     db_pool_size: int = Field(default=10, ge=1, le=100)
@@ -103,6 +115,28 @@ class Settings(BaseSettings):
                 f"got {len(self.secret_key)}"
             )
         return self
+
+    @field_validator("metrics_networks", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            return value
+        networks = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise SettingsError(f"LIPTAKO_METRICS_NETWORKS: expected networks in CIDR "
+                                    f"form (10.0.0.0/8, ::1/128), got {item!r}") from None
+        return tuple(networks)
+
+    @property
+    def log_json(self) -> bool:
+        """Whether log lines are JSON: as asked, else in prod only."""
+        return self.log_format == "json" if self.log_format else self.env == "prod"
 
     @property
     def is_sqlite(self) -> bool:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from liptako.core.config import Settings
 from liptako.core.db import make_engine
@@ -71,3 +74,46 @@ def current(settings: Settings) -> tuple[str | None, str | None]:
     finally:
         engine.dispose()
     return rev, head
+
+
+@functools.cache
+def code_head() -> str | None:
+    """The newest revision the code knows, None without the migrations folder."""
+    if not (MIGRATIONS_DIR / "env.py").exists():
+        return None
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def unready(engine: Engine) -> str | None:
+    """Why the database cannot serve the code now (None: it can): unreachable, or its schema
+    at another revision than the code's. On the driver's connection, outside any transaction
+    (on SQLite a transaction would wait for the write lock)."""
+    driver_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()
+        try:
+            found = _revision(raw.cursor(), driver_error)
+        finally:
+            raw.close()
+    except (SQLAlchemyError, driver_error) as exc:
+        return f"the database is unreachable ({type(getattr(exc, 'orig', None) or exc).__name__})"
+    head = code_head()
+    if head is not None and found != head:
+        return (f"the schema is at revision {found or 'none'}, the code expects {head}: "
+                "run `liptako db upgrade`")
+    return None
+
+
+def _revision(cursor: Any, driver_error: type[Exception]) -> str | None:
+    """The database's revision (None before the first migration) on a driver's cursor."""
+    cursor.execute("SELECT 1")
+    try:
+        cursor.execute("SELECT version_num FROM alembic_version")
+        row = cursor.fetchone()
+    except driver_error:  # no version table: never migrated
+        row = None
+    finally:
+        cursor.close()
+    return None if row is None else str(row[0])

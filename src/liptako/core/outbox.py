@@ -27,7 +27,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, or_, select, update
+from sqlalchemy import JSON, Index, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from liptako.core.db import Base
@@ -174,3 +174,23 @@ def messages_about(session: Session, topics: list[str]) -> list[OutboxMessage]:
         return []
     return list(session.scalars(select(OutboxMessage).where(OutboxMessage.topic.in_(topics))
                                 .order_by(OutboxMessage.id)))
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """How many messages are in each status, and when the oldest one still pending was
+    written (None: nothing pending)."""
+
+    by_status: dict[str, int]
+    oldest_pending_at: dt.datetime | None
+
+
+def backlog(session: Session) -> Backlog:
+    """The outbox's depth by status and the age of what waits (for monitoring)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    rows = session.execute(select(OutboxMessage.status, func.count())
+                           .group_by(OutboxMessage.status))
+    counts.update({status: int(n) for status, n in rows})
+    oldest = session.scalar(select(func.min(OutboxMessage.created_at))
+                            .where(OutboxMessage.status == "pending"))
+    return Backlog(counts, oldest)

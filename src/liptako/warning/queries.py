@@ -16,6 +16,11 @@ from liptako.warning.schemas import month_shift
 from liptako.warning.service import UNIT, counted
 
 
+def last_scan_at(session: Session) -> dt.datetime | None:
+    """When the newest stored hotspot scan ran, whoever may see it (for monitoring)."""
+    return session.scalar(select(func.max(ScanRun.ran_at)))
+
+
 def latest_scan(session: Session, viewer: Viewer) -> ScanRun | None:
     """The newest stored scan whose marking lets the viewer see it, with its clusters."""
     return session.scalar(

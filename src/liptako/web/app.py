@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -19,23 +20,27 @@ from starlette.exceptions import HTTPException
 
 from liptako import __version__
 from liptako.audit import service as audit
+from liptako.core import migrate
 from liptako.core.config import Settings
 from liptako.core.db import make_engine, make_session_factory
 from liptako.core.errors import DomainError
 from liptako.core.geo import admin_index, in_named_area
 from liptako.intel.actors import ActorRegistry
 from liptako.obligations import service as obligation_service
+from liptako.web import metrics
 from liptako.web.api import actors as actors_api
 from liptako.web.api import alerts as alerts_api
 from liptako.web.api import assistance as assistance_api
 from liptako.web.api import auth, geo, health, incidents, obligations, taxii
 from liptako.web.api import intake as intake_api
+from liptako.web.api import metrics as metrics_api
 from liptako.web.api import reports as reports_api
 from liptako.web.api import stix as stix_api
 from liptako.web.api import warning as warning_api
 from liptako.web.deps import install_session_gate, no_control_characters
 from liptako.web.errors import error_responses, install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
+from liptako.web.observe import Observe
 from liptako.web.pages import actors as actor_pages
 from liptako.web.pages import alerts as alert_pages
 from liptako.web.pages import assistance as assistance_pages
@@ -128,12 +133,16 @@ def create_app(settings: Settings) -> FastAPI:
         # as many threads as the session gate has places (see web.deps)
         to_thread.current_default_thread_limiter().total_tokens = settings.db_connections
         warm_up(settings)
+        migrate.code_head()  # read once, not by the first readiness check
+        metrics.observe_pool(engine)  # each process listed from its start, not its first request
+        metrics.observe_process(force=True)
         anchors = asyncio.create_task(log_anchors(_app, settings.audit_anchor_hours))
         try:
             yield
         finally:
             anchors.cancel()
             engine.dispose()
+            metrics.forget_process(os.getpid())
 
     app = FastAPI(
         title="liptako",
@@ -153,9 +162,12 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
+    # outermost: it sees every answer and sets the request id before anything logs
+    app.add_middleware(Observe, engine=engine, access=settings.access_log)
     for router, statuses in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=error_responses(*statuses))
     # TAXII 2.1 is described by its own specification, not by this API's OpenAPI document
     app.include_router(taxii.router, include_in_schema=False)
+    app.include_router(metrics_api.router)
     _install_pages(app)
     return app

@@ -19,6 +19,22 @@ def _walk(route: Any) -> set[tuple[str, str]]:
     return {(m, route.path) for m in methods}
 
 
+def templates(app: FastAPI) -> dict[int, str]:
+    """Each route object's whole path template (an included router's routes know their path
+    within it only), by the object's id: what a route matched for a request is named by."""
+    found: dict[int, str] = {}
+    for route in app.routes:
+        path = getattr(route, "path", None)
+        if hasattr(route, "effective_route_contexts"):
+            for ctx in route.effective_route_contexts():
+                found.setdefault(id(ctx.original_route), re.sub(r":\w+}", "}", ctx.path))
+        elif isinstance(route, Mount):
+            found.setdefault(id(route), f"{route.path}/{{path}}")
+        elif isinstance(path, str):
+            found.setdefault(id(route), re.sub(r":\w+}", "}", path))
+    return found
+
+
 def _routed(app: FastAPI) -> set[tuple[str, str]]:
     """Every method and path as routed, with its convertors (``{request_id:int}``), HEAD left
     out (it follows GET)."""
