@@ -2,7 +2,7 @@
 
 Read by locust in a process of its own (gevent patches the standard library on import), with
 ``LIPTAKO_LOAD_SCENARIO`` naming the JSON `load.py` wrote (accounts with their token and page
-cookie, the attacks, incidents to read, the report's month, the TAXII collections) and
+cookie, the attacks, incidents to read, the report's month, the map's period) and
 ``LIPTAKO_LOAD_OUT`` the JSON this file writes at the end: every request (group, name,
 milliseconds, error) and every write the server acknowledged (kind, id, status).
 
@@ -85,8 +85,7 @@ class Member(FastHttpUser):
 
     @task(3)
     def map(self) -> None:
-        month = SCENARIO["month"]
-        query = f"from={month}-01&to={month}-28"
+        query = SCENARIO["map"]
         self.call("GET", "/", "map GET /", page=True)
         self.call("GET", f"/api/v1/incidents?limit=5000&{query}", "map GET /api/v1/incidents")
         self.call("GET", f"/api/v1/stats?{query}", "map GET /api/v1/stats")

@@ -13,6 +13,7 @@ acknowledged is in the database. Exits 1 on any error, broken chain or missing w
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import secrets
@@ -24,6 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ LIPTAKO = [sys.executable, "-m", "liptako"]  # as `liptako serve` starts its wor
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 STATES = ("BFA", "MLI", "NER")
 CAPITALS = {"MLI": (12.64, -8.0), "BFA": (12.37, -1.52), "NER": (13.51, 2.11)}
+BASELINE_USERS = 6  # one per unit of the roles' weights: 3 analysts, 2 liaison, 1 secretariat
 GROUPS = ("map", "incident", "report", "assistance", "taxii")
 TABLES = {"incident": "incident", "assistance_request": "assistance_request",
           "pledge": "assistance_pledge"}
@@ -61,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"load: server up at {time.monotonic() - started:.1f}s")
             scenario = _prepare(base, url, accounts)
             print(f"load: scenario ready at {time.monotonic() - started:.1f}s")
-            outcome = _locust(base, scenario, Path(tmp), args)
-        return _report(outcome, env, url, args)
+            baseline = (_locust(base, scenario, Path(tmp), BASELINE_USERS, args.baseline_seconds)
+                        if args.baseline_seconds else None)
+            outcome = _locust(base, scenario, Path(tmp), args.users, args.seconds)
+        return _report(outcome, baseline, env, url, args)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -70,6 +75,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--baseline-seconds", type=int, default=10,
+                        help=f"first run the mix with {BASELINE_USERS} users for this long, the "
+                             "baseline of the p50 ratios (0: none)")
     parser.add_argument("--server-url", default=os.environ.get("LIPTAKO_LOAD_SERVER", SERVER),
                         help="a PostgreSQL server on which to create the scratch database")
     parser.add_argument("--no-sample", dest="sample", action="store_false",
@@ -170,11 +178,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def _prepare(base: str, url: str, accounts: dict[str, dict[str, str]]) -> dict[str, Any]:
     """What the locust users share: each account's API token and page cookie, an attack on
     each state (Art. 6 engaged for it, so that its liaison officer may ask for assistance),
-    incidents to read, the month of the report, the TAXII collections."""
-    for username, account in accounts.items():
+    incidents to read, the month of the report and the map's twelve months up to it."""
+    def sign_in(username: str) -> None:
+        account = accounts[username]
         account["token"] = call(base, "POST", "/api/v1/auth/token", expect=200, form={
             "username": username, "password": account["password"]})["access_token"]
         account["cookie"] = page_cookie(base, username, account["password"])
+
+    with ThreadPoolExecutor(len(accounts)) as pool:  # password hashing: the slow part
+        list(pool.map(sign_in, accounts))
     liaisons = {a["state"]: a for a in accounts.values() if a["role"] == "liaison"}
     attacks = {state: _attack(base, liaisons[state]["token"], state) for state in STATES}
     engine = create_engine(url)
@@ -186,12 +198,11 @@ def _prepare(base: str, url: str, accounts: dict[str, dict[str, str]]) -> dict[s
                                     "AND deleted_at IS NULL AND source <> 'national'"))
     finally:
         engine.dispose()
-    analyst = next(a for a in accounts.values() if a["role"] == "analyst")
-    found = call(base, "GET", "/taxii2/aes/collections/", expect=200, token=analyst["token"],
-                 accept="application/taxii+json;version=2.1")
+    last = last or dt.date.today()
+    first = dt.date(last.year - (last.month < 12), last.month % 12 + 1, 1)
     return {"accounts": accounts, "attacks": attacks, "incidents": ids,
-            "month": f"{last:%Y-%m}" if last else time.strftime("%Y-%m"),
-            "collections": [c["id"] for c in found.get("collections", [])],
+            "month": f"{last:%Y-%m}",  # the report's; the map shows the year up to it
+            "map": f"from={first:%Y-%m-%d}&to={last:%Y-%m-%d}",
             "writes": [{"kind": "incident", "id": i} for i in attacks.values()]}
 
 
@@ -208,26 +219,27 @@ def _attack(base: str, token: str, state: str) -> int:
     return int(made["id"])
 
 
-def _locust(base: str, scenario: dict[str, Any], tmp: Path,
-            args: argparse.Namespace) -> dict[str, Any]:
+def _locust(base: str, scenario: dict[str, Any], tmp: Path, users: int,
+            seconds: int) -> dict[str, Any]:
     """Locust headless in a process of its own; what its users measured and wrote."""
     (tmp / "scenario.json").write_text(json.dumps(scenario))
+    out = tmp / f"out-{users}.json"
     env = {**os.environ, "LIPTAKO_LOAD_SCENARIO": str(tmp / "scenario.json"),
-           "LIPTAKO_LOAD_OUT": str(tmp / "out.json")}
+           "LIPTAKO_LOAD_OUT": str(out)}
     command = [sys.executable, "-m", "locust", "-f", str(HERE / "_locustfile.py"),
-               "--headless", "--users", str(args.users), "--spawn-rate", str(min(args.users, 16)),
-               "--run-time", f"{args.seconds}s", "--stop-timeout", "30", "--host", base,
+               "--headless", "--users", str(users), "--spawn-rate", str(min(users, 16)),
+               "--run-time", f"{seconds}s", "--stop-timeout", "30", "--host", base,
                "--only-summary", "--loglevel", "WARNING"]
     started = time.monotonic()
     # locust exits 1 when a request failed: the failures are counted below from its samples
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
-                          timeout=args.seconds + 180)
+                          timeout=seconds + 180)
     elapsed = time.monotonic() - started
-    if not (tmp / "out.json").exists():
+    if not out.exists():
         raise SystemExit(f"load: locust wrote no results ({done.returncode}):\n"
                          f"{done.stdout[-2000:]}{done.stderr[-3000:]}")
-    outcome: dict[str, Any] = json.loads((tmp / "out.json").read_text())
-    outcome["seconds"] = min(elapsed, float(args.seconds))
+    outcome: dict[str, Any] = json.loads(out.read_text())
+    outcome["seconds"] = min(elapsed, float(seconds))
     return outcome
 
 
@@ -236,26 +248,38 @@ def _percentile(values: list[float], share: float) -> float:
     return ranked[min(len(ranked) - 1, int(share * len(ranked)))] if ranked else 0.0
 
 
-def _line(label: str, times: list[float], seconds: float) -> str:
-    return (f"{label:<11} {len(times):>7} {len(times) / seconds:>8.1f} "
-            f"{_percentile(times, 0.50):>8.0f} {_percentile(times, 0.99):>8.0f}")
+def _line(label: str, samples: list[list[Any]], seconds: float,
+          baseline: list[list[Any]] | None) -> str:
+    times = [s[2] for s in samples if label in ("all", s[0])]
+    p50 = _percentile(times, 0.50)
+    line = (f"{label:<11} {len(times):>8} {len(times) / seconds:>8.1f} {p50:>8.0f} "
+            f"{_percentile(times, 0.99):>8.0f}")
+    if baseline is None:
+        return line
+    alone = _percentile([s[2] for s in baseline if label in ("all", s[0])], 0.50)
+    return line + f" {alone:>12.0f} {p50 / alone if alone else 0:>6.1f}"
 
 
-def _report(outcome: dict[str, Any], env: dict[str, str], url: str,
-            args: argparse.Namespace) -> int:
+def _report(outcome: dict[str, Any], baseline: dict[str, Any] | None, env: dict[str, str],
+            url: str, args: argparse.Namespace) -> int:
     samples, seconds = outcome["samples"], outcome["seconds"]
-    print(f"{args.users} users for {args.seconds}s against {args.workers} worker(s)")
-    print(f"{'group':<11} {'requests':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for group in GROUPS:
-        print(_line(group, [s[2] for s in samples if s[0] == group], seconds))
-    print(_line("all", [s[2] for s in samples], seconds))
-    errors = [s for s in samples if s[3] is not None]
+    base = None if baseline is None else baseline["samples"]
+    print(f"{args.users} users for {args.seconds}s against {args.workers} worker(s)"
+          + ("" if base is None else f"; baseline: {BASELINE_USERS} users for "
+             f"{args.baseline_seconds}s just before"))
+    print(f"{'group':<11} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+          + ("" if base is None else f" {'baseline p50':>12} {'ratio':>6}"))
+    for group in (*GROUPS, "all"):
+        print(_line(group, samples, seconds, base))
+    errors = [s for s in samples + (base or []) if s[3] is not None]
     for _group, name, ms, error in errors[:50]:
         print(f"error: {name} ({ms:.0f} ms): {error}")
     chain = subprocess.run([*LIPTAKO, "audit", "verify"], env=env, capture_output=True,
                            text=True, timeout=600, check=False)
     print((chain.stdout or chain.stderr).strip())
-    missing = _missing_writes(url, outcome["writes"])
+    writes = list({(w["kind"], w["id"]): w for w in
+                   (baseline or {"writes": []})["writes"] + outcome["writes"]}.values())
+    missing = _missing_writes(url, writes)
     for write in missing[:50]:
         print(f"missing: {write}")
     failed = bool(errors) or chain.returncode != 0 or bool(missing) or not samples
@@ -263,7 +287,7 @@ def _report(outcome: dict[str, Any], env: dict[str, str], url: str,
           f"{_percentile([s[2] for s in samples], 0.5):.0f} ms, p99 "
           f"{_percentile([s[2] for s in samples], 0.99):.0f} ms, {len(errors)} errors, audit "
           f"chain {'intact' if chain.returncode == 0 else 'BROKEN'}, "
-          f"{len(outcome['writes']) - len(missing)}/{len(outcome['writes'])} acknowledged "
+          f"{len(writes) - len(missing)}/{len(writes)} acknowledged "
           f"writes present: {'FAIL' if failed else 'ok'}")
     return 1 if failed else 0
 
