@@ -27,7 +27,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, func, or_, select, update
+from sqlalchemy import JSON, Index, String, Text, case, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from liptako.core.db import Base
@@ -178,19 +178,20 @@ def messages_about(session: Session, topics: list[str]) -> list[OutboxMessage]:
 
 @dataclass(frozen=True)
 class Backlog:
-    """How many messages are in each status, and when the oldest one still pending was
-    written (None: nothing pending)."""
+    """Per kind of row ("message": deliveries; "job": the worker's jobs), how many are in
+    each status, and when the oldest one still pending was written (absent: none pending)."""
 
-    by_status: dict[str, int]
-    oldest_pending_at: dt.datetime | None
+    by_status: dict[tuple[str, str], int]
+    oldest_pending_at: dict[str, dt.datetime]
 
 
 def backlog(session: Session) -> Backlog:
-    """The outbox's depth by status and the age of what waits (for monitoring)."""
-    counts = dict.fromkeys(STATUSES, 0)
-    rows = session.execute(select(OutboxMessage.status, func.count())
-                           .group_by(OutboxMessage.status))
-    counts.update({status: int(n) for status, n in rows})
-    oldest = session.scalar(select(func.min(OutboxMessage.created_at))
-                            .where(OutboxMessage.status == "pending"))
-    return Backlog(counts, oldest)
+    """The outbox's depth by kind and status and the age of what waits (for monitoring)."""
+    kind = case((OutboxMessage.channel == "job", "job"), else_="message")
+    counts = {(k, status): 0 for k in ("message", "job") for status in STATUSES}
+    rows = session.execute(select(kind, OutboxMessage.status, func.count())
+                           .group_by(kind, OutboxMessage.status))
+    counts.update({(str(k), str(status)): int(n) for k, status, n in rows.tuples()})
+    oldest = session.execute(select(kind, func.min(OutboxMessage.created_at))
+                             .where(OutboxMessage.status == "pending").group_by(kind))
+    return Backlog(counts, {str(k): at for k, at in oldest.tuples() if at is not None})

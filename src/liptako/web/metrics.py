@@ -183,16 +183,19 @@ class DatabaseFigures(Collector):
 
 def _database_families(session: Session, now: dt.datetime) -> Iterator[GaugeMetricFamily]:
     found = outbox.backlog(session)
-    depth = GaugeMetricFamily("liptako_outbox_messages", "Outbox messages by status.",
-                              labels=["status"])
-    for status, count in sorted(found.by_status.items()):
-        depth.add_metric([status], count)
+    depth = GaugeMetricFamily("liptako_outbox_messages",
+                              "Outbox rows by kind (message: deliveries; job: the worker's "
+                              "jobs) and status.", labels=["kind", "status"])
+    for (kind, status), count in sorted(found.by_status.items()):
+        depth.add_metric([kind, status], count)
     yield depth
-    oldest = found.oldest_pending_at
-    yield GaugeMetricFamily(
+    age = GaugeMetricFamily(
         "liptako_outbox_oldest_pending_age_seconds",
-        "Age of the oldest message still waiting to be delivered (0: none waits).",
-        value=0 if oldest is None else max(0.0, (now - oldest).total_seconds()))
+        "Age of the oldest row of each kind still waiting (0: none waits).", labels=["kind"])
+    for kind in ("message", "job"):
+        oldest = found.oldest_pending_at.get(kind)
+        age.add_metric([kind], 0 if oldest is None else max(0.0, (now - oldest).total_seconds()))
+    yield age
     imports = GaugeMetricFamily("liptako_last_import_timestamp_seconds",
                                 "When events of each source were last imported (unix time).",
                                 labels=["source"])
