@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, Index, String, Text, case, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -189,9 +189,11 @@ def backlog(session: Session) -> Backlog:
     """The outbox's depth by kind and status and the age of what waits (for monitoring)."""
     kind = case((OutboxMessage.channel == "job", "job"), else_="message")
     counts = {(k, status): 0 for k in ("message", "job") for status in STATUSES}
-    rows = session.execute(select(kind, OutboxMessage.status, func.count())
+    rows = session.execute(select(kind, OutboxMessage.status, func.count(OutboxMessage.id))
                            .group_by(kind, OutboxMessage.status))
-    counts.update({(str(k), str(status)): int(n) for k, status, n in rows.tuples()})
+    counts.update({(k, status): n
+                   for k, status, n in cast("list[tuple[str, str, int]]", rows.all())})
     oldest = session.execute(select(kind, func.min(OutboxMessage.created_at))
                              .where(OutboxMessage.status == "pending").group_by(kind))
-    return Backlog(counts, {str(k): at for k, at in oldest.tuples() if at is not None})
+    return Backlog(counts, {k: at for k, at in cast("list[tuple[str, dt.datetime | None]]",
+                                                     oldest.all()) if at is not None})
