@@ -100,7 +100,7 @@ SELECT n, (ARRAY['acled', 'acled', 'ucdp', 'national'])[1 + floor({_r(2)} * 4)::
     CASE WHEN t < 0.85 THEN 'CLEAR' WHEN t < 0.95 THEN 'GREEN'
          WHEN t < 0.99 THEN 'AMBER' ELSE 'RED' END,
     {ISO3}, '', false, 'synthetic event ' || n || ' in region ' || a1, now(), now()
-FROM generate_series(:first, :last) AS n, LATERAL (
+FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS n, LATERAL (
     SELECT 1 + floor(power({_r(1)}, 1.6) * {len(STATES)})::int AS s,
            floor({_r(6)} * 10) AS a1, floor({_r(7)} * 10) AS a2, {_r(10)} AS t) AS draws
 """
@@ -167,7 +167,7 @@ def partition(engine: Engine) -> float:
     """The migration path, printed and run as it stands; seconds taken."""
     sql = SQL.read_text()
     console.rule(f"migration path: {SQL.relative_to(ROOT)}")
-    console.print(sql, markup=False, highlight=False)
+    console.print(sql, markup=False, highlight=False, soft_wrap=True)
     console.rule()
     started = time.perf_counter()
     with console.status("partitioning the incident table by month"), engine.begin() as conn:
@@ -287,7 +287,11 @@ def run(args: argparse.Namespace) -> int:
         engine = create_engine(url)
         try:
             loaded = load(engine, args.rows, args.seed)
-            console.print(f"loaded {args.rows:,} incidents in {loaded:.0f} s")
+            with engine.connect() as conn:
+                size = int(conn.execute(text(
+                    "SELECT pg_database_size(current_database())")).scalar_one())
+            console.print(f"loaded {args.rows:,} incidents in {loaded:.0f} s; the database "
+                          f"takes {size / 2**30:.2f} GiB")
             moved = partition(engine)
             with engine.connect() as conn:
                 months = int(conn.execute(text(
