@@ -72,8 +72,11 @@ def _map_pages(session: Session, flt: IncidentFilter) -> list[dict[str, Any]]:
 
 def _partition(session: Session) -> None:
     # the driver's own cursor, without parameters: the file's format() calls hold % signs
-    with session.connection().connection.cursor() as cursor:
+    cursor = session.connection().connection.cursor()
+    try:
         cursor.execute(SQL.read_text())
+    finally:
+        cursor.close()
     session.expire_all()
 
 
