@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from liptako.cli.common import fail, settings_of, unit_of_work
+from liptako.cli.warning import SCAN_FROM, SCAN_GI_PERMUTATIONS, SCAN_REPLICATIONS, SCAN_TO
 
 if TYPE_CHECKING:
     from liptako.audit.service import Actor
@@ -107,13 +108,10 @@ def enqueue_import(
 @enqueue_app.command("scan")
 def enqueue_scan(
     ctx: typer.Context,
-    first: str | None = typer.Option(None, "--from", metavar="YYYY-MM", help="First month "
-                                     "of the study period (default: two years before --to)."),
-    last: str | None = typer.Option(None, "--to", metavar="YYYY-MM", help="Last month of the "
-                                    "study period (default: that of the latest event)."),
-    replications: int = typer.Option(999, min=1, help="Monte Carlo replications of the scan."),
-    gi_permutations: int = typer.Option(9999, "--gi-permutations", min=0,
-                                        help="Conditional permutations of each Gi* bin."),
+    first: str | None = SCAN_FROM,
+    last: str | None = SCAN_TO,
+    replications: int = SCAN_REPLICATIONS,
+    gi_permutations: int = SCAN_GI_PERMUTATIONS,
     as_user: str | None = AS_OPTION,
 ) -> None:
     """The hotspot scan (as `liptako warning scan`, for every user)."""

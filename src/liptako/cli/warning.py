@@ -120,22 +120,29 @@ def _print(report: TrendReport, lang: str) -> None:
     typer.echo(f"\n{METHOD[lang]}")
 
 
+# the scan's period and effort, shared with `liptako jobs enqueue scan`
+SCAN_FROM = typer.Option(None, "--from", metavar="YYYY-MM", help="First month of the study "
+                         "period (default: two years before --to).")
+SCAN_TO = typer.Option(None, "--to", metavar="YYYY-MM", help="Last month of the study period "
+                       "(default: that of the latest event).")
+SCAN_REPLICATIONS = typer.Option(999, min=1, help="Monte Carlo replications of the scan.")
+SCAN_GI_PERMUTATIONS = typer.Option(9999, "--gi-permutations", min=0, help="Conditional "
+                                    "permutations of each Gi* bin (0: normal p-values).")
+
+
 @app.command("scan")
 def scan(
     ctx: typer.Context,
-    first: str | None = typer.Option(None, "--from", metavar="YYYY-MM", help="First month of "
-                                     "the study period (default: two years before --to)."),
-    last: str | None = typer.Option(None, "--to", metavar="YYYY-MM", help="Last month of the "
-                                    "study period (default: that of the latest event)."),
+    first: str | None = SCAN_FROM,
+    last: str | None = SCAN_TO,
     area: ScanArea = typer.Option(ScanArea.adm1, "--area", help="The units scanned: the 62 "
                                   "shipped admin-1 units."),
     event_types: list[EventType] = typer.Option(
         ["battle", "explosion_remote_violence", "violence_against_civilians"], "--event-type",
         help="Count events of this type (repeat for several)."),
     unit: Unit = typer.Option(Unit.month, "--unit", help="Time unit of the periods."),
-    replications: int = typer.Option(999, min=1, help="Monte Carlo replications of the scan."),
-    gi_permutations: int = typer.Option(9999, "--gi-permutations", min=0, help="Conditional "
-                                        "permutations of each Gi* bin (0: normal p-values)."),
+    replications: int = SCAN_REPLICATIONS,
+    gi_permutations: int = SCAN_GI_PERMUTATIONS,
     seed: int = typer.Option(12345678, min=0, help="Seed of the replications and "
                              "permutations (the same seed gives the same p-values)."),
     max_share: float = typer.Option(0.5, "--max-share", min=0.0, max=1.0, help="Largest "
