@@ -1,0 +1,88 @@
+"""kill -9 of ``liptako ingest acled`` half-way through the shipped ACLED sample (its first
+1000 rows, in batches of 50).
+
+The importer's contract (cli/ingest.py, obligations/recording.record_batch): each batch of
+``--batch-size`` rows is one transaction holding its incidents, their actors, their
+determinations and the batch's ``incident.import`` audit entry; rows are matched to what is
+stored by their id at the source. So a killed import leaves whole committed batches and
+nothing of the batch it was in, and running it again inserts only the rest: no duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import itertools
+import json
+import os
+import signal
+import subprocess
+import time
+from importlib.resources import files
+from pathlib import Path
+
+from helpers.served import LIPTAKO, audit_verify, half_written, rows, scalar
+
+BATCH = 50
+SAMPLE_ROWS = 1000  # the sample's first rows: enough batches to be killed among, quick
+IMPORT_ENTRIES = "SELECT count(*) FROM audit_entry WHERE action = 'incident.import'"
+
+
+def _sample(tmp_path: Path) -> Path:
+    source = files("liptako.ingest").joinpath("data", "acled_sample_2018_2019.csv.gz")
+    path = tmp_path / "acled.csv"
+    with gzip.open(io.BytesIO(source.read_bytes()), "rt", encoding="utf-8", newline="") as src, \
+            path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        for row in itertools.islice(csv.reader(src), SAMPLE_ROWS + 1):  # and its header
+            writer.writerow(row)
+    return path
+
+
+def _ingest(url: str, sample: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "LIPTAKO_DATABASE_URL": url}
+    with log.open("w") as out:
+        return subprocess.Popen([*LIPTAKO, "ingest", "acled", str(sample), "--batch-size",
+                                 str(BATCH)], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def _kill_after_batches(url: str, proc: subprocess.Popen[bytes], batches: int) -> None:
+    deadline = time.monotonic() + 60
+    while scalar(url, IMPORT_ENTRIES) < batches:
+        assert proc.poll() is None, "the import ended before it could be killed"
+        assert time.monotonic() < deadline, f"{batches} batches not committed within 60 s"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_a_killed_import_keeps_whole_batches_and_completes_when_run_again(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    url = fresh_database_url
+    sample = _sample(tmp_path)
+    _kill_after_batches(url, _ingest(url, sample, tmp_path / "first.log"), batches=3)
+
+    stored = scalar(url, "SELECT count(*) FROM incident")
+    entries = [row[0] for row in rows(url, "SELECT detail FROM audit_entry "
+                                      "WHERE action = 'incident.import' ORDER BY seq")]
+    # (a JSON column read with plain SQL: text on SQLite, parsed on PostgreSQL)
+    inserted = [(e if isinstance(e, dict) else json.loads(e))["inserted"] for e in entries]
+    assert inserted == [BATCH] * len(inserted)  # whole batches, each with its entry
+    assert stored == BATCH * len(inserted) < SAMPLE_ROWS
+    assert half_written(url) == []
+
+    again = subprocess.run([*LIPTAKO, "ingest", "acled", str(sample), "--batch-size",
+                            str(BATCH)], env={**os.environ, "LIPTAKO_DATABASE_URL": url},
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert again.returncode == 0, again.stderr
+    assert (f"read {SAMPLE_ROWS}, inserted {SAMPLE_ROWS - stored}, updated 0, unchanged "
+            f"{stored}") in again.stdout
+    assert scalar(url, "SELECT count(*) FROM incident") == SAMPLE_ROWS
+    assert scalar(url, "SELECT count(DISTINCT source_id) FROM incident "
+                  "WHERE source = 'acled'") == SAMPLE_ROWS
+    assert half_written(url) == []
+    verified = audit_verify(url)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
