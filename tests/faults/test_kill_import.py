@@ -1,5 +1,5 @@
 """kill -9 of ``liptako ingest acled`` half-way through the shipped ACLED sample (its first
-1000 rows, in batches of 50).
+600 rows, in batches of 40).
 
 The importer's contract (cli/ingest.py, obligations/recording.record_batch): each batch of
 ``--batch-size`` rows is one transaction holding its incidents, their actors, their
@@ -24,8 +24,8 @@ from pathlib import Path
 
 from helpers.served import LIPTAKO, audit_verify, half_written, rows, scalar
 
-BATCH = 50
-SAMPLE_ROWS = 1000  # the sample's first rows: enough batches to be killed among, quick
+BATCH = 40
+SAMPLE_ROWS = 600  # the sample's first rows: enough batches to be killed among, quick
 IMPORT_ENTRIES = "SELECT count(*) FROM audit_entry WHERE action = 'incident.import'"
 
 

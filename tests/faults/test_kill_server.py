@@ -19,7 +19,7 @@ from factories.incidents import report
 from helpers.served import Server, audit_verify, call, half_written, scalar, seed, token
 
 WRITERS = 4
-ACKNOWLEDGED_BEFORE_KILL = 24  # then the kill lands while the writers are still writing
+ACKNOWLEDGED_BEFORE_KILL = 12  # then the kill lands while the writers are still writing
 MAX_PER_WRITER = 200  # a bound on the loop should the kill never come
 
 
