@@ -1,5 +1,5 @@
 """kill -9 of ``liptako ingest acled`` half-way through the shipped ACLED sample (its first
-600 rows, in batches of 40).
+600 rows, in batches of 10).
 
 The importer's contract (cli/ingest.py, obligations/recording.record_batch): each batch of
 ``--batch-size`` rows is one transaction holding its incidents, their actors, their
@@ -22,9 +22,11 @@ import time
 from importlib.resources import files
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from helpers.served import LIPTAKO, audit_verify, half_written, rows, scalar
 
-BATCH = 40
+BATCH = 10  # small batches: many commits, so that the kill lands among them
 SAMPLE_ROWS = 600  # the sample's first rows: enough batches to be killed among, quick
 IMPORT_ENTRIES = "SELECT count(*) FROM audit_entry WHERE action = 'incident.import'"
 
@@ -49,11 +51,19 @@ def _ingest(url: str, sample: Path, log: Path) -> subprocess.Popen[bytes]:
 
 
 def _kill_after_batches(url: str, proc: subprocess.Popen[bytes], batches: int) -> None:
-    deadline = time.monotonic() + 60
-    while scalar(url, IMPORT_ENTRIES) < batches:
-        assert proc.poll() is None, "the import ended before it could be killed"
-        assert time.monotonic() < deadline, f"{batches} batches not committed within 60 s"
-        time.sleep(0.05)
+    # a plain engine: the app's own begins SQLite transactions IMMEDIATE (taking the write
+    # lock), and a reader that queues for it behind the import's batches sees none of them
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            deadline = time.monotonic() + 60
+            while conn.execute(text(IMPORT_ENTRIES)).scalar_one() < batches:
+                conn.rollback()  # the next look sees what was committed since
+                assert proc.poll() is None, "the import ended before it could be killed"
+                assert time.monotonic() < deadline, f"{batches} batches not in within 60 s"
+                time.sleep(0.01)
+    finally:
+        engine.dispose()
     os.killpg(proc.pid, signal.SIGKILL)
     assert proc.wait(timeout=10) == -signal.SIGKILL
 
