@@ -19,13 +19,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
-from typer.testing import CliRunner
 
 from factories.auth import PASSWORD
 from factories.incidents import report
 from helpers.data import ACLED_DYADIC, acled_rows, to_csv
-from helpers.served import audit_verify, half_written, scalar, seed
-from liptako.cli.main import app as cli
+from helpers.served import assert_audit_verifies, command, half_written, scalar, seed
 from liptako.core import migrate
 from liptako.core.config import Settings
 from liptako.web.app import create_app
@@ -63,8 +61,7 @@ def disk() -> Iterator[Disk]:
 
 
 def _import(url: str, sample: Path) -> Any:
-    return CliRunner().invoke(cli, ["ingest", "acled", str(sample), "--batch-size", "20"],
-                              env={"LIPTAKO_DATABASE_URL": url})
+    return command(url, "ingest", "acled", str(sample), "--batch-size", "20")
 
 
 def test_a_full_disk_refuses_writes_clearly_and_loses_nothing(disk: Disk,
@@ -104,8 +101,7 @@ def test_a_full_disk_refuses_writes_clearly_and_loses_nothing(disk: Disk,
         imported_before = scalar(url, "SELECT count(*) FROM incident WHERE source = 'acled'")
         assert imported_before % 20 == 0  # whole batches, if any fitted
         assert half_written(url) == []
-        verified = audit_verify(url)
-        assert verified.returncode == 0, verified.stdout + verified.stderr
+        assert_audit_verifies(url)
 
         disk.free()
         assert post("after").status_code == 201
@@ -114,5 +110,4 @@ def test_a_full_disk_refuses_writes_clearly_and_loses_nothing(disk: Disk,
     assert f"inserted {60 - imported_before}" in again.output
     assert scalar(url, "SELECT count(*) FROM incident") == stored + 1 + 60
     assert half_written(url) == []
-    verified = audit_verify(url)
-    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert_audit_verifies(url)

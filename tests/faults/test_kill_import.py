@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from helpers.served import LIPTAKO, audit_verify, half_written, rows, scalar
+from helpers.served import LIPTAKO, assert_audit_verifies, command, half_written, rows, scalar
 
 BATCH = 10  # small batches: many commits, so that the kill lands among them
 SAMPLE_ROWS = 600  # the sample's first rows: enough batches to be killed among, quick
@@ -84,15 +84,12 @@ def test_a_killed_import_keeps_whole_batches_and_completes_when_run_again(
     assert stored == BATCH * len(inserted) < SAMPLE_ROWS
     assert half_written(url) == []
 
-    again = subprocess.run([*LIPTAKO, "ingest", "acled", str(sample), "--batch-size",
-                            str(BATCH)], env={**os.environ, "LIPTAKO_DATABASE_URL": url},
-                           capture_output=True, text=True, timeout=120, check=False)
-    assert again.returncode == 0, again.stderr
+    again = command(url, "ingest", "acled", str(sample), "--batch-size", str(BATCH))
+    assert again.exit_code == 0, again.output
     assert (f"read {SAMPLE_ROWS}, inserted {SAMPLE_ROWS - stored}, updated 0, unchanged "
-            f"{stored}") in again.stdout
+            f"{stored}") in again.output
     assert scalar(url, "SELECT count(*) FROM incident") == SAMPLE_ROWS
     assert scalar(url, "SELECT count(DISTINCT source_id) FROM incident "
                   "WHERE source = 'acled'") == SAMPLE_ROWS
     assert half_written(url) == []
-    verified = audit_verify(url)
-    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert_audit_verifies(url)

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from factories.incidents import report
-from helpers.served import Server, audit_verify, call, half_written, scalar, seed, token
+from helpers.served import Server, assert_audit_verifies, call, half_written, scalar, seed, token
 
 WRITERS = 4
 ACKNOWLEDGED_BEFORE_KILL = 12  # then the kill lands while the writers are still writing
@@ -98,5 +98,4 @@ def test_acknowledged_reports_survive_kill_9_whole(fresh_database_url: str,
     assert half_written(url) == []
     created = scalar(url, "SELECT count(*) FROM audit_entry WHERE action = 'incident.create'")
     assert created == scalar(url, "SELECT count(*) FROM incident") >= len(acknowledged)
-    verified = audit_verify(url)
-    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert_audit_verifies(url)

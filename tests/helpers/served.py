@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from typer.testing import CliRunner, Result
 
 from factories.auth import PASSWORD, seed_cast
 from liptako.core.db import make_engine, make_session_factory, transaction
@@ -130,10 +131,18 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
 
-def audit_verify(url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*LIPTAKO, "audit", "verify"], capture_output=True, text=True,
-                          env={**os.environ, "LIPTAKO_DATABASE_URL": url}, timeout=60,
-                          check=False)
+def command(url: str, *args: str) -> Result:
+    """``liptako ARGS`` on ``url``, run in this process (what a subprocess would run, without
+    its start-up)."""
+    from liptako.cli.main import app
+
+    return CliRunner().invoke(app, list(args), env={"LIPTAKO_DATABASE_URL": url})
+
+
+def assert_audit_verifies(url: str) -> None:
+    verified = command(url, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert "audit chain intact" in verified.output
 
 
 def scalar(url: str, sql: str, **params: Any) -> Any:
