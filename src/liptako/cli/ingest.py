@@ -114,6 +114,8 @@ def _run(ctx: typer.Context, source: str, file: Path, reader: Reader, errors: Pa
         counts, bad = _load(ctx, source, file, reader, batch_size)
     except HeaderInvalid as exc:
         fail(f"{file}: {exc}")
+    except ImportStopped as exc:
+        fail(f"{file}: {exc}", code=1)
     _write_errors(errors, bad)
     for err in bad[:20]:
         typer.echo(f"{file}:{err.line}: {err.field}: {err.reason}", err=True)
@@ -136,9 +138,30 @@ def _load(ctx: typer.Context, source: str, file: Path, reader: Reader,
     return load_parsed(settings_of(ctx), parsed, batch_size=batch_size)
 
 
+class ImportStopped(Exception):
+    """The database refused a batch (storage full, unreachable): the batches before it are
+    committed, it and those after are not."""
+
+    def __init__(self, counts: recording.ImportCounts, error: Exception) -> None:
+        from liptako.core.db import storage_full
+
+        cause = ("the database's storage is full" if storage_full(error)
+                 else "the database did not answer")
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+        s = counts.summary()
+        super().__init__(
+            f"{cause} ({reason}); the import stopped: the batches committed before are "
+            f"kept ({s['read']} rows: inserted {s['inserted']}, updated {s['updated']}), "
+            "nothing after them; once it is fixed, run the same import again: it adds only "
+            "what is missing")
+
+
 def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
                 batch_size: int) -> tuple[recording.ImportCounts, list[RowError]]:
-    """Store parsed records in batches, one committed transaction per batch."""
+    """Store parsed records in batches, one committed transaction per batch; a batch the
+    database refuses stops the import (``ImportStopped``) with the earlier ones kept."""
+    from sqlalchemy.exc import OperationalError
+
     from liptako.core.db import make_engine, make_session_factory
     from liptako.ingest.records import RowError
     from liptako.obligations import recording
@@ -156,6 +179,8 @@ def load_parsed(settings: Settings, parsed: Iterable[Parsed], *,
                 counts.add(_commit_batch(factory, batch, settings.pacts))
                 batch = []
         counts.add(_commit_batch(factory, batch, settings.pacts))
+    except OperationalError as exc:
+        raise ImportStopped(counts, exc) from exc
     finally:
         engine.dispose()
     counts.rejected = len(bad)

@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     # server-side prepared statements (PostgreSQL): off by default so that a pooler in
     # transaction mode (PgBouncer) can sit between the app and the database
     db_prepared_statements: bool = False
+    # PostgreSQL, so that nothing waits on a database that does not answer: how long opening
+    # a connection may take, and one statement of a server request (0: no limit); a request
+    # that runs out answers 503 with Retry-After
+    db_connect_timeout_seconds: int = Field(default=5, ge=1, le=300)
+    db_statement_timeout_seconds: float = Field(default=30.0, ge=0)
+    # test each pooled connection before a request uses it (one round trip), so that those a
+    # database restart cut are replaced instead of failing their request
+    db_pool_pre_ping: bool = True
     # how often each server process writes the audit chain's head to its log (0: never)
     audit_anchor_hours: float = Field(default=24.0, ge=0)
     # the address people and alert receivers reach the app at (links in CAP, Atom and

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import orjson
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -74,17 +75,40 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _postgresql_on_begin(conn: Any) -> None:
-    # A lock wait fails after 5 s instead of piling requests up. Set per transaction, not as
-    # a connection option: a pooler in transaction mode (PgBouncer) refuses startup options
-    # and hands each transaction another server connection.
-    # (on the driver's own cursor: a transaction begun for a streamed read would otherwise
-    # run it on a server-side cursor, which takes only queries)
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute("SET LOCAL lock_timeout = '5s'")
-    finally:
-        cursor.close()
+def _postgresql_on_begin(statement_ms: int) -> Callable[[Any], None]:
+    def on_begin(conn: Any) -> None:
+        # A lock wait fails after 5 s instead of piling requests up, a statement after
+        # ``statement_ms`` (0: never). Set per transaction, not as a connection option: a
+        # pooler in transaction mode (PgBouncer) refuses startup options and hands each
+        # transaction another server connection.
+        # (on the driver's own cursor: a transaction begun for a streamed read would
+        # otherwise run it on a server-side cursor, which takes only queries)
+        dbapi_error = conn.dialect.loaded_dbapi.Error
+        try:
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+                if statement_ms:
+                    cursor.execute(f"SET LOCAL statement_timeout = {int(statement_ms)}")
+            finally:
+                cursor.close()
+        except dbapi_error as exc:
+            # the driver's own error, as SQLAlchemy would have wrapped it (a connection the
+            # database cut since the pool handed it out is an OperationalError, as anywhere)
+            raise DBAPIError.instance("SET LOCAL", None, exc, dbapi_error,
+                                      dialect=conn.dialect) from exc
+    return on_begin
+
+
+DISK_FULL_SQLSTATE = "53100"
+
+
+def storage_full(error: BaseException) -> bool:
+    """Whether a database error says its storage is full: SQLite's SQLITE_FULL ("database or
+    disk is full"), PostgreSQL's disk_full."""
+    orig = getattr(error, "orig", None)
+    return (getattr(orig, "sqlstate", None) == DISK_FULL_SQLSTATE
+            or "database or disk is full" in str(orig or error))
 
 
 def json_text(value: Any) -> str:
@@ -94,13 +118,17 @@ def json_text(value: Any) -> str:
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 5,
-                prepared_statements: bool = False) -> Engine:
+                prepared_statements: bool = False, connect_timeout: int = 10,
+                statement_timeout: float = 0, pre_ping: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and the transaction fix.
 
     On PostgreSQL the pool holds ``pool_size`` connections and opens at most
     ``max_overflow`` more under a burst. Server-side prepared statements stay off unless
     asked for: a pooler in transaction mode hands each transaction another server
-    connection, where a statement prepared on the last one does not exist.
+    connection, where a statement prepared on the last one does not exist. Opening a
+    connection gives up after ``connect_timeout`` seconds, a statement after
+    ``statement_timeout`` (0: never); with ``pre_ping`` each connection is tested as the pool
+    hands it out.
     """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -111,13 +139,15 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overfl
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    # No ping before each checkout (a round trip per request): a connection found dead fails
-    # its request, and the pool then drops every connection older than it.
-    connect_args = {} if prepared_statements else {"prepare_threshold": None}
+    # Without the ping a connection found dead fails its request, and the pool then drops
+    # every connection older than it.
+    connect_args: dict[str, Any] = {"connect_timeout": connect_timeout}
+    if not prepared_statements:
+        connect_args["prepare_threshold"] = None
     engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow,
-                           pool_recycle=3600, connect_args=connect_args,
+                           pool_recycle=3600, pool_pre_ping=pre_ping, connect_args=connect_args,
                            json_serializer=json_text)
-    event.listen(engine, "begin", _postgresql_on_begin)
+    event.listen(engine, "begin", _postgresql_on_begin(round(statement_timeout * 1000)))
     return engine
 
 

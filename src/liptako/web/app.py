@@ -38,7 +38,7 @@ from liptako.web.api import reports as reports_api
 from liptako.web.api import stix as stix_api
 from liptako.web.api import warning as warning_api
 from liptako.web.deps import install_session_gate, no_control_characters
-from liptako.web.errors import error_responses, install_error_handlers
+from liptako.web.errors import DATABASE_ERRORS, error_responses, install_error_handlers
 from liptako.web.middleware import BodyLimit, SecurityHeaders
 from liptako.web.observe import Observe
 from liptako.web.pages import actors as actor_pages
@@ -82,6 +82,8 @@ def _install_pages(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, page_errors.domain_error)
     app.add_exception_handler(RequestValidationError, page_errors.validation_error)
     app.add_exception_handler(HTTPException, page_errors.http_error)
+    for error in DATABASE_ERRORS:
+        app.add_exception_handler(error, page_errors.database_error)
     # the basemap lives with the reference geography (the reports draw it too) but is served
     # at its old address; mounted first because Starlette takes the first mount that matches
     basemap = str(files("liptako.core").joinpath("data", "basemap"))
@@ -126,7 +128,10 @@ def create_app(settings: Settings) -> FastAPI:
     """Build the app; the engine is made here, never at import time."""
     engine = make_engine(settings.database_url, echo=settings.sql_echo,
                          pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
-                         prepared_statements=settings.db_prepared_statements)
+                         prepared_statements=settings.db_prepared_statements,
+                         connect_timeout=settings.db_connect_timeout_seconds,
+                         statement_timeout=settings.db_statement_timeout_seconds,
+                         pre_ping=settings.db_pool_pre_ping)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -2,10 +2,15 @@
 
 A request refused before its route's dependencies ran (a body that is not JSON, a control
 character) is authenticated first, so that a caller without valid credentials hears 401.
+
+A database that cannot be reached (down, restarting, a connection cut, a timeout) is 503 with
+``Retry-After``: the request did nothing and may be sent again. Storage that is full (SQLite's
+"database or disk is full", PostgreSQL's disk_full) is 507: nothing of the request was kept.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,9 +18,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from liptako.auth.login import TooManyAttempts
+from liptako.core.db import storage_full
 from liptako.core.errors import (
     Conflict,
     DomainError,
@@ -26,6 +34,8 @@ from liptako.core.errors import (
 )
 from liptako.web.routes import methods_at
 from liptako.web.security import authenticate_first
+
+log = logging.getLogger(__name__)
 
 
 class FieldError(BaseModel):
@@ -51,6 +61,8 @@ ERROR_DESCRIPTIONS = {
     409: "The request clashes with the record's current state",
     422: "Invalid input: `errors` names each bad field; or a rule of the domain refused it",
     429: "Too many failed attempts from this address or for this account; try later",
+    503: "The database cannot be reached just now; try again after `Retry-After` seconds",
+    507: "The server's storage is full; nothing of the request was kept",
 }
 
 
@@ -149,7 +161,42 @@ async def http_error_json(request: Request, exc: Exception) -> JSONResponse:
                             "detail": str(exc.detail)}, exc.status_code, headers)
 
 
+# what the database raises when it cannot be reached or does not answer in time (psycopg's
+# OperationalError covers a refused or cut connection, a statement or lock timeout, an
+# administrator's shutdown; SQLAlchemy's TimeoutError is a pool with no connection to give)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError,
+                                                 DisconnectionError, PoolTimeout)
+RETRY_AFTER_SECONDS = 5
+
+
+def database_refusal(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The status, body and headers that tell a caller about a database error."""
+    if storage_full(exc):
+        return 507, {"code": "storage_full", "detail": "the server's storage is full: "
+                     "nothing of this request was kept; an operator must free space"}, {}
+    return 503, {"code": "database_unavailable", "detail": "the database cannot be reached "
+                 f"just now; try again in {RETRY_AFTER_SECONDS} seconds"}, {
+        "Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def database_refusal_logged(request: Request, exc: Exception
+                            ) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """``database_refusal``, with a line in the log for the operator (no traceback: the
+    cause is outside the app)."""
+    status, body, headers = database_refusal(exc)
+    log.warning("%s %s: %d %s: %s", request.method, request.url.path, status, body["code"],
+                str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300])
+    return status, body, headers
+
+
+async def database_error_json(request: Request, exc: Exception) -> JSONResponse:
+    status, body, headers = database_refusal_logged(request, exc)
+    return _reply(request, body, status, headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error_json)
     app.add_exception_handler(RequestValidationError, validation_error_json)
     app.add_exception_handler(HTTPException, http_error_json)
+    for error in DATABASE_ERRORS:
+        app.add_exception_handler(error, database_error_json)

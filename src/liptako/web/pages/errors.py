@@ -17,20 +17,39 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from liptako.core.errors import DomainError
-from liptako.web.errors import domain_error_json, http_error_json, status_for, validation_error_json
+from liptako.web.errors import (
+    DATABASE_ERRORS,
+    database_error_json,
+    database_refusal_logged,
+    domain_error_json,
+    http_error_json,
+    status_for,
+    validation_error_json,
+)
 from liptako.web.messages import N_
-from liptako.web.pages.common import LoginRequired, login_redirect, page_context
+from liptako.web.pages.common import (
+    LoginRequired,
+    Page,
+    login_redirect,
+    page_context,
+    request_locale,
+)
 from liptako.web.routes import methods_at
 
 NOT_PAGES = ("/api/", "/taxii2", "/static/")
 TITLES = {404: "Not found", 403: "Not allowed", 409: "Conflict", 422: "Invalid request",
-          405: N_("Not possible this way")}
+          405: N_("Not possible this way"), 503: N_("Service unavailable"),
+          507: N_("Storage full")}
 NO_PAGE = N_("There is no page at this address.")
 WRONG_METHOD = N_("This address cannot be opened this way: go back to the page and use its "
                   "buttons and forms.")
 NOT_A_RECORD = N_("This address names no record: “%(value)s” is not a record number.")
 CONTROL = N_("The form holds a character that cannot be stored (a control character, such as "
              "NUL): go back, remove it and send the form again.")
+DATABASE_DOWN = N_("The database cannot be reached just now: nothing was changed. Try again "
+                   "in a few seconds.")
+STORAGE_FULL = N_("The server's storage is full: nothing of this was saved. Tell the "
+                  "administrator.")
 UNREADABLE = N_("The address or the form holds something this page does not take: go back, "
                 "check it and try again.")
 
@@ -56,7 +75,10 @@ async def error_page(request: Request, status: int, message: str, *,
 def _render(request: Request, status: int, message: str, params: dict[str, str],
             title: str) -> Response:
     with request.app.state.session_factory() as session:  # read only: rolled back on close
-        page = page_context(request, session, request.app.state.settings)
+        try:
+            page = page_context(request, session, request.app.state.settings)
+        except DATABASE_ERRORS:  # the database is down too: the page as for a visitor
+            page = Page(request, None, request.app.state.settings, request_locale(request, None))
         _ = page.fmt.gettext
         text = _(message) % params if params else _(message)
         return page.render("error.html", status_code=status, title=_(title), message=text)
@@ -101,3 +123,18 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return await error_page(request, 404, NO_PAGE)
     allow = ", ".join(methods_at(request.app, request.url.path))
     return await error_page(request, 405, WRONG_METHOD, headers={"Allow": allow})
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    """The database did not answer (503, ``Retry-After``) or its storage is full (507): the
+    error page without the visitor's navigation bar, which would need the database to read
+    their session; their language from the address, the cookie or the browser."""
+    if not is_page(request):
+        return await database_error_json(request, exc)
+    status, _body, headers = database_refusal_logged(request, exc)
+    page = Page(request, None, request.app.state.settings, request_locale(request, None))
+    _ = page.fmt.gettext
+    response = page.render("error.html", status_code=status, title=_(TITLES[status]),
+                           message=_(STORAGE_FULL if status == 507 else DATABASE_DOWN))
+    response.headers.update(headers)
+    return response
