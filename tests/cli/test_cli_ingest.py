@@ -1,10 +1,5 @@
 import csv
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -140,41 +135,6 @@ def _assert_whole(url: str, expected: int | None = None) -> int:
         assert count == expected
     assert audits == (count or 0) // 25
     return count or 0
-
-
-def _many(tmp_path: Path, copies: int) -> tuple[Path, int]:
-    """The excerpt's rows ``copies`` times over, each copy under its own event ids."""
-    header, rows = acled_rows(ACLED_DYADIC)
-    many = [{**r, "event_id_cnty": f"{r['event_id_cnty']}x{k}"}
-            for k in range(copies) for r in rows]
-    path = tmp_path / "many.csv"
-    path.write_text(to_csv(header, many), encoding="utf-8")
-    return path, len(many)
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="POSIX signals")
-def test_a_killed_import_leaves_only_whole_batches(fresh_database_url: str,
-                                                   tmp_path: Path) -> None:
-    liptako = Path(sys.executable).with_name("liptako")
-    env = {**os.environ, "LIPTAKO_DATABASE_URL": fresh_database_url}
-    path, n = _many(tmp_path, 20)  # hundreds of batches: the kill lands mid-import
-    proc = subprocess.Popen([str(liptako), "ingest", "acled", str(path),
-                             "--batch-size", "25"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    engine = make_engine(fresh_database_url)
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as conn:
-                if (conn.scalar(select(func.count()).select_from(Incident)) or 0) >= 100:
-                    break
-            time.sleep(0.05)
-    finally:
-        engine.dispose()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    count = _assert_whole(fresh_database_url)
-    assert count % 25 == 0 and 100 <= count < n
 
 
 def test_imported_events_are_evaluated_and_reevaluate_is_idempotent(
