@@ -39,10 +39,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy src
 
-# two workers (pytest-xdist): the suite waits on servers, browsers and databases about half
-# the time, so a second worker fills the idle core; each worker has its own databases
+# three workers (pytest-xdist) on two cores: the suite waits on servers, browsers and
+# databases a good part of the time, which a third worker fills; each has its own databases
 test: lint typecheck
-	$(BIN)/pytest -n 2 --dist load $(PYTEST_ARGS)
+	$(BIN)/pytest -n 3 --dist load $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

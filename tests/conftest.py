@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -123,15 +125,36 @@ def session(engine: Engine) -> Iterator[Session]:
         connection.close()
 
 
+@pytest.fixture(scope="session")
+def migrated_template(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory,
+    pg_databases: PgDatabases | None,
+) -> str:
+    """An empty database of the run's backend migrated once, that fresh databases copy
+    (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL): running every
+    revision again for each test that commits would cost most of those tests' time."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'migrated.db'}"
+    else:
+        assert pg_databases is not None
+        url = pg_databases.create()
+    migrate.upgrade(Settings(env="test", database_url=url))
+    return url
+
+
 @pytest.fixture
 def fresh_database_url(
-    database_url: str, tmp_path: Path, pg_databases: PgDatabases | None
+    migrated_template: str, tmp_path: Path, pg_databases: PgDatabases | None
 ) -> str:
     """An empty, migrated database of the same backend for tests that commit (CLI, server)."""
-    if database_url.startswith("sqlite"):
+    if migrated_template.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'fresh.db'}"
-        migrate.upgrade(Settings(env="test", database_url=url))
+        with closing(sqlite3.connect(migrated_template.split("///", 1)[1])) as source, \
+                closing(sqlite3.connect(url.split("///", 1)[1])) as target:
+            source.backup(target)
         return url
+    assert pg_databases is not None
+    return pg_databases.create(template=make_url(migrated_template).database)
     assert pg_databases is not None
     url = pg_databases.create()
     migrate.upgrade(Settings(env="test", database_url=url))
