@@ -16,22 +16,33 @@ from liptako.core.config import Settings
 from liptako.web.app import create_app
 from liptako.web.deps import get_session
 
+_APPS: dict[str, FastAPI] = {}
+
 
 @pytest.fixture
-def app(settings: Settings, session: Session) -> FastAPI:
-    """The app on the test's own rolled-back transaction."""
-    application = create_app(settings)
+def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
+    """The app on the test's own rolled-back transaction.
+
+    One app per settings in each test process, its overrides set anew for each test: FastAPI
+    works out the dependencies of an app's routes on the first request it serves (a few
+    tenths of a second for this app), which a new app per test would pay every time.
+    """
+    application = _APPS.get(settings.model_dump_json())
+    if application is None:
+        application = _APPS[settings.model_dump_json()] = create_app(settings)
 
     def test_session() -> Iterator[Session]:
         yield session
         session.flush()
 
+    application.dependency_overrides.clear()
     application.dependency_overrides[get_session] = test_session
     # the sessions the app opens itself (to authenticate a request refused before its
     # dependencies ran) see the test's records too: savepoints on the test's connection
     application.state.session_factory = sessionmaker(
         bind=session.bind, join_transaction_mode="create_savepoint")
-    return application
+    yield application
+    application.dependency_overrides.clear()
 
 
 @pytest.fixture
