@@ -52,7 +52,9 @@ def test_request_from_filing_to_closure(browser: Browser, live_server: str,
 
     mali.goto(request_url)
     while mali.get_by_role("button", name="Accepter").count():
-        mali.get_by_role("button", name="Accepter").first.click()
+        # each answer is a new page: count the buttons left on it, not on the one leaving
+        with mali.expect_navigation():
+            mali.get_by_role("button", name="Accepter").first.click()
     _act(secretariat, request_url, "Convoquer le vote")
     for user in ("amadou_mli_liaison", "ibrahim_bfa_liaison", "moussa_ner_liaison"):
         voter = mali if user == "amadou_mli_liaison" else signed_in(browser, live_server, user)
@@ -65,7 +67,8 @@ def test_request_from_filing_to_closure(browser: Browser, live_server: str,
     _act(mali, request_url, "Lancer la livraison")
     mali.goto(request_url)
     while mali.get_by_role("button", name="Confirmer la livraison").count():
-        mali.get_by_role("button", name="Confirmer la livraison").first.click()
+        with mali.expect_navigation():
+            mali.get_by_role("button", name="Confirmer la livraison").first.click()
     _act(mali, request_url, "Clôturer")
     expect(mali.locator("#status")).to_have_text("clôturée")
     shot(mali, "assistance-closed", backend)
