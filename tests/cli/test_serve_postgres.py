@@ -7,7 +7,6 @@ server unless ``LIPTAKO_DB_PREPARED_STATEMENTS`` asks for them.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import signal
 import socket
@@ -15,9 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from factories.incidents import report
+from helpers.served import call, free_port
 from liptako.core import migrate
 from liptako.core.config import Settings
 
@@ -43,28 +40,9 @@ needs_pgbouncer = pytest.mark.skipif(not Path(PGBOUNCER).exists(),
 Job = Callable[[], tuple[int, int]]  # -> (status expected, status got)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _call(base: str, method: str, path: str, *, token: str | None = None,
-          body: dict[str, Any] | None = None, form: dict[str, str] | None = None
-          ) -> tuple[int, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    data = None
-    if body is not None:
-        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
-    elif form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode(errors="replace")
+def _call(base: str, method: str, path: str, **kw: Any) -> tuple[int, Any]:
+    answer = call(base, method, path, timeout=60, **kw)
+    return answer.status, answer.body
 
 
 def _fresh_database(pg_databases: PgDatabases | None, tmp_path: Path) -> str:
@@ -84,7 +62,7 @@ def _fresh_database(pg_databases: PgDatabases | None, tmp_path: Path) -> str:
 @contextmanager
 def _serve(url: str, workers: int, log: Path, **settings: str) -> Iterator[str]:
     """The server's base address once it answers; stopped with SIGTERM at the end."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev",
            "LIPTAKO_ACCESS_LOG": "false", **settings}
     with log.open("w") as out:
@@ -190,7 +168,7 @@ def test_four_workers_open_at_most_sixty_one_connections(
 @contextmanager
 def _pgbouncer(tmp_path: Path, url: str) -> Iterator[str]:
     """PgBouncer in transaction mode with 2 server connections; the URL to reach it."""
-    port = _free_port()
+    port = free_port()
     db = make_url(url)
     version = subprocess.run([PGBOUNCER, "--version"], capture_output=True, text=True,
                              check=True).stdout.split()[1]
