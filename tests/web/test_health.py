@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -42,3 +44,24 @@ def test_domain_errors_map_to_status_and_json(settings: Settings) -> None:
     assert {k: r.status_code for k, r in got.items()} == {"nf": 404, "cf": 409, "rv": 422,
                                                          "pd": 403}
     assert got["cf"].json() == {"code": "conflict", "detail": "already voted"}
+
+
+def test_a_missing_table_is_a_fault_of_the_server_not_an_unavailable_database(
+        tmp_path: Path) -> None:
+    """SQLite says "no such table" with the same exception class as "database is locked":
+    a missed migration or a bug is a 500 with its traceback, not a 503 asking to retry."""
+    app = create_app(Settings(env="test", database_url=f"sqlite:///{tmp_path / 'x.db'}"))
+
+    @app.get("/api/v1/boom/{kind}")
+    def boom(kind: str) -> None:
+        import sqlite3
+
+        from sqlalchemy.exc import OperationalError
+
+        message = {"missing": "no such table: incident", "locked": "database is locked"}[kind]
+        raise OperationalError("SELECT 1", None, sqlite3.OperationalError(message))
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/api/v1/boom/missing").status_code == 500
+        locked = client.get("/api/v1/boom/locked")
+        assert locked.status_code == 503 and locked.headers["retry-after"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,6 +102,22 @@ def _postgresql_on_begin(statement_ms: int) -> Callable[[Any], None]:
 
 
 DISK_FULL_SQLSTATE = "53100"
+
+
+# what SQLite says when it cannot serve just now, as against a question it cannot answer
+# ("no such table", a syntax error), which it raises with the same exception class
+_SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable to open",
+                       "disk i/o error", "database or disk is full", "readonly database")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether a database error says the database cannot serve just now (a refused or cut
+    connection, a timeout, a lock, a full disk) rather than that the code asked it something
+    wrong: SQLite's "no such table" (a missed migration, a bug) is the server's fault."""
+    orig = getattr(error, "orig", None)
+    if isinstance(orig, sqlite3.Error):
+        return any(m in str(orig).lower() for m in _SQLITE_UNAVAILABLE)
+    return True
 
 
 def storage_full(error: BaseException) -> bool:

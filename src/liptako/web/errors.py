@@ -23,7 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from liptako.auth.login import TooManyAttempts
-from liptako.core.db import storage_full
+from liptako.core.db import database_unavailable, storage_full
 from liptako.core.errors import (
     Conflict,
     DomainError,
@@ -182,7 +182,10 @@ def database_refusal(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str
 def database_refusal_logged(request: Request, exc: Exception
                             ) -> tuple[int, dict[str, Any], dict[str, str]]:
     """``database_refusal``, with a line in the log for the operator (no traceback: the
-    cause is outside the app)."""
+    cause is outside the app). An error that is the server's own (SQLite's "no such table")
+    goes on as the 500 it is, with its traceback."""
+    if not database_unavailable(exc):
+        raise exc
     status, body, headers = database_refusal(exc)
     log.warning("%s %s: %d %s: %s", request.method, request.url.path, status, body["code"],
                 str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300])
