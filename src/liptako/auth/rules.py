@@ -79,6 +79,16 @@ def management_refusal(admin_state: str, target_state: str, roles: list[str]) ->
     return None
 
 
+def managed_states(admin_state: str) -> list[str]:
+    """The states whose lists and subscriptions an administrator of ``admin_state`` manages:
+    their own, or every state and the secretariat for the secretariat's.
+
+    >>> managed_states("MLI"), managed_states("SEC")
+    (['MLI'], ['BFA', 'MLI', 'NER', 'SEC'])
+    """
+    return [*MEMBER_STATES, SECRETARIAT] if admin_state == SECRETARIAT else [admin_state]
+
+
 def state_admin_refusal(roles: Iterable[str], admin_state: str, state: str) -> str | None:
     """Why a caller may not manage what belongs to ``state`` (a delivery list, a
     subscription) as an administrator (None when it may): a member state's administrators

@@ -17,7 +17,7 @@ from liptako.alerts.area import admin1_areas, alert_polygons, polygon_geojson
 from liptako.alerts.evaluate import sentences
 from liptako.alerts.schemas import RuleIn, RulePatch, SubscriptionIn
 from liptako.auth.releasability import audience_list
-from liptako.auth.rules import SECRETARIAT
+from liptako.auth.rules import SECRETARIAT, managed_states
 from liptako.core import outbox
 from liptako.core.clock import utcnow
 from liptako.core.errors import DomainError
@@ -153,10 +153,9 @@ def _rule_body(form: dict[str, str]) -> dict[str, Any]:
 
 
 @router.post("/alerts/rules")
-async def create_rule(page: PageDep, request: Request, session: SessionDep) -> Response:
+async def create_rule(page: PageDep, session: SessionDep) -> Response:
     principal = page.require("secretariat")
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    page.check_csrf(form.get("csrf_token"))
+    form = await page.checked_form()
     try:
         body = RuleIn.model_validate(_rule_body(form))
         service.create_rule(session, body, caller=caller(principal), now=utcnow())
@@ -194,7 +193,7 @@ def _subscriptions(page: Page, session: Session, *, status_code: int = 200,
     response = page.render(
         "alert_subscriptions.html", status_code=status_code,
         subscriptions=service.list_subscriptions(session, caller(principal)),
-        states=["BFA", "MLI", "NER", "SEC"] if state == "SEC" else [state],
+        states=managed_states(state),
         values=values or {}, error=error, secret=secret,
         done=done or page.request.query_params.get("done"), labels=labels(page.fmt.gettext))
     if secret:  # a secret shown once is never kept by the browser
@@ -208,10 +207,9 @@ def subscriptions_page(page: PageDep, session: SessionDep) -> Response:
 
 
 @router.post("/alerts/subscriptions")
-async def create_subscription(page: PageDep, request: Request, session: SessionDep) -> Response:
+async def create_subscription(page: PageDep, session: SessionDep) -> Response:
     principal = page.require("admin")
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    page.check_csrf(form.get("csrf_token"))
+    form = await page.checked_form()
     try:
         body = SubscriptionIn.model_validate({
             "channel": form.get("channel", ""), "target": form.get("target", ""),

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -111,10 +111,9 @@ def _items(form: dict[str, str], rows: list[int]) -> list[dict[str, Any]]:
 
 
 @router.post("/assistance/new")
-async def file_page(page: PageDep, request: Request, session: SessionDep) -> Response:
+async def file_page(page: PageDep, session: SessionDep) -> Response:
     principal = page.require("liaison")
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    page.check_csrf(form.get("csrf_token"))
+    form = await page.checked_form()
     rows = _rows(form)
     try:
         ids = [_number(x) for x in form.get("incident_ids", "").replace(" ", "").split(",") if x]
@@ -216,11 +215,10 @@ def _actions(session: Session, request_id: int, form: dict[str, str],
 
 
 @router.post("/assistance/{request_id}/act")
-async def act(request_id: RecordId, page: PageDep, request: Request,
+async def act(request_id: RecordId, page: PageDep,
               session: SessionDep) -> Response:
     principal = page.require("liaison", "secretariat")
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    page.check_csrf(form.get("csrf_token"))
+    form = await page.checked_form()
     queries.get_request(session, principal.viewer, request_id)  # 404 when not visible
     step = _actions(session, request_id, form, caller(principal)).get(form.get("action", ""))
     if step is None:

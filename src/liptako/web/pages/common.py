@@ -112,6 +112,12 @@ class Page:
             raise PermissionDenied(f"role: expected one of {', '.join(roles)}")
         return self.principal
 
+    async def checked_form(self) -> dict[str, str]:
+        """The posted form's fields, once its CSRF token is checked."""
+        form = {k: str(v) for k, v in (await self.request.form()).items()}
+        self.check_csrf(form.get("csrf_token"))
+        return form
+
     def check_csrf(self, sent: str | None) -> None:
         expected = self.principal.csrf if self.principal else None
         if not expected or not sent or not secrets.compare_digest(sent, expected):

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from liptako.auth.rules import MEMBER_STATES, SECRETARIAT
+from liptako.auth.rules import SECRETARIAT, managed_states
 from liptako.auth.service import list_users
 from liptako.core.clock import utcnow
 from liptako.core.errors import RuleViolation
@@ -64,7 +64,7 @@ def _lists(page: Page, session: Session, *, status_code: int = 200,
            values: dict[str, str] | None = None, error: str | None = None) -> Response:
     principal = page.require("admin")
     state = principal.user.state
-    states = [*MEMBER_STATES, SECRETARIAT] if state == SECRETARIAT else [state]
+    states = managed_states(state)
     accounts = [u for u in list_users(session, state=None if state == SECRETARIAT else state)
                 if u.is_active]
     return page.render("report_lists.html", status_code=status_code,
@@ -80,10 +80,9 @@ def lists_page(page: PageDep, session: SessionDep) -> Response:
 
 
 @router.post("/reports/lists")
-async def create_list(page: PageDep, request: Request, session: SessionDep) -> Response:
+async def create_list(page: PageDep, session: SessionDep) -> Response:
     principal = page.require("admin")
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    page.check_csrf(form.get("csrf_token"))
+    form = await page.checked_form()
     try:
         body = ReportSubscriptionIn.model_validate({
             "recipients": form.get("recipients", ""), "built_for": form.get("built_for", ""),
