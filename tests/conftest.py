@@ -89,7 +89,13 @@ def database_url(
     pg_databases: PgDatabases | None,
 ) -> str:
     """A freshly migrated database for this run, one per backend."""
-    if request.param == "sqlite":
+    return _migrated(request.param, tmp_path_factory, pg_databases)
+
+
+def _migrated(backend: str, tmp_path_factory: pytest.TempPathFactory,
+              pg_databases: PgDatabases | None) -> str:
+    """A new database of ``backend`` ("sqlite" or "postgresql") at the newest revision."""
+    if backend == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'liptako.db'}"
     else:
         assert pg_databases is not None
@@ -133,13 +139,7 @@ def migrated_template(
     """An empty database of the run's backend migrated once, that fresh databases copy
     (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL): running every
     revision again for each test that commits would cost most of those tests' time."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'migrated.db'}"
-    else:
-        assert pg_databases is not None
-        url = pg_databases.create()
-    migrate.upgrade(Settings(env="test", database_url=url))
-    return url
+    return _migrated(make_url(database_url).get_backend_name(), tmp_path_factory, pg_databases)
 
 
 @pytest.fixture
