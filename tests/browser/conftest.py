@@ -6,7 +6,6 @@ Screenshots of every page visited go to ``artifacts/screenshots`` on every run.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from factories.auth import seed_cast, seed_state_admins
 from helpers.browser import fresh_page
+from helpers.served import free_port
 from liptako.core.db import make_engine, make_session_factory, transaction
 
 CHROMIUM = os.environ.get("LIPTAKO_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -27,12 +27,6 @@ LIPTAKO = str(Path(sys.executable).with_name("liptako"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +54,7 @@ def live_env(url: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def live_server(live_database: str) -> Iterator[str]:
     """`liptako serve` on the browser tests' database."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([LIPTAKO, "serve", "--port", str(port), "--workers", "2"],
                             env=live_env(live_database), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

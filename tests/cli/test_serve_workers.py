@@ -14,16 +14,11 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from helpers.served import free_port
 from liptako.core import migrate
 from liptako.core.config import Settings
 
 LIPTAKO = str(Path(sys.executable).with_name("liptako"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:
@@ -80,7 +75,7 @@ def _scrape(port: int, log: Path) -> bytes:
 def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'serve.db'}"
     migrate.upgrade(Settings(env="test", database_url=url))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev",
            "LIPTAKO_LOG_FORMAT": "json", "LIPTAKO_METRICS_DIR": str(tmp_path / "metrics")}
     log_path = tmp_path / "serve.log"

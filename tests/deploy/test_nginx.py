@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from helpers.deploy import healthcheck_argv
+from helpers.served import free_port
 from liptako.core import migrate
 from liptako.core.config import Settings
 
@@ -53,12 +54,6 @@ class Stack:
     app_port: int
     context: ssl.SSLContext
     app_log: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_for(port: int, proc: subprocess.Popen[bytes], what: str, log: Path) -> None:
@@ -123,7 +118,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     folder = tmp_path_factory.mktemp("nginx")
     url = f"sqlite:///{folder / 'app.db'}"
     migrate.upgrade(Settings(env="test", database_url=url))
-    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
+    app_port, https_port, http_port = free_port(), free_port(), free_port()
     env = {**os.environ, "LIPTAKO_DATABASE_URL": url, "LIPTAKO_ENV": "dev",
            "LIPTAKO_FORWARDED_ALLOW_IPS": "127.0.0.1,127.0.0.4", "LIPTAKO_LOG_FORMAT": "json"}
     app_log = folder / "app.log"
@@ -257,7 +252,7 @@ def test_the_image_health_check_asks_the_server(stack: Stack) -> None:
     answers, unhealthy where none listens."""
     python, flag, code = healthcheck_argv()
     assert python == "python"
-    for port, healthy in ((stack.app_port, True), (_free_port(), False)):
+    for port, healthy in ((stack.app_port, True), (free_port(), False)):
         done = subprocess.run([sys.executable, flag, code], capture_output=True, timeout=30,
                               env={**os.environ, "LIPTAKO_PORT": str(port)}, check=False)
         assert (done.returncode == 0) is healthy, done.stderr

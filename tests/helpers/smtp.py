@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from helpers.served import free_port
 
 
 @dataclass
@@ -18,12 +19,6 @@ class Mailbox:
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _only(user: str, password: str) -> Any:
@@ -43,7 +38,7 @@ def smtp_server(login: tuple[str, str] | None = None) -> Iterator[tuple[Mailbox,
     """A server on a free port; with ``login``, one that requires that user and password
     (over plain SMTP: this is a test)."""
     box = Mailbox()
-    port = _free_port()
+    port = free_port()
     auth: dict[str, Any] = {} if login is None else {
         "authenticator": _only(*login), "auth_required": True, "auth_require_tls": False}
     controller = Controller(box, hostname="127.0.0.1", port=port, **auth)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from liptako.cli.common import _where, fail, progress_bar, settings_of, unit_of_work
+from liptako.cli.common import db_where, fail, progress_bar, settings_of, unit_of_work
 
 if TYPE_CHECKING:
     from liptako.core.backup import Outcome, Step
@@ -53,7 +53,7 @@ def restore(ctx: typer.Context, file: Path = FILE_ARGUMENT, yes: bool = YES_OPTI
         manifest = read_manifest(file)
         check_fits(settings, manifest, str(file))
         if not yes and not typer.confirm(
-                f"Replace every record of {_where(settings)} by the {manifest.backend} "
+                f"Replace every record of {db_where(settings)} by the {manifest.backend} "
                 f"backup taken at {manifest.taken_at}?"):
             fail("restore cancelled: nothing changed", code=1)
         with _steps("restore", 3) as step:

@@ -53,13 +53,15 @@ def check_ready(settings: Settings) -> None:
     try:
         revision, head = migrate.current(settings)
     except OperationalError as exc:
-        fail(f"database {_where(settings)}: cannot be opened ({exc.orig})")
+        fail(f"database {db_where(settings)}: cannot be opened ({exc.orig})")
     if revision != head:
-        fail(f"database {_where(settings)} is at revision {revision or 'none'}, the code at "
+        fail(f"database {db_where(settings)} is at revision {revision or 'none'}, the code at "
              f"{head}: run `liptako db upgrade`")
 
 
-def _where(settings: Settings) -> str:
+def db_where(settings: Settings) -> str:
+    """The database the settings name, as a message says it (its file, or its URL without
+    the password)."""
     from sqlalchemy import make_url
 
     return str(settings.sqlite_path() or make_url(settings.database_url)
