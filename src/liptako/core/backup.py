@@ -290,11 +290,8 @@ def _copy(source: IO[bytes], sink: IO[bytes], digest: Any) -> None:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _fsync_dir(folder: Path) -> None:

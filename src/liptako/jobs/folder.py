@@ -69,11 +69,8 @@ def unrecognised(path: Path) -> str:
 
 
 def content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def file_away(path: Path, into: str, error: str | None = None) -> Path:
